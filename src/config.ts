@@ -1,0 +1,112 @@
+// Configuration: defaults < config file < WASSETTE_* environment < flags; read once, validated, frozen.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ErrorCode, WassetteError } from './errors.js';
+
+export type ApprovalMode = 'prompt' | 'auto';
+
+export interface Config {
+  /** Directory holding all state: SQLite db, blob cache, transpile cache, index, secrets. */
+  home: string;
+  approval: ApprovalMode;
+  callTimeoutMs: number;
+  memoryLimitBytes: number;
+  /** Largest serialized tool result accepted from a component. */
+  maxOutputBytes: number;
+  /** Registries allowed over plain http besides loopback. */
+  insecureRegistries: string[];
+  requireSignatures: boolean;
+  /** Raw trust policy entries, interpreted by the oci module. */
+  trust: unknown[];
+  /** Built-in tools the operator disabled. */
+  disabledBuiltins: string[];
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export type ConfigOverrides = Partial<Config>;
+
+const UNITS: Record<string, number> = {
+  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12,
+  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
+};
+
+/** Parses a Kubernetes-style quantity ("512Mi", "1G", "1048576") into bytes. */
+export function parseMemoryQuantity(value: string | number, field = 'memory'): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.floor(value);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(Ki|Mi|Gi|Ti|k|M|G|T)?\s*$/.exec(String(value));
+  if (!m) {
+    throw new WassetteError(ErrorCode.InvalidConfig, `${field}: "${value}" is not a memory quantity (examples: 256Mi, 1Gi, 1000000)`);
+  }
+  const bytes = Math.floor(Number(m[1]) * (UNITS[m[2] ?? ''] ?? 1));
+  if (bytes <= 0) throw new WassetteError(ErrorCode.InvalidConfig, `${field}: must be greater than zero`);
+  return bytes;
+}
+
+function positiveInt(value: unknown, field: string): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
+    throw new WassetteError(ErrorCode.InvalidConfig, `${field}: "${String(value)}" is not a positive integer`);
+  }
+  return n;
+}
+
+function approvalMode(value: unknown, field: string): ApprovalMode {
+  if (value === 'prompt' || value === 'auto') return value;
+  throw new WassetteError(ErrorCode.InvalidConfig, `${field}: "${String(value)}" must be "prompt" or "auto"`);
+}
+
+function defaultHome(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_DATA_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.local', 'share'), 'wassette');
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  if (!existsSync(path)) return {};
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new WassetteError(ErrorCode.InvalidConfig, `config file ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new WassetteError(ErrorCode.InvalidConfig, `config file ${path}: expected a mapping at the top level`);
+  }
+  return doc as Record<string, unknown>;
+}
+
+function list(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return [];
+}
+
+/**
+ * Builds the frozen configuration. The config file is `$WASSETTE_CONFIG` or `<home>/config.yaml`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Readonly<Config> {
+  const home = resolve(overrides.home ?? env.WASSETTE_HOME ?? defaultHome(env));
+  const file = readConfigFile(env.WASSETTE_CONFIG ?? join(home, 'config.yaml'));
+  const pick = (key: string, envKey: string): unknown => env[envKey] ?? file[key];
+
+  const cfg: Config = {
+    home,
+    approval: approvalMode(pick('approval', 'WASSETTE_APPROVAL') ?? 'prompt', 'approval'),
+    callTimeoutMs: positiveInt(pick('call_timeout_ms', 'WASSETTE_CALL_TIMEOUT_MS') ?? 30_000, 'call_timeout_ms'),
+    memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),
+    maxOutputBytes: positiveInt(pick('max_output_bytes', 'WASSETTE_MAX_OUTPUT_BYTES') ?? 4 * 1024 * 1024, 'max_output_bytes'),
+    insecureRegistries: list(pick('insecure_registries', 'WASSETTE_INSECURE_REGISTRIES')),
+    requireSignatures: String(pick('require_signatures', 'WASSETTE_REQUIRE_SIGNATURES') ?? 'false') === 'true',
+    trust: Array.isArray(file.trust) ? (file.trust as unknown[]) : [],
+    disabledBuiltins: list(pick('disabled_builtins', 'WASSETTE_DISABLED_BUILTINS')),
+    logLevel: (String(pick('log_level', 'WASSETTE_LOG') ?? 'info') as Config['logLevel']),
+  };
+  const merged = { ...cfg, ...stripUndefined(overrides), home };
+  return Object.freeze(merged);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

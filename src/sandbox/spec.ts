@@ -1,0 +1,31 @@
+// What one component instance may touch: the resolved, runtime-facing form of its effective policy.
+// Built on the main thread from policy + grants + secrets, sent to the instance's worker, enforced there.
+
+export interface FsPreopen {
+  /** Absolute host path; the guest sees the same path. */
+  path: string;
+  read: boolean;
+  write: boolean;
+}
+
+export interface SandboxSpec {
+  preopens: FsPreopen[];
+  /** Environment the guest sees: only granted keys, values already resolved (server env or secrets). */
+  env: Record<string, string>;
+  /** Allowed network hosts: `example.com`, `*.example.com`, `example.com:8443`, `10.0.0.1`. */
+  networkAllow: string[];
+  timeoutMs: number;
+  memoryBytes: number;
+  maxOutputBytes: number;
+}
+
+/** A refusal observed by the host side of the sandbox; recorded in the audit log and told to the agent. */
+export interface Denial {
+  capability: 'storage' | 'network' | 'environment' | 'sockets';
+  target: string;
+  reason: string;
+}
+
+export function denyAllSpec(limits: Pick<SandboxSpec, 'timeoutMs' | 'memoryBytes' | 'maxOutputBytes'>): SandboxSpec {
+  return { preopens: [], env: {}, networkAllow: [], ...limits };
+}

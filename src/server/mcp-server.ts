@@ -1,0 +1,73 @@
+// Builds one MCP protocol server (low-level SDK `Server`) over the backend; one per client session.
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode as McpErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type ElicitResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { exceptionResult } from './tool-result.js';
+
+/** What a tool call may do back towards the client that made it. */
+export interface CallContext {
+  /** Sends an MCP logging notification to this client (component stdout/stderr, denials). */
+  log(level: 'debug' | 'info' | 'warning' | 'error', data: unknown): void;
+  /** Asks the user through MCP elicitation; undefined when the client cannot elicit. */
+  elicit?: (message: string, requestedSchema: Record<string, unknown>) => Promise<ElicitResult>;
+  signal?: AbortSignal;
+}
+
+export interface McpBackend {
+  listTools(): Tool[];
+  /** Returns undefined when no tool has that name (a protocol error, not a tool error). */
+  callTool(name: string, args: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult | undefined>;
+  /** Subscribes to tool-list changes; returns the unsubscribe function. */
+  onToolsChanged(listener: () => void): () => void;
+}
+
+export const SERVER_INFO = { name: 'wassette', version: '0.1.0' } as const;
+
+export function createMcpServer(backend: McpBackend, log: (msg: string) => void): Server {
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: true }, logging: {} },
+    instructions:
+      'wassette runs WebAssembly components as sandboxed tools. Use load_component to add tools; ' +
+      'components start with no file, network or environment access; use the grant_* tools when a call is denied.',
+  });
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: backend.listTools() }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name } = request.params;
+    const args = (request.params.arguments ?? {}) as Record<string, unknown>;
+    const canElicit = server.getClientCapabilities()?.elicitation !== undefined;
+    const ctx: CallContext = {
+      log: (level, data) => {
+        server.sendLoggingMessage({ level, logger: 'wassette', data }).catch(() => undefined);
+      },
+      signal: extra.signal,
+      ...(canElicit
+        ? { elicit: (message: string, requestedSchema: Record<string, unknown>) =>
+            server.elicitInput({ message, requestedSchema: requestedSchema as never }) }
+        : {}),
+    };
+    let result: CallToolResult | undefined;
+    try {
+      result = await backend.callTool(name, args, ctx);
+    } catch (e) {
+      log(`tool ${name} failed: ${(e as Error).stack ?? String(e)}`);
+      return exceptionResult(e);
+    }
+    if (result === undefined) throw new McpError(McpErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    return result;
+  });
+
+  const unsubscribe = backend.onToolsChanged(() => {
+    server.sendToolListChanged().catch(() => undefined);
+  });
+  server.onclose = () => unsubscribe();
+  return server;
+}

@@ -1,0 +1,59 @@
+// Opens the one SQLite store under WASSETTE_HOME (WAL, busy timeout, foreign keys) and wires the typed table modules.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ErrorCode, WassetteError } from '../errors.js';
+import { ApprovalsTable } from './approvals.js';
+import { AuditTable } from './audit.js';
+import { ComponentsTable } from './components.js';
+import { GrantsTable } from './grants.js';
+import { migrate } from './migrations.js';
+
+export interface Store {
+  readonly path: string;
+  /** Raw handle for transactions spanning tables (`store.db.transaction(fn)`); prefer the typed tables. */
+  readonly db: Database.Database;
+  readonly components: ComponentsTable;
+  readonly grants: GrantsTable;
+  readonly audit: AuditTable;
+  readonly approvals: ApprovalsTable;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** How long a writer waits for another process's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+export const DB_FILE = 'wassette.db';
+
+/**
+ * Opens (creating if needed) `<home>/wassette.db`. Safe to call from several processes at once
+ * (the server and the approvals UI): WAL lets readers run beside one writer and busy_timeout makes
+ * writers queue instead of failing with SQLITE_BUSY.
+ */
+export function openStore(home: string, options: OpenStoreOptions = {}): Store {
+  const path = join(home, DB_FILE);
+  let db: Database.Database;
+  try {
+    if (!options.readonly) mkdirSync(home, { recursive: true, mode: 0o700 });
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    if (!options.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    if (!options.readonly) migrate(db);
+  } catch (e) {
+    throw new WassetteError(ErrorCode.Store, `cannot open the state database ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  return {
+    path,
+    db,
+    components: new ComponentsTable(db),
+    grants: new GrantsTable(db),
+    audit: new AuditTable(db),
+    approvals: new ApprovalsTable(db),
+    close: () => db.close(),
+  };
+}

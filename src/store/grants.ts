@@ -1,0 +1,82 @@
+// Typed queries for the `grants` table: rights given to a component after load, keyed by (component, kind, key).
+import type Database from 'better-sqlite3';
+import { parseJsonColumn } from './json.js';
+
+export type GrantKind = 'storage' | 'network' | 'environment' | 'memory';
+export type GrantedBy = 'user' | 'agent';
+
+export interface GrantRow {
+  componentId: string;
+  kind: GrantKind;
+  /** Identity within the kind: the normalized uri, host, env key, or 'memory'. */
+  key: string;
+  /** The grant's details as JSON; its typed shape lives in `src/sandbox/grants.ts`. */
+  value: unknown;
+  createdAt: number;
+  grantedBy: GrantedBy;
+}
+
+interface Row {
+  component_id: string;
+  kind: GrantKind;
+  grant_key: string;
+  value_json: string;
+  created_at: number;
+  granted_by: GrantedBy;
+}
+
+function fromRow(r: Row): GrantRow {
+  return {
+    componentId: r.component_id,
+    kind: r.kind,
+    key: r.grant_key,
+    value: parseJsonColumn(r.value_json, null, 'grants.value_json'),
+    createdAt: r.created_at,
+    grantedBy: r.granted_by,
+  };
+}
+
+export class GrantsTable {
+  constructor(private readonly db: Database.Database) {}
+
+  /**
+   * Adds a grant or, when (component, kind, key) exists, replaces its value and keeps the original
+   * created_at. Idempotent. Throws a foreign-key error if the component is not in `components`.
+   */
+  add(g: Omit<GrantRow, 'createdAt'> & { createdAt?: number }): void {
+    this.db
+      .prepare(
+        `INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (component_id, kind, grant_key) DO UPDATE SET value_json = excluded.value_json,
+           granted_by = excluded.granted_by`,
+      )
+      .run(g.componentId, g.kind, g.key, JSON.stringify(g.value), g.createdAt ?? Date.now(), g.grantedBy);
+  }
+
+  get(componentId: string, kind: GrantKind, key: string): GrantRow | undefined {
+    const r = this.db
+      .prepare('SELECT * FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?')
+      .get(componentId, kind, key) as Row | undefined;
+    return r && fromRow(r);
+  }
+
+  /** Removes one grant; returns false when there was nothing to remove. */
+  revoke(componentId: string, kind: GrantKind, key: string): boolean {
+    return this.db.prepare('DELETE FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?').run(componentId, kind, key).changes > 0;
+  }
+
+  /** Removes every grant of a component (back to its starting policy); returns how many were removed. */
+  reset(componentId: string): number {
+    return this.db.prepare('DELETE FROM grants WHERE component_id = ?').run(componentId).changes;
+  }
+
+  /** Grants in the order they were made. */
+  list(componentId: string): GrantRow[] {
+    return (this.db.prepare('SELECT * FROM grants WHERE component_id = ? ORDER BY created_at, rowid').all(componentId) as Row[]).map(fromRow);
+  }
+
+  listAll(): GrantRow[] {
+    return (this.db.prepare('SELECT * FROM grants ORDER BY component_id, created_at, rowid').all() as Row[]).map(fromRow);
+  }
+}

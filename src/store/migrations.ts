@@ -1,0 +1,76 @@
+// Numbered schema migrations for the SQLite store, applied in order and tracked with PRAGMA user_version.
+import type Database from 'better-sqlite3';
+
+/** Index i holds the SQL that moves the schema from version i to i + 1. Append only; never edit a shipped entry. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE components (
+    id                TEXT PRIMARY KEY,
+    source            TEXT NOT NULL,
+    digest            TEXT NOT NULL,
+    policy_json       TEXT,
+    verification_json TEXT,
+    tools_json        TEXT NOT NULL DEFAULT '[]',
+    loaded_at         INTEGER NOT NULL
+  );
+
+  -- Grants die with their component: unloading forgets the rights it was given (deny by default on reload).
+  CREATE TABLE grants (
+    component_id TEXT NOT NULL REFERENCES components(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('storage', 'network', 'environment', 'memory')),
+    grant_key    TEXT NOT NULL,
+    value_json   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    granted_by   TEXT NOT NULL CHECK (granted_by IN ('user', 'agent')),
+    PRIMARY KEY (component_id, kind, grant_key)
+  );
+
+  -- No foreign key: the log outlives unloaded components.
+  CREATE TABLE audit (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts           INTEGER NOT NULL,
+    component_id TEXT,
+    tool         TEXT,
+    duration_ms  REAL,
+    outcome      TEXT NOT NULL,
+    capability   TEXT,
+    target       TEXT,
+    detail       TEXT
+  );
+  CREATE INDEX audit_component_ts ON audit (component_id, ts);
+  CREATE INDEX audit_ts ON audit (ts);
+
+  -- No foreign key: a load request names a component that does not exist yet.
+  CREATE TABLE approvals (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('load_component', 'load_tool', 'grant')),
+    component_id TEXT,
+    payload_json TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied', 'expired')),
+    created_at   INTEGER NOT NULL,
+    decided_at   INTEGER,
+    decided_by   TEXT,
+    applied_at   INTEGER
+  );
+  CREATE INDEX approvals_status ON approvals (status, created_at);
+  `,
+];
+
+/** Brings the database to the latest schema; each step runs in its own IMMEDIATE transaction so two processes cannot race. */
+export function migrate(db: Database.Database, migrations: readonly string[] = MIGRATIONS): number {
+  for (;;) {
+    const applied = db.transaction(() => {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > migrations.length) {
+        throw new Error(`database schema version ${version} is newer than this wassette (knows ${migrations.length}); upgrade wassette`);
+      }
+      const sql = migrations[version];
+      if (sql === undefined) return false;
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+      return true;
+    }).immediate();
+    if (!applied) return db.pragma('user_version', { simple: true }) as number;
+  }
+}

@@ -1,0 +1,55 @@
+// `wassette serve`: MCP over stdio (default) or Streamable HTTP (`--http [host:port]`).
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { serveHttp, parseListenAddress } from '../server/http.js';
+import { createMcpServer } from '../server/mcp-server.js';
+import { openWassette } from '../server/wassette.js';
+import { parse } from './io.js';
+
+const USAGE = 'wassette serve [--http [host:port]] [--allowed-host name]...';
+
+export async function run(argv: string[]): Promise<void> {
+  // `--http` takes an optional value, which parseArgs cannot express: peel it off first.
+  const i = argv.indexOf('--http');
+  let http: string | undefined;
+  if (i >= 0) {
+    const next = argv[i + 1];
+    http = next !== undefined && !next.startsWith('-') ? next : '';
+    argv = [...argv.slice(0, i), ...argv.slice(i + (next !== undefined && !next.startsWith('-') ? 2 : 1))];
+  }
+  const p = parse(argv, { 'allowed-host': { type: 'string', multiple: true } }, USAGE);
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const started = Date.now();
+  const wassette = await openWassette(config, log);
+  const logLine = (m: string) => log.error(m);
+
+  let closeTransport: () => Promise<void>;
+  if (http === undefined) {
+    const server = createMcpServer(wassette, logLine);
+    const transport = new StdioServerTransport();
+    await server.connect(transport);
+    closeTransport = () => server.close();
+    // The client closing stdin ends the session.
+    process.stdin.on('end', () => void shutdown());
+    log.info(`serving MCP over stdio (${wassette.listTools().length} tools, ready in ${Date.now() - started} ms)`);
+  } else {
+    const addr = parseListenAddress(http);
+    const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
+    const h = await serveHttp(wassette, { ...addr, allowedHosts: allowed }, logLine);
+    closeTransport = h.close;
+    log.info(`serving MCP over Streamable HTTP at ${h.url} (ready in ${Date.now() - started} ms)`);
+  }
+
+  let closing = false;
+  async function shutdown(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    await closeTransport().catch(() => undefined);
+    await wassette.close();
+    process.exit(0);
+  }
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}

@@ -1,0 +1,107 @@
+// Streamable HTTP transport at /mcp: one MCP server per session, a Host allowlist against DNS rebinding,
+// and /healthz + /readyz endpoints.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, WassetteError } from '../errors.js';
+import { createMcpServer, type McpBackend } from './mcp-server.js';
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  /** Extra Host header values accepted besides the bound address and localhost. */
+  allowedHosts?: string[];
+}
+
+export function parseListenAddress(value: string | undefined): { host: string; port: number } {
+  if (value === undefined || value === '') return { host: '127.0.0.1', port: 9001 };
+  const m = /^(?:\[([^\]]+)\]|([^:]+))?(?::(\d+))?$/.exec(value);
+  const port = Number(m?.[3] ?? 9001);
+  if (!m || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new WassetteError(ErrorCode.InvalidArgument, `"${value}" is not a listen address (use host:port, e.g. 127.0.0.1:9001)`);
+  }
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+function hostAllowlist(host: string, port: number, extra: string[]): string[] {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host, ...extra]);
+  return [...names].flatMap((n) => [n, `${n}:${port}`]);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new WassetteError(ErrorCode.SizeLimit, 'request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+export async function serveHttp(
+  backend: McpBackend,
+  opts: HttpOptions,
+  log: (msg: string) => void,
+): Promise<{ server: HttpServer; url: string; close(): Promise<void> }> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  let allowed: string[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz' || url.pathname === '/readyz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname !== '/mcp') return sendJson(res, 404, { error: 'not found; the MCP endpoint is /mcp' });
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    if (!allowed.includes(hostHeader)) return sendJson(res, 403, { error: `host "${hostHeader}" is not allowed` });
+
+    const sessionId = req.headers['mcp-session-id'];
+    const body = req.method === 'POST' ? await readBody(req) : undefined;
+    const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    if (existing) return existing.handleRequest(req, res, body);
+    if (sessionId !== undefined) {
+      return sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: no valid session ID' }, id: null });
+    }
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await createMcpServer(backend, log).connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log(`http request failed: ${(e as Error).message}`);
+      if (!res.headersSent) sendJson(res, e instanceof SyntaxError ? 400 : 500, { error: (e as Error).message });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new WassetteError(ErrorCode.Network, `cannot listen on ${opts.host}:${opts.port}: ${e.message}`, { cause: e })));
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowed = hostAllowlist(opts.host, port, opts.allowedHosts ?? []);
+  const shown = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    server,
+    url: `http://${shown}:${port}/mcp`,
+    close: async () => {
+      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => undefined)));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { parse, print } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { capMemory, encodeUleb, pagesForBytes } from '../../src/runtime/memory-cap.js';
+import { isWassetteError } from '../../src/errors.js';
+
+const PAGE = 65536;
+
+async function capped(wat: string, bytes: number): Promise<string> {
+  const out = capMemory(await parse(wat), bytes);
+  // Node 20's V8 has no memory64 without a flag; wasm-tools' printer still checks the encoding.
+  if (!wat.includes('i64')) expect(WebAssembly.validate(out)).toBe(true);
+  return (await print(out)).replace(/\s+/g, ' ');
+}
+
+describe('capMemory', () => {
+  const cases: Array<[string, string, number, string]> = [
+    ['adds a max to an unbounded memory', '(module (memory 1))', 4 * PAGE, '(memory (;0;) 1 4)'],
+    ['lowers a larger max', '(module (memory 1 100))', 4 * PAGE, '(memory (;0;) 1 4)'],
+    ['keeps a smaller max', '(module (memory 1 2))', 4 * PAGE, '(memory (;0;) 1 2)'],
+    ['caps an imported memory', '(module (import "env" "mem" (memory 1)))', 3 * PAGE, '(import "env" "mem" (memory (;0;) 1 3))'],
+    ['caps a memory64 memory', '(module (memory i64 1))', 2 * PAGE, '(memory (;0;) i64 1 2)'],
+    ['rounds a partial page down', '(module (memory 0))', 2 * PAGE + 5, '(memory (;0;) 0 2)'],
+  ];
+  it.each(cases)('%s', async (_name, wat, bytes, expected) => {
+    expect(await capped(wat, bytes)).toContain(expected);
+  });
+
+  it('keeps non-memory imports and sections intact', async () => {
+    const wat = `(module
+      (import "env" "f" (func (param i32) (result i32)))
+      (import "env" "t" (table 1 funcref))
+      (import "env" "g" (global (mut i32)))
+      (import "env" "m" (memory 2))
+      (func (export "run") (result i32) i32.const 7))`;
+    const text = await capped(wat, 8 * PAGE);
+    expect(text).toContain('(import "env" "m" (memory (;0;) 2 8))');
+    expect(text).toContain('(import "env" "t" (table (;0;) 1 funcref))');
+    expect(text).toContain('(export "run"');
+  });
+
+  it('makes memory.grow fail inside the guest beyond the cap', async () => {
+    const wat = '(module (memory 1) (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))';
+    const mod = await WebAssembly.compile(capMemory(await parse(wat), 4 * PAGE));
+    const inst = await WebAssembly.instantiate(mod);
+    const grow = inst.exports.grow as (n: number) => number;
+    expect(grow(2)).toBe(1);
+    expect(grow(5)).toBe(-1);
+    expect(grow(1)).toBe(3);
+  });
+
+  it('refuses a module whose minimum exceeds the cap', async () => {
+    const bytes = await parse('(module (memory 10))');
+    expect(() => capMemory(bytes, 2 * PAGE)).toThrow(/memory limit/);
+    try {
+      capMemory(bytes, 2 * PAGE);
+    } catch (e) {
+      expect(isWassetteError(e, 'memory-limit')).toBe(true);
+    }
+  });
+
+  it('rejects bytes that are not a core module', () => {
+    expect(() => capMemory(new Uint8Array([1, 2, 3]), PAGE)).toThrow(/not a wasm binary/);
+    expect(() => capMemory(Uint8Array.from([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]), PAGE)).toThrow(/not a core module/);
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    [0, [0]], [127, [127]], [128, [0x80, 1]], [65536, [0x80, 0x80, 4]],
+  ])('encodeUleb(%i)', (n, bytes) => expect(encodeUleb(n)).toEqual(bytes));
+  it.each([[1, 1], [PAGE, 1], [10 * PAGE + 1, 10], [512 * 1024 * 1024, 8192]])('pagesForBytes(%i) = %i', (b, p) =>
+    expect(pagesForBytes(b)).toBe(p));
+});

@@ -1,0 +1,123 @@
+// Transpiles component bytes once per sha256 digest into `<cacheDir>/<hex>/`, written atomically
+// (temp dir + rename) so a killed process never leaves a half-written entry behind.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+
+/** Name of the generated ES module inside a cache entry. */
+export const ENTRY_FILE = 'component.js';
+const MANIFEST_FILE = 'manifest.json';
+/** Bumped when the transpile options change, so old entries are not reused. */
+const CACHE_FORMAT = 1;
+
+export interface TranspiledComponent {
+  digest: string;
+  dir: string;
+  /** Absolute path of the generated ES module exporting `instantiate(getCoreModule, imports)`. */
+  entry: string;
+  /** Core module file names (relative to `dir`) that `getCoreModule` is asked for. */
+  coreModules: string[];
+  /** Import names the generated code reads from the import object (e.g. `wasi:cli/environment`). */
+  imports: string[];
+}
+
+interface Manifest {
+  format: number;
+  coreModules: string[];
+  imports: string[];
+}
+
+/** Normalizes `sha256:<hex>` or bare hex into lowercase hex; throws on anything else. */
+export function digestHex(digest: string): string {
+  const m = /^(?:sha256:)?([0-9a-fA-F]{64})$/.exec(digest);
+  if (!m) throw new WassetteError(ErrorCode.InvalidArgument, `"${digest}" is not a sha256 digest (expected sha256:<64 hex>)`);
+  return m[1]!.toLowerCase();
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export class TranspileCache {
+  private readonly inflight = new Map<string, Promise<TranspiledComponent>>();
+
+  constructor(private readonly cacheDir: string) {}
+
+  /** The cached entry for a digest, or undefined when it was never transpiled. */
+  async lookup(digest: string): Promise<TranspiledComponent | undefined> {
+    const hex = digestHex(digest);
+    const dir = join(this.cacheDir, hex);
+    try {
+      const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+      if (manifest.format !== CACHE_FORMAT) return undefined;
+      return { digest: hex, dir, entry: join(dir, ENTRY_FILE), coreModules: manifest.coreModules, imports: manifest.imports };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Returns the transpiled form of `bytes`, transpiling only when no complete entry exists. */
+  ensure(digest: string, bytes: Uint8Array): Promise<TranspiledComponent> {
+    const hex = digestHex(digest);
+    const pending = this.inflight.get(hex);
+    if (pending) return pending;
+    const p = this.build(hex, bytes).finally(() => this.inflight.delete(hex));
+    this.inflight.set(hex, p);
+    return p;
+  }
+
+  private async build(hex: string, bytes: Uint8Array): Promise<TranspiledComponent> {
+    const cached = await this.lookup(hex);
+    if (cached) return cached;
+    const actual = sha256Hex(bytes);
+    if (actual !== hex) {
+      throw new WassetteError(ErrorCode.DigestMismatch, `component bytes hash to sha256:${actual}, not the expected sha256:${hex}`);
+    }
+    const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
+    let result: Awaited<ReturnType<typeof transpileBytes>>;
+    try {
+      result = await transpileBytes(bytes, {
+        name: 'component',
+        instantiation: 'async',
+        // Every core module as its own file, so the runtime can cap its memory before compiling.
+        base64Cutoff: 0,
+        // Keep top-level `result` errors wrapped (ComponentError with `payload`) so they are
+        // distinguishable from host errors.
+        noComponentErrorWrapping: false,
+        emitTypescriptDeclarations: false,
+      });
+    } catch (e) {
+      throw new WassetteError(ErrorCode.InvalidComponent, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, { cause: e });
+    }
+    const tmp = join(this.cacheDir, `.tmp-${hex.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const final = join(this.cacheDir, hex);
+    const coreModules: string[] = [];
+    try {
+      for (const [name, data] of Object.entries(result.files)) {
+        const path = join(tmp, name);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, data);
+        if (name.endsWith('.wasm')) coreModules.push(name);
+      }
+      const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports: result.imports };
+      await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest));
+      await rename(tmp, final).catch(async (e: NodeJS.ErrnoException) => {
+        // Another process finished the same digest first: its entry is just as good.
+        if ((e.code === 'ENOTEMPTY' || e.code === 'EEXIST') && existsSync(join(final, MANIFEST_FILE))) return;
+        if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') {
+          await rm(final, { recursive: true, force: true });
+          await rename(tmp, final);
+          return;
+        }
+        throw e;
+      });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+    const entry = await this.lookup(hex);
+    if (!entry) throw new WassetteError(ErrorCode.Internal, `transpile cache entry ${final} is unreadable after writing it`);
+    return entry;
+  }
+}

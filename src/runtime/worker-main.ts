@@ -1,0 +1,173 @@
+// Worker-thread entry: instantiates one component with its own policy-bound WASI host and answers
+// call messages. Runs with no process-wide WASI state; every instance has its own import object.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+import type { WitType } from '../component/wit-types.js';
+import type { Denial, SandboxSpec } from '../sandbox/spec.js';
+import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
+import { unsupportedImports } from './host-imports.js';
+import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
+
+type WasiHost = (spec: SandboxSpec, hooks: { onDenial(d: Denial): void; onOutput(s: 'stdout' | 'stderr', c: Uint8Array): void }) => Record<string, unknown>;
+type Fn = (...args: unknown[]) => unknown;
+
+const port = parentPort!;
+const init = workerData as WorkerInit;
+const table = new HandleTable();
+const forwarded = { stdout: 0, stderr: 0 };
+const truncated = { stdout: false, stderr: false };
+
+function post(msg: FromWorker): void {
+  port.postMessage(msg);
+}
+
+function onOutput(stream: 'stdout' | 'stderr', chunk: Uint8Array): void {
+  const room = init.maxStreamBytes - forwarded[stream];
+  if (chunk.length <= room) {
+    forwarded[stream] += chunk.length;
+    post({ type: 'output', stream, chunk: chunk.slice() });
+    return;
+  }
+  if (room > 0) post({ type: 'output', stream, chunk: chunk.slice(0, room) });
+  forwarded[stream] = init.maxStreamBytes;
+  if (!truncated[stream]) {
+    truncated[stream] = true;
+    const note = `\n[${stream} truncated: more than ${init.maxStreamBytes} bytes in one call]\n`;
+    post({ type: 'output', stream, chunk: new TextEncoder().encode(note) });
+  }
+}
+
+/** The policy-bound WASI host from the sandbox module, or the local stand-in while it is absent. */
+async function loadWasiHost(): Promise<WasiHost> {
+  const sandboxHost = '../sandbox/wasi-host.js';
+  try {
+    return ((await import(sandboxHost)) as { createWasiImports: WasiHost }).createWasiImports;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !errorMessage(e).includes('wasi-host')) throw e;
+    return (await import('./wasi-fallback.js')).createWasiImports;
+  }
+}
+
+async function instantiate(): Promise<Record<string, unknown>> {
+  const createWasiImports = await loadWasiHost();
+  const imports = createWasiImports(init.spec, { onDenial: (denial) => post({ type: 'denial', denial }), onOutput });
+  const missing = unsupportedImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
+  if (missing.length > 0) {
+    throw new WassetteError(ErrorCode.UnsupportedImport, `component imports ${missing.map((m) => `"${m}"`).join(', ')}, which this host cannot provide`, { data: { imports: missing } });
+  }
+  const generated = (await import(init.entryUrl)) as {
+    instantiate(get: (name: string) => WebAssembly.Module, imports: Record<string, unknown>, core: typeof WebAssembly.instantiate): Promise<Record<string, unknown>>;
+  };
+  const getCoreModule = (name: string): WebAssembly.Module => {
+    const m = init.modules[name];
+    if (!m) throw new WassetteError(ErrorCode.Internal, `transpiled component asks for core module ${name}, which was not compiled`);
+    return m;
+  };
+  return generated.instantiate(getCoreModule, imports, WebAssembly.instantiate);
+}
+
+function lookup(exportsObj: Record<string, unknown>, target: CallTarget): { fn: Fn; self?: unknown } {
+  const f = target.function;
+  let scope: Record<string, unknown> = exportsObj;
+  if (target.interface !== undefined) {
+    const iface = target.interface;
+    const found = exportsObj[iface] ?? exportsObj[iface.replace(/@[^@]*$/, '')] ?? exportsObj[camelName(iface.replace(/@[^@]*$/, '').split('/').pop() ?? '')];
+    if (typeof found !== 'object' || found === null) throw notFound(`interface "${iface}" is not exported by this component`);
+    scope = found as Record<string, unknown>;
+  }
+  if (f.kind === 'freestanding') {
+    const fn = scope[camelName(f.name)] ?? scope[f.name];
+    if (typeof fn !== 'function') throw notFound(`function "${f.name}" is not exported${target.interface ? ` by ${target.interface}` : ''}`);
+    return { fn: fn as Fn };
+  }
+  const cls = scope[pascalName(f.resource ?? '')] as (Fn & Record<string, unknown>) | undefined;
+  if (typeof cls !== 'function') throw notFound(`resource "${f.resource ?? '?'}" is not exported${target.interface ? ` by ${target.interface}` : ''}`);
+  if (f.kind === 'constructor') return { fn: (...args: unknown[]) => Reflect.construct(cls, args) };
+  const member = camelName(f.name);
+  if (f.kind === 'static') {
+    if (typeof cls[member] !== 'function') throw notFound(`static function "${f.resource}.${f.name}" is not exported`);
+    return { fn: (cls[member] as Fn).bind(cls) };
+  }
+  const method = (cls.prototype as Record<string, unknown>)[member];
+  if (typeof method !== 'function') throw notFound(`method "${f.resource}.${f.name}" is not exported`);
+  return { fn: method as Fn, self: true };
+}
+
+function notFound(msg: string): WassetteError {
+  return new WassetteError(ErrorCode.NotFound, msg);
+}
+
+function resultType(target: CallTarget): WitType | undefined {
+  const f = target.function;
+  if (f.result === undefined && f.kind === 'constructor' && f.resource) return { kind: 'own', resource: f.resource };
+  return f.result;
+}
+
+async function invoke(exportsObj: Record<string, unknown>, target: CallTarget, args: unknown[]): Promise<unknown> {
+  const { fn, self } = lookup(exportsObj, target);
+  const params = target.function.params;
+  if (args.length !== params.length) {
+    throw new WassetteError(ErrorCode.InvalidArgument, `${target.function.name} takes ${params.length} argument(s), got ${args.length}`);
+  }
+  const consumed: string[] = [];
+  const guestArgs = args.map((a, i) => argToGuest(a, params[i]!.type, table, consumed));
+  const type = resultType(target);
+  let raw: unknown;
+  try {
+    raw = self ? await fn.apply(guestArgs[0], guestArgs.slice(1)) : await fn(...guestArgs);
+    if (type?.kind === 'result') raw = { tag: 'ok', val: raw };
+  } catch (e) {
+    if (type?.kind !== 'result' || typeof e !== 'object' || e === null || !Object.hasOwn(e, 'payload')) throw e;
+    raw = { tag: 'err', val: (e as { payload: unknown }).payload };
+  }
+  for (const h of consumed) table.delete(h);
+  return resultFromGuest(raw, type, table);
+}
+
+function serializedSize(value: unknown): number {
+  const json = JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v);
+  return json === undefined ? 0 : Buffer.byteLength(json);
+}
+
+function classify(e: unknown): { error: WireError; poisoned: boolean } {
+  if (e instanceof WassetteError) return { error: { code: e.code, message: e.message, ...(e.data ? { data: e.data } : {}) }, poisoned: false };
+  if (e instanceof WebAssembly.RuntimeError) return { error: { code: ErrorCode.Trap, message: errorMessage(e) }, poisoned: true };
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return { error: { code: ErrorCode.Trap, message: `wasm trap: call stack exhausted (${e.message})` }, poisoned: true };
+  }
+  // jco's lowering rejects ill-typed arguments with TypeError/RangeError before entering the guest.
+  if (e instanceof TypeError || e instanceof RangeError) return { error: { code: ErrorCode.InvalidArgument, message: errorMessage(e) }, poisoned: false };
+  return { error: { code: ErrorCode.Internal, message: `component call failed: ${errorMessage(e)}` }, poisoned: true };
+}
+
+async function main(): Promise<void> {
+  let exportsObj: Record<string, unknown>;
+  try {
+    exportsObj = await instantiate();
+  } catch (e) {
+    const { error } = classify(e);
+    post({ type: 'init-error', error: { ...error, message: `cannot instantiate component: ${error.message}` } });
+    return;
+  }
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type !== 'call') return;
+    forwarded.stdout = forwarded.stderr = 0;
+    truncated.stdout = truncated.stderr = false;
+    invoke(exportsObj, msg.target, msg.args).then(
+      (value) => {
+        const size = serializedSize(value);
+        if (size > msg.maxOutputBytes) {
+          const error = { code: ErrorCode.OutputTooLarge, message: `result is ${size} bytes, more than the ${msg.maxOutputBytes}-byte output limit`, data: { size, limit: msg.maxOutputBytes } };
+          post({ type: 'result', id: msg.id, ok: false, error, poisoned: false });
+          return;
+        }
+        post({ type: 'result', id: msg.id, ok: true, value });
+      },
+      (e: unknown) => post({ type: 'result', id: msg.id, ok: false, ...classify(e) }),
+    );
+  });
+  post({ type: 'ready' });
+}
+
+void main();

@@ -1,0 +1,146 @@
+// HTTP transport for registry calls: scheme choice, timeouts, auth retry and OCI error-body mapping.
+import { ErrorCode, WassetteError } from '../errors.js';
+import type { RegistryAuth } from './auth.js';
+import { apiHost, isLoopback } from './reference.js';
+
+export interface TransportOptions {
+  auth: RegistryAuth;
+  /** `host` or `host:port` entries allowed over plain http (loopback always is). */
+  insecureRegistries: readonly string[];
+  /** Time to first byte, and the longest pause allowed while a body streams. */
+  timeoutMs: number;
+  fetch: typeof fetch;
+}
+
+export interface RequestSpec {
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  /** Path (`/v2/...`) or an absolute URL (upload locations, Link pages). */
+  path: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** Token scope this request needs. */
+  scope: string;
+}
+
+/** A response plus control over its timeout while the caller streams the body. */
+export interface OpenResponse {
+  response: Response;
+  /** Call on every body chunk: the idle timer restarts. */
+  touch(): void;
+  /** Call when done with the body. */
+  done(): void;
+}
+
+interface OciErrorBody {
+  errors?: { code?: string; message?: string }[];
+}
+
+export function schemeFor(registry: string, insecure: readonly string[]): 'http' | 'https' {
+  const host = registry.replace(/:\d+$/, '');
+  return isLoopback(host) || insecure.includes(registry) || insecure.includes(host) ? 'http' : 'https';
+}
+
+export function registryUrl(registry: string, insecure: readonly string[], path: string): string {
+  return `${schemeFor(registry, insecure)}://${apiHost(registry)}${path}`;
+}
+
+function networkError(registry: string, e: unknown, timeoutMs: number, aborted: boolean): WassetteError {
+  if (aborted) {
+    return new WassetteError(ErrorCode.Timeout, `registry ${registry} did not answer within ${Math.round(timeoutMs / 1000)} s`, { cause: e });
+  }
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const detail = cause?.code ?? cause?.message ?? (e as Error).message;
+  return new WassetteError(ErrorCode.Network, `cannot reach registry ${registry} (${detail})`, { cause: e, data: { registry } });
+}
+
+/** Sends one request, answering a single 401 challenge through `auth`. */
+export async function send(opts: TransportOptions, registry: string, spec: RequestSpec): Promise<OpenResponse> {
+  const url = /^https?:\/\//.test(spec.path) ? spec.path : registryUrl(registry, opts.insecureRegistries, spec.path);
+  let authorization = opts.auth.cached(registry, spec.scope);
+  for (let attempt = 0; ; attempt++) {
+    const controller = new AbortController();
+    let timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+    const touch = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+    };
+    const done = (): void => clearTimeout(timer);
+    const headers: Record<string, string> = { 'user-agent': 'wassette', ...spec.headers };
+    if (authorization) headers.authorization = authorization;
+    let response: Response;
+    try {
+      response = await opts.fetch(url, {
+        method: spec.method ?? 'GET',
+        headers,
+        // TS 5.9 types Uint8Array<ArrayBufferLike> apart from BodyInit; at run time fetch takes any Uint8Array.
+        ...(spec.body ? { body: spec.body as Uint8Array<ArrayBuffer> } : {}),
+        signal: controller.signal,
+        redirect: 'follow',
+      });
+    } catch (e) {
+      done();
+      throw networkError(registry, e, opts.timeoutMs, controller.signal.aborted);
+    }
+    if (response.status !== 401) return { response, touch, done };
+    await response.arrayBuffer().catch(() => undefined);
+    done();
+    if (attempt > 0) {
+      opts.auth.forget(registry, spec.scope);
+      throw new WassetteError(ErrorCode.Unauthorized, `registry ${registry} refused the credentials for ${spec.scope}`);
+    }
+    authorization = await opts.auth.respond(registry, response.headers.get('www-authenticate'), spec.scope);
+  }
+}
+
+/** Reads a whole (small) body with the request's idle timeout and a byte cap. */
+export async function readBody(open: OpenResponse, maxBytes: number, what: string): Promise<Uint8Array> {
+  const declared = Number(open.response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    open.done();
+    await open.response.body?.cancel().catch(() => undefined);
+    throw new WassetteError(ErrorCode.SizeLimit, `${what} is ${declared} bytes, over the ${maxBytes}-byte limit`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of open.response.body ?? []) {
+      open.touch();
+      total += (chunk as Uint8Array).byteLength;
+      if (total > maxBytes) throw new WassetteError(ErrorCode.SizeLimit, `${what} exceeds the ${maxBytes}-byte limit`);
+      chunks.push(chunk as Uint8Array);
+    }
+  } finally {
+    open.done();
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** Turns a non-2xx response into an error a person can act on. `subject` names what was asked for. */
+export async function failure(registry: string, response: Response, subject: { repository?: string; reference?: string; what: string }): Promise<WassetteError> {
+  let body: OciErrorBody = {};
+  try {
+    body = (await response.json()) as OciErrorBody;
+  } catch {
+    // Non-JSON error bodies are common (proxies); the status line still says enough.
+  }
+  const first = body.errors?.[0];
+  const code = first?.code ?? '';
+  const data = { registry, status: response.status, ociCode: code, ...subject };
+  const repo = subject.repository ?? '';
+  if (response.status === 404 || code.endsWith('_UNKNOWN')) {
+    if (code === 'MANIFEST_UNKNOWN') {
+      const ref = subject.reference ?? '';
+      const kind = ref.startsWith('sha256:') ? 'manifest' : 'tag';
+      return new WassetteError(ErrorCode.NotFound, `${kind} ${ref} not found in repo ${repo} on ${registry}`, { data });
+    }
+    if (code === 'NAME_UNKNOWN') return new WassetteError(ErrorCode.NotFound, `repository ${repo} not found on ${registry}`, { data });
+    if (code === 'BLOB_UNKNOWN') return new WassetteError(ErrorCode.NotFound, `blob ${subject.reference ?? ''} not found in repo ${repo} on ${registry}`, { data });
+    return new WassetteError(ErrorCode.NotFound, `${subject.what} not found on ${registry} (HTTP 404)`, { data });
+  }
+  if (response.status === 401 || response.status === 403 || code === 'DENIED' || code === 'UNAUTHORIZED') {
+    return new WassetteError(ErrorCode.Unauthorized, `registry ${registry} denied access to ${subject.what}${first?.message ? `: ${first.message}` : ''}`, { data });
+  }
+  if (response.status === 429) return new WassetteError(ErrorCode.Registry, `registry ${registry} is rate limiting requests; retry later`, { data });
+  const msg = first?.message ? `${code} ${first.message}` : `HTTP ${response.status}`;
+  return new WassetteError(ErrorCode.Registry, `registry ${registry} failed ${subject.what}: ${msg}`, { data });
+}

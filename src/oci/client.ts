@@ -22,6 +22,8 @@ export interface RegistryClientOptions {
   /** Largest manifest accepted; default 4 MiB (what registries must accept). */
   maxManifestBytes?: number;
   fetch?: typeof fetch;
+  /** `n` asked for per tags/catalog page; default 100. */
+  pageSize?: number;
 }
 
 export interface FetchedManifest {
@@ -31,8 +33,6 @@ export interface FetchedManifest {
   bytes: Uint8Array;
   parsed: ParsedManifest;
 }
-
-const PAGE = 100;
 
 function linkNext(link: string | null, base: string): string | undefined {
   const m = link ? /<([^>]+)>\s*;\s*rel="?next"?/.exec(link) : null;
@@ -47,6 +47,7 @@ function linkNext(link: string | null, base: string): string | undefined {
 export class RegistryClient {
   private readonly transport: TransportOptions;
   private readonly maxManifestBytes: number;
+  private readonly pageSize: number;
 
   constructor(options: RegistryClientOptions = {}) {
     const fetchFn = options.fetch ?? fetch;
@@ -58,6 +59,7 @@ export class RegistryClient {
       fetch: fetchFn,
     };
     this.maxManifestBytes = options.maxManifestBytes ?? 4 * 1024 * 1024;
+    this.pageSize = options.pageSize ?? 100;
   }
 
   /** Fetches a manifest or index by tag or digest; a digest reference is verified against the bytes. */
@@ -183,7 +185,7 @@ export class RegistryClient {
   /** All tags of a repository, following Link pagination. */
   async listTags(target: RepoTarget): Promise<string[]> {
     const tags: string[] = [];
-    await this.paginate(target.registry, `/v2/${target.repository}/tags/list?n=${PAGE}`, repositoryScope(target.repository, 'pull'), `tags of ${target.repository}`, (doc) => {
+    await this.paginate(target.registry, `/v2/${target.repository}/tags/list?n=${this.pageSize}`, repositoryScope(target.repository, 'pull'), `tags of ${target.repository}`, (doc) => {
       tags.push(...(((doc as { tags?: string[] | null }).tags ?? []) as string[]));
     }, target.repository);
     return tags;
@@ -192,7 +194,7 @@ export class RegistryClient {
   /** All repositories of a registry (`/v2/_catalog`), following Link pagination. */
   async catalog(registry: string): Promise<string[]> {
     const repos: string[] = [];
-    await this.paginate(registry, `/v2/_catalog?n=${PAGE}`, CATALOG_SCOPE, 'catalog', (doc) => {
+    await this.paginate(registry, `/v2/_catalog?n=${this.pageSize}`, CATALOG_SCOPE, 'catalog', (doc) => {
       repos.push(...(((doc as { repositories?: string[] }).repositories ?? []) as string[]));
     });
     return repos;

@@ -24,8 +24,25 @@ export const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
 /** What f32/f64 NaN and infinities become in JSON output (JSON has no literal for them). */
 export const NON_FINITE_STRINGS = ['NaN', 'Infinity', '-Infinity'] as const;
 
-const U64_PATTERN = '^(0|[1-9][0-9]{0,19})$';
-const S64_PATTERN = '^(0|-?[1-9][0-9]{0,18})$';
+/**
+ * A regex alternation matching the decimal numbers 1..max without leading zeros, so a schema
+ * can bound u64/s64 strings exactly (JSON Schema has no big-integer comparison).
+ */
+export function decimalUpTo(max: bigint): string {
+  const digits = max.toString();
+  const n = digits.length;
+  const alts = n > 1 ? [`[1-9][0-9]{0,${n - 2}}`] : [];
+  for (let i = 0; i < n; i++) {
+    const d = Number(digits[i]);
+    const low = i === 0 ? 1 : 0;
+    if (d > low) alts.push(`${digits.slice(0, i)}[${low}-${d - 1}]${i < n - 1 ? `[0-9]{${n - 1 - i}}` : ''}`);
+  }
+  alts.push(digits);
+  return alts.join('|');
+}
+
+const U64_PATTERN = `^(0|${decimalUpTo(U64_MAX)})$`;
+const S64_PATTERN = `^(0|${decimalUpTo(S64_MAX)}|-(${decimalUpTo(-S64_MIN)}))$`;
 
 /** Whether jco represents this option as `{tag: 'none'} | {tag: 'some', val}` rather than `undefined | T`. */
 export function isTaggedOption(t: WitType): boolean {

@@ -70,7 +70,8 @@ export function hostPatternCovers(deny: string, host: string): boolean {
  * Resolves an effective policy into what the worker enforces. Storage rules become preopens (read and
  * write merged per path); a deny rule on the same path or a parent removes that access. Environment
  * keys take their value from secrets first, then the server env; keys with no value are left out.
- * Network hosts are copied minus those a deny rule covers (CIDR entries are passed through as is).
+ * Network hosts are copied minus those a deny rule covers; CIDR ranges are left out (the host
+ * filter matches names and literal addresses only; see unenforcedRules).
  * Limits: the policy's (or a memory grant's) value overrides the server default, so a user who
  * approved a component's policy can give it more than the default; max output is always the server's.
  */
@@ -99,7 +100,7 @@ export function toSandboxSpec(policy: Policy, inputs: SpecInputs): SandboxSpec {
 
   const denyHosts = policy.network.deny.flatMap((r) => ('host' in r ? [r.host] : []));
   const networkAllow = [...new Set(policy.network.allow.flatMap((r) => {
-    if ('cidr' in r) return [r.cidr];
+    if ('cidr' in r) return [];
     return denyHosts.some((d) => hostPatternCovers(d, r.host)) ? [] : [r.host];
   }))];
 
@@ -113,30 +114,35 @@ export function toSandboxSpec(policy: Policy, inputs: SpecInputs): SandboxSpec {
   };
 }
 
-export interface UnenforcedDeny {
+export interface UnenforcedRule {
   capability: 'storage' | 'network';
+  list: 'allow' | 'deny';
   rule: StorageRule | NetworkRule;
   reason: string;
 }
 
 /**
- * Deny rules the SandboxSpec cannot express: a storage deny strictly inside an allowed directory (the
- * preopen still covers it), a host deny inside an allowed wildcard, and CIDR denies. Report these to
- * the user (e.g. on load) rather than pretending they hold.
+ * Rules the SandboxSpec cannot express: a storage deny strictly inside an allowed directory (the
+ * preopen still covers it), a host deny inside an allowed wildcard, and CIDR rules (an allowed range
+ * grants nothing, a denied one restricts nothing). Report these to the user (e.g. on load and in
+ * get_policy) rather than pretending they hold.
  */
-export function unenforcedDenies(policy: Policy): UnenforcedDeny[] {
-  const out: UnenforcedDeny[] = [];
+export function unenforcedRules(policy: Policy): UnenforcedRule[] {
+  const out: UnenforcedRule[] = [];
   for (const d of policy.storage.deny) {
     const inside = policy.storage.allow.find((a) => a.path !== d.path && isUnder(d.path, a.path) && a.access.some((x) => d.access.includes(x)));
-    if (inside) out.push({ capability: 'storage', rule: d, reason: `${d.path} lies inside the allowed directory ${inside.path}; access is granted per directory` });
+    if (inside) out.push({ capability: 'storage', list: 'deny', rule: d, reason: `${d.path} lies inside the allowed directory ${inside.path}; access is granted per directory` });
+  }
+  for (const a of policy.network.allow) {
+    if ('cidr' in a) out.push({ capability: 'network', list: 'allow', rule: a, reason: `CIDR range ${a.cidr} is not supported and allows nothing; list hosts or addresses instead` });
   }
   for (const d of policy.network.deny) {
     if ('cidr' in d) {
-      out.push({ capability: 'network', rule: d, reason: 'CIDR deny rules are not enforced; list allowed hosts instead' });
+      out.push({ capability: 'network', list: 'deny', rule: d, reason: `CIDR range ${d.cidr} is not enforced as a deny rule; only allowed hosts are reachable anyway` });
       continue;
     }
     const wider = policy.network.allow.find((a) => 'host' in a && a.host !== d.host && hostPatternCovers(a.host, d.host) && !hostPatternCovers(d.host, a.host));
-    if (wider && 'host' in wider) out.push({ capability: 'network', rule: d, reason: `${d.host} is inside the allowed pattern ${wider.host}` });
+    if (wider && 'host' in wider) out.push({ capability: 'network', list: 'deny', rule: d, reason: `${d.host} is inside the allowed pattern ${wider.host}` });
   }
   return out;
 }

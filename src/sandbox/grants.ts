@@ -52,11 +52,17 @@ export function normalizeAccess(access: unknown, where = 'access'): Access[] {
 const HOST_RE = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/;
 const IPV6_RE = /^\[[0-9a-f:.]+\](?::\d{1,5})?$/;
 
-/** Validates a network host pattern (Wassette's rules: a wildcard only as a leading `*.` or a lone `*`). */
-export function normalizeHost(host: unknown): string {
+/**
+ * Validates a network host pattern (Wassette's rules: a wildcard only as a leading `*.`). A lone `*`
+ * is accepted only where `allowStar` says so (deny lists): as an allow it would open every host.
+ */
+export function normalizeHost(host: unknown, allowStar = false): string {
   if (typeof host !== 'string' || host.trim().length === 0) throw bad('host must be a non-empty string like "api.example.com"');
   const h = host.trim().toLowerCase();
-  if (h === '*') return h;
+  if (h === '*') {
+    if (allowStar) return h;
+    throw bad('host "*" would allow every host; list the hosts (or *.domain patterns) the component needs');
+  }
   if (h.includes('://') || h.includes('/')) throw bad(`host "${host}" must be a bare host name (no scheme or path), e.g. "api.example.com"`);
   if (h.includes('*') && !/^\*\.[^*]+$/.test(h)) throw bad(`host "${host}": a wildcard is only allowed as a leading "*." (e.g. "*.example.com")`);
   if (!HOST_RE.test(h) && !IPV6_RE.test(h)) throw bad(`host "${host}" is not a valid host name, IP address or host:port`);

@@ -93,13 +93,13 @@ function storageRules(ctx: Ctx, v: unknown, path: Path): StorageRule[] {
   });
 }
 
-function networkRules(ctx: Ctx, v: unknown, path: Path): NetworkRule[] {
+function networkRules(ctx: Ctx, v: unknown, path: Path, allowStar: boolean): NetworkRule[] {
   return ctx.list(v, path).map((entry, i): NetworkRule => {
     const p = [...path, i];
     const e = ctx.map(entry, p, ['host', 'cidr']);
     if ((e.host === undefined) === (e.cidr === undefined)) ctx.fail(p, 'each entry needs exactly one of host, cidr');
     return e.host !== undefined
-      ? { host: ctx.check([...p, 'host'], () => normalizeHost(e.host)) }
+      ? { host: ctx.check([...p, 'host'], () => normalizeHost(e.host, allowStar)) }
       : { cidr: ctx.check([...p, 'cidr'], () => normalizeCidr(e.cidr)) };
   });
 }
@@ -162,8 +162,8 @@ function fromValue(ctx: Ctx, doc: unknown): Policy {
   policy.storage.allow = storageRules(ctx, storage.allow, ['permissions', 'storage', 'allow']);
   policy.storage.deny = storageRules(ctx, storage.deny, ['permissions', 'storage', 'deny']);
   const network = ctx.map(perms.network, ['permissions', 'network'], ['allow', 'deny']);
-  policy.network.allow = networkRules(ctx, network.allow, ['permissions', 'network', 'allow']);
-  policy.network.deny = networkRules(ctx, network.deny, ['permissions', 'network', 'deny']);
+  policy.network.allow = networkRules(ctx, network.allow, ['permissions', 'network', 'allow'], false);
+  policy.network.deny = networkRules(ctx, network.deny, ['permissions', 'network', 'deny'], true);
   const env = ctx.map(perms.environment, ['permissions', 'environment'], ['allow']);
   policy.environment.allow = ctx.list(env.allow, ['permissions', 'environment', 'allow']).map((entry, i) => {
     const p = ['permissions', 'environment', 'allow', i];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectivePolicy, hostPatternCovers, toSandboxSpec, unenforcedDenies } from '../../src/sandbox/effective-policy.js';
+import { effectivePolicy, hostPatternCovers, toSandboxSpec, unenforcedRules } from '../../src/sandbox/effective-policy.js';
 import { parseGrant } from '../../src/sandbox/grants.js';
 import { emptyPolicy, parsePolicy } from '../../src/sandbox/policy.js';
 
@@ -64,7 +64,7 @@ describe('toSandboxSpec', () => {
   });
 
   it('copies allowed hosts minus denied ones', () => {
-    expect(spec.networkAllow).toEqual(['api.example.com', '*.example.org', '10.0.0.0/8']);
+    expect(spec.networkAllow).toEqual(['api.example.com', '*.example.org']);
   });
 
   it('takes limits from the policy, else the defaults', () => {
@@ -82,10 +82,11 @@ describe('toSandboxSpec', () => {
 
 describe('deny rules the spec cannot express', () => {
   it('are reported', () => {
-    expect(unenforcedDenies(base).map((d) => [d.capability, d.reason])).toEqual([
-      ['storage', expect.stringMatching(/\/data\/out\/secret lies inside the allowed directory \/data\/out/)],
-      ['network', expect.stringMatching(/x\.example\.org is inside the allowed pattern \*\.example\.org/)],
-      ['network', expect.stringMatching(/CIDR/)],
+    expect(unenforcedRules(base).map((d) => [d.capability, d.list, d.reason])).toEqual([
+      ['storage', 'deny', expect.stringMatching(/\/data\/out\/secret lies inside the allowed directory \/data\/out/)],
+      ['network', 'allow', expect.stringMatching(/CIDR range 10\.0\.0\.0\/8 is not supported/)],
+      ['network', 'deny', expect.stringMatching(/x\.example\.org is inside the allowed pattern \*\.example\.org/)],
+      ['network', 'deny', expect.stringMatching(/CIDR range 0\.0\.0\.0\/0 is not enforced/)],
     ]);
   });
 

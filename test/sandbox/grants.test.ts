@@ -68,6 +68,7 @@ describe('keys, merge and description', () => {
 
   it('root directory stays "/"', () => {
     expect(normalizeStorageUri('fs:///**')).toEqual({ uri: 'fs:///', path: '/' });
-    expect(normalizeHost('*')).toBe('*');
+    expect(normalizeHost('*', true)).toBe('*');
+    expect(() => normalizeHost('*')).toThrow(/would allow every host/);
   });
 });

@@ -50,6 +50,10 @@ describe('parsePolicy: valid fixtures', () => {
     expect(parsePolicy(yaml).limits).toEqual(limits);
   });
 
+  it('accepts a bare * only in deny lists', () => {
+    expect(parsePolicy('version: "1.0"\npermissions: {network: {deny: [{host: "*"}]}}').network.deny).toEqual([{ host: '*' }]);
+  });
+
   it('normalizes storage paths and access order', () => {
     const p = parsePolicy('version: "1.0"\npermissions:\n  storage:\n    allow:\n      - {uri: "fs:///tmp/a/../b/", access: [write, read, write]}\n');
     expect(p.storage.allow).toEqual([{ uri: 'fs:///tmp/b', path: '/tmp/b', access: ['read', 'write'] }]);
@@ -79,6 +83,7 @@ describe('parsePolicy: errors name the line and the field', () => {
     ['empty access', 'version: "1.0"\npermissions:\n  storage:\n    allow:\n      - {uri: "fs:///tmp", access: []}', /access: must list at least one/],
     ['host and cidr together', 'version: "1.0"\npermissions:\n  network:\n    allow:\n      - {host: a.com, cidr: 10.0.0.0/8}', /exactly one of host, cidr/],
     ['duplicate keys', 'version: "1.0"\nversion: "1.0"', /line 2: /],
+    ['bare * as an allowed host', 'version: "1.0"\npermissions:\n  network:\n    allow:\n      - host: "*"', /line 5: .*would allow every host/],
     ['not a mapping', '- a\n- b', /expected a mapping/],
   ])('%s', (_name, yaml, message) => {
     expect(() => parsePolicy(yaml)).toThrow(message);

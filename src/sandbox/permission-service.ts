@@ -1,0 +1,143 @@
+// THE decision point for rights: every grant, revoke, reset and agent load request goes through here and persists in SQLite.
+import type { ApprovalMode } from '../config.js';
+import { ErrorCode, WassetteError } from '../errors.js';
+import type { Store } from '../store/db.js';
+import type { ApprovalKind, ApprovalRequest } from '../store/approvals.js';
+import { decide, type Actor } from './decision.js';
+import { effectivePolicy } from './effective-policy.js';
+import { describeGrant, grantKey, mergeGrant, parseGrant, revokeKey, type Grant, type GrantKind } from './grants.js';
+import { policyFromJson, type Policy } from './policy.js';
+
+export type GrantOutcome = { status: 'applied'; grant: Grant } | { status: 'pending'; requestId: string };
+export type LoadOutcome = { status: 'allowed' } | { status: 'pending'; requestId: string };
+
+export interface PermissionServiceOptions {
+  approvalMode: ApprovalMode;
+  /** Called after a component's grants changed in this process, so the runtime can rebuild its SandboxSpec. */
+  onChange?: (componentId: string) => void;
+  now?: () => number;
+}
+
+export class PermissionService {
+  private readonly now: () => number;
+
+  constructor(private readonly store: Store, private readonly options: PermissionServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private requireComponent(componentId: string): void {
+    if (!this.store.components.get(componentId)) {
+      throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${componentId}"; list them with list_components`);
+    }
+  }
+
+  private audit(componentId: string, outcome: string, capability: string, target: string, detail: string): void {
+    this.store.audit.append({ ts: this.now(), componentId, outcome, capability, target, detail });
+  }
+
+  /**
+   * Stores a grant, widening an existing one with the same key, in one IMMEDIATE transaction (safe
+   * across processes). When `guard` returns false inside that transaction nothing is stored.
+   */
+  private apply(componentId: string, grant: Grant, grantedBy: Actor, guard?: () => boolean): Grant | undefined {
+    const merged = this.store.db.transaction(() => {
+      if (guard && !guard()) return undefined;
+      const key = grantKey(grant);
+      const row = this.store.grants.get(componentId, grant.kind, key);
+      const next = mergeGrant(row ? parseGrant(row.kind, row.value) : undefined, grant);
+      this.store.grants.add({ componentId, kind: next.kind, key, value: next, grantedBy, createdAt: this.now() });
+      return next;
+    }).immediate();
+    if (merged === undefined) return undefined;
+    this.audit(componentId, 'granted', grant.kind, grantKey(grant), `${describeGrant(merged)} (by ${grantedBy})`);
+    this.options.onChange?.(componentId);
+    return merged;
+  }
+
+  /**
+   * Grants a right now (user, or agent in auto mode) or queues an approval request (agent in prompt
+   * mode). `grant` comes from `parseGrant(kind, details)`. Throws UnknownComponent before queueing.
+   */
+  requestGrant(actor: Actor, componentId: string, grant: Grant, requestedBy: string = actor): GrantOutcome {
+    this.requireComponent(componentId);
+    const checked = parseGrant(grant.kind, grant);
+    if (decide({ actor, action: 'grant', approvalMode: this.options.approvalMode }) === 'allow') {
+      return { status: 'applied', grant: this.apply(componentId, checked, actor) ?? checked };
+    }
+    const req = this.store.approvals.create({ kind: 'grant', componentId, payload: checked, requestedBy, createdAt: this.now() });
+    this.audit(componentId, 'pending', checked.kind, grantKey(checked), `${describeGrant(checked)} awaits approval (request ${req.id})`);
+    return { status: 'pending', requestId: req.id };
+  }
+
+  /**
+   * Applies an approved grant request, exactly once even if the server and the UI both call it.
+   * Throws ApprovalDenied when the request was denied or expired, InvalidArgument while still pending.
+   */
+  applyApproved(requestId: string): GrantOutcome {
+    const req = this.store.approvals.get(requestId);
+    if (!req) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${requestId}`);
+    if (req.kind !== 'grant') throw new WassetteError(ErrorCode.InvalidArgument, `request ${requestId} is a ${req.kind} request, not a grant`);
+    if (req.status === 'denied' || req.status === 'expired') {
+      throw new WassetteError(ErrorCode.ApprovalDenied, `the grant request ${requestId} was ${req.status}`, { data: { status: req.status } });
+    }
+    if (req.status === 'pending') throw new WassetteError(ErrorCode.InvalidArgument, `the grant request ${requestId} is still waiting for approval`);
+    const grant = parseGrant((req.payload as { kind?: string } | null)?.kind ?? '', req.payload);
+    const componentId = req.componentId ?? '';
+    this.requireComponent(componentId);
+    // Marking and granting share one transaction: a crash between them cannot lose or double the grant.
+    const applied = this.apply(componentId, grant, 'agent', () => this.store.approvals.markApplied(requestId, this.now()));
+    return { status: 'applied', grant: applied ?? grant };
+  }
+
+  /**
+   * Removes one grant. Always allowed (it only reduces rights; see decision.ts). `details` is what
+   * the revoke_* tool takes: storage `{uri}`, network `{host}`, environment `{key}`, memory `{}`.
+   * Rights from the component's starting policy are not grants and stay.
+   */
+  revoke(actor: Actor, componentId: string, kind: GrantKind, details: unknown): { revoked: boolean } {
+    this.requireComponent(componentId);
+    const key = revokeKey(kind, details);
+    const revoked = this.store.grants.revoke(componentId, kind, key);
+    if (revoked) {
+      this.audit(componentId, 'revoked', kind, key, `revoked by ${actor}`);
+      this.options.onChange?.(componentId);
+    }
+    return { revoked };
+  }
+
+  /** Removes every grant of a component, back to its starting policy. Always allowed. */
+  reset(actor: Actor, componentId: string): { removed: number } {
+    this.requireComponent(componentId);
+    const removed = this.store.grants.reset(componentId);
+    this.audit(componentId, 'reset', 'all', componentId, `${removed} grant(s) removed by ${actor}`);
+    if (removed > 0) this.options.onChange?.(componentId);
+    return { removed };
+  }
+
+  /**
+   * Gate for agent-initiated loads: 'allowed' to go ahead now, or 'pending' with an approvals row
+   * whose payload is what to load (e.g. `{ref}`); the caller loads once the request is approved.
+   */
+  requestLoad(actor: Actor, kind: Extract<ApprovalKind, 'load_component' | 'load_tool'>, payload: unknown, requestedBy: string = actor): LoadOutcome {
+    if (decide({ actor, action: kind, approvalMode: this.options.approvalMode }) === 'allow') return { status: 'allowed' };
+    const req: ApprovalRequest = this.store.approvals.create({ kind, payload, requestedBy, createdAt: this.now() });
+    return { status: 'pending', requestId: req.id };
+  }
+
+  /** The component's grants, oldest first. */
+  listGrants(componentId: string): Grant[] {
+    return this.store.grants.list(componentId).map((r) => parseGrant(r.kind, r.value));
+  }
+
+  /** The component's starting policy, or undefined (deny all) when it came without one. */
+  basePolicy(componentId: string): Policy | undefined {
+    const c = this.store.components.get(componentId);
+    if (!c) throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${componentId}"`);
+    return c.policy === null || c.policy === undefined ? undefined : policyFromJson(c.policy, `policy of component ${componentId}`);
+  }
+
+  /** Starting policy + grants: what get_policy reports and what toSandboxSpec turns into the sandbox. */
+  effectivePolicy(componentId: string): Policy {
+    return effectivePolicy(this.basePolicy(componentId), this.listGrants(componentId));
+  }
+}

@@ -126,7 +126,7 @@ function rewriteMemories(body: Uint8Array, maxBytes: number): number[] {
  * (an existing smaller maximum is kept). Throws `memory-limit` when a memory's minimum
  * already exceeds the cap, and `invalid-component` for bytes that are not a core module.
  */
-export function capMemory(module: Uint8Array, maxBytes: number): Uint8Array {
+export function capMemory(module: Uint8Array, maxBytes: number): Uint8Array<ArrayBuffer> {
   if (module.length < 8 || module[0] !== 0 || module[1] !== 0x61 || module[2] !== 0x73 || module[3] !== 0x6d) {
     throw bad('not a wasm binary');
   }

@@ -6,8 +6,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 
-/** Name of the generated ES module inside a cache entry. */
-export const ENTRY_FILE = 'component.js';
+/** Name of the generated ES module inside a cache entry (.mjs: the cache dir has no package.json). */
+export const ENTRY_FILE = 'component.mjs';
 const MANIFEST_FILE = 'manifest.json';
 /** Bumped when the transpile options change, so old entries are not reused. */
 const CACHE_FORMAT = 1;
@@ -96,7 +96,7 @@ export class TranspileCache {
     const coreModules: string[] = [];
     try {
       for (const [name, data] of Object.entries(result.files)) {
-        const path = join(tmp, name);
+        const path = join(tmp, name === 'component.js' ? ENTRY_FILE : name);
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, data);
         if (name.endsWith('.wasm')) coreModules.push(name);

@@ -1,0 +1,128 @@
+// The runtime facade: prepares (transpiles) components by digest and runs calls on one worker per
+// component instance. Calls to one instance are serialized; different components run in parallel.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+import type { SandboxSpec } from '../sandbox/spec.js';
+import type { CallHooks, CallOutcome } from './call-outcome.js';
+import { checkImports } from './host-imports.js';
+import { ComponentInstance } from './instance.js';
+import { capMemory } from './memory-cap.js';
+import { TranspileCache, digestHex, type TranspiledComponent } from './transpile-cache.js';
+import type { CallTarget } from './worker-protocol.js';
+
+export interface ComponentRuntimeOptions {
+  /** Transpile cache directory, normally `<WASSETTE_HOME>/transpiled`. */
+  cacheDir: string;
+  /** Diagnostics sink (stderr in stdio mode; never stdout). */
+  log: (msg: string) => void;
+  /** V8 heap cap per worker in MiB (JS objects only). Default 256. */
+  heapMb?: number;
+  /** stdout/stderr bytes kept per call and stream. Default 1 MiB. */
+  maxStreamBytes?: number;
+}
+
+export class ComponentRuntime {
+  private readonly cache: TranspileCache;
+  private readonly prepared = new Map<string, TranspiledComponent>();
+  /** Compiled, memory-capped core modules by `<digest>:<memoryBytes>`; shared by all workers. */
+  private readonly compiled = new Map<string, Promise<Record<string, WebAssembly.Module>>>();
+  private readonly instances = new Map<string, { digest: string; instance: ComponentInstance }>();
+
+  constructor(private readonly opts: ComponentRuntimeOptions) {
+    this.cache = new TranspileCache(opts.cacheDir);
+  }
+
+  /**
+   * Transpiles the component once per digest (reusing the on-disk cache across restarts).
+   * Throws `digest-mismatch` when the bytes do not hash to `digest`, `invalid-component` when
+   * they cannot be transpiled. Returns the import names the generated code needs.
+   */
+  async prepare(digest: string, bytes: Uint8Array): Promise<TranspiledComponent> {
+    const t = await this.cache.ensure(digest, bytes);
+    this.prepared.set(t.digest, t);
+    return t;
+  }
+
+  /** Runs one exported function. Never throws: every failure is an `{ok: false, code}` outcome. */
+  async call(componentId: string, digest: string, spec: SandboxSpec, target: CallTarget, args: unknown[], hooks?: CallHooks): Promise<CallOutcome> {
+    let instance: ComponentInstance;
+    try {
+      instance = this.instanceFor(componentId, digestHex(digest));
+    } catch (e) {
+      const code = e instanceof WassetteError ? e.code : ErrorCode.Internal;
+      return { ok: false, code, message: errorMessage(e), denials: [], output: { stdout: '', stderr: '' }, durationMs: 0 };
+    }
+    return instance.call(spec, target, args, hooks);
+  }
+
+  /** New grants or limits: the instance restarts with a fresh WASI host before its next call. */
+  setSpec(componentId: string, spec: SandboxSpec): void {
+    this.instances.get(componentId)?.instance.setSpec(spec);
+  }
+
+  /** Whether the component currently has a running worker. */
+  isRunning(componentId: string): boolean {
+    return this.instances.get(componentId)?.instance.running ?? false;
+  }
+
+  async unload(componentId: string): Promise<void> {
+    const entry = this.instances.get(componentId);
+    if (!entry) return;
+    this.instances.delete(componentId);
+    await entry.instance.terminate();
+    if (![...this.instances.values()].some((e) => e.digest === entry.digest)) {
+      for (const key of [...this.compiled.keys()]) if (key.startsWith(`${entry.digest}:`)) this.compiled.delete(key);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.instances.keys()].map((id) => this.unload(id)));
+  }
+
+  private instanceFor(componentId: string, hex: string): ComponentInstance {
+    const existing = this.instances.get(componentId);
+    if (existing && existing.digest === hex) return existing.instance;
+    // Same id, new bytes (a reload): the old instance goes away.
+    if (existing) void existing.instance.terminate();
+    const instance = new ComponentInstance({
+      load: (spec) => this.loadFor(hex, spec),
+      log: this.opts.log,
+      ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}),
+      ...(this.opts.maxStreamBytes !== undefined ? { maxStreamBytes: this.opts.maxStreamBytes } : {}),
+    });
+    this.instances.set(componentId, { digest: hex, instance });
+    return instance;
+  }
+
+  private async loadFor(hex: string, spec: SandboxSpec): Promise<{ entryUrl: string; modules: Record<string, WebAssembly.Module>; imports: string[] }> {
+    const t = this.prepared.get(hex) ?? (await this.cache.lookup(hex));
+    if (!t) throw new WassetteError(ErrorCode.NotFound, `component sha256:${hex} was never prepared; load it before calling it`);
+    this.prepared.set(hex, t);
+    checkImports(t.imports);
+    return { entryUrl: pathToFileURL(t.entry).href, modules: await this.modulesFor(t, spec.memoryBytes), imports: t.imports };
+  }
+
+  /** Compiles once on the main thread; workers receive the Module objects without recompiling. */
+  private modulesFor(t: TranspiledComponent, memoryBytes: number): Promise<Record<string, WebAssembly.Module>> {
+    const key = `${t.digest}:${memoryBytes}`;
+    let p = this.compiled.get(key);
+    if (!p) {
+      p = compileCapped(t, memoryBytes);
+      this.compiled.set(key, p);
+      p.catch(() => this.compiled.delete(key));
+    }
+    return p;
+  }
+}
+
+async function compileCapped(t: TranspiledComponent, memoryBytes: number): Promise<Record<string, WebAssembly.Module>> {
+  const entries = await Promise.all(
+    t.coreModules.map(async (name) => {
+      const bytes = capMemory(await readFile(join(t.dir, name)), memoryBytes);
+      return [name, await WebAssembly.compile(bytes)] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}

@@ -1,0 +1,202 @@
+// One component instance = one worker thread. Calls are serialized; a call that overruns its time
+// limit terminates the worker; traps, crashes and spec changes restart it lazily before the next call.
+import { Worker } from 'node:worker_threads';
+import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+import type { Denial, SandboxSpec } from '../sandbox/spec.js';
+import type { CallHooks, CallOutcome } from './call-outcome.js';
+import { workerEntry } from './worker-entry.js';
+import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
+
+/** What a worker needs besides its spec: produced by the runtime (transpile cache + compiled modules). */
+export type InstanceLoader = (spec: SandboxSpec) => Promise<Omit<WorkerInit, 'spec' | 'maxStreamBytes'>>;
+
+export interface InstanceOptions {
+  load: InstanceLoader;
+  log: (msg: string) => void;
+  /** V8 heap cap of the worker (JS objects; wasm memory is capped separately). Default 256. */
+  heapMb?: number;
+  /** stdout/stderr bytes kept per call and stream. Default 1 MiB. */
+  maxStreamBytes?: number;
+  /** Floor for the instantiation time limit, since cold starts can exceed short call limits. */
+  minStartTimeoutMs?: number;
+}
+
+type Failure = { ok: false; error: WireError };
+type Reply = { ok: true; value: unknown } | Failure;
+
+interface Live {
+  worker: Worker;
+  specKey: string;
+  ready: Promise<void>;
+  /** Set while a call is in flight; every way the worker can end settles it. */
+  settle?: (r: Reply) => void;
+  onEvent?: (msg: FromWorker) => void;
+  dead: boolean;
+}
+
+const fail = (code: string, message: string, data?: Record<string, unknown>): Failure => ({ ok: false, error: { code, message, ...(data ? { data } : {}) } });
+
+export class ComponentInstance {
+  private live: Live | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly opts: InstanceOptions) {}
+
+  /** Restart before the next call if the worker runs with a different spec (e.g. new grants). */
+  setSpec(spec: SandboxSpec): void {
+    if (this.live && this.live.specKey !== specKey(spec)) this.kill('spec changed');
+  }
+
+  /** Whether a worker is currently running (for tests and `list_components`). */
+  get running(): boolean {
+    return this.live !== undefined && !this.live.dead;
+  }
+
+  call(spec: SandboxSpec, target: CallTarget, args: unknown[], hooks: CallHooks = {}): Promise<CallOutcome> {
+    const run = this.queue.then(() => this.run(spec, target, args, hooks));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async terminate(): Promise<void> {
+    this.closed = true;
+    const live = this.live;
+    this.live = undefined;
+    if (live) {
+      live.dead = true;
+      live.settle?.(fail(ErrorCode.UnknownComponent, 'the component was unloaded while the call was running'));
+      await live.worker.terminate();
+    }
+  }
+
+  private async run(spec: SandboxSpec, target: CallTarget, args: unknown[], hooks: CallHooks): Promise<CallOutcome> {
+    const started = performance.now();
+    const denials: Denial[] = [];
+    const chunks = { stdout: [] as Uint8Array[], stderr: [] as Uint8Array[] };
+    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+    const onEvent = (msg: FromWorker): void => {
+      if (msg.type === 'denial') {
+        denials.push(msg.denial);
+        hooks.onDenial?.(msg.denial);
+      } else if (msg.type === 'output') {
+        chunks[msg.stream].push(msg.chunk);
+        hooks.onOutput?.(msg.stream, decoders[msg.stream].decode(msg.chunk, { stream: true }));
+      }
+    };
+    const reply = await this.exchange(spec, target, args, onEvent);
+    const output = { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') };
+    const durationMs = performance.now() - started;
+    if (reply.ok) return { ok: true, value: reply.value, denials, output, durationMs };
+    const { code, message, data } = reply.error;
+    return { ok: false, code, message, ...(data ? { data } : {}), denials, output, durationMs };
+  }
+
+  private async exchange(spec: SandboxSpec, target: CallTarget, args: unknown[], onEvent: (m: FromWorker) => void): Promise<Reply> {
+    if (this.closed) return fail(ErrorCode.UnknownComponent, 'the component was unloaded');
+    let live: Live;
+    try {
+      live = await this.ensure(spec, onEvent);
+    } catch (e) {
+      if (isFailure(e)) return e;
+      if (e instanceof WassetteError) return fail(e.code, e.message, e.data);
+      return fail(ErrorCode.Internal, `cannot start the component worker: ${errorMessage(e)}`);
+    }
+    live.onEvent = onEvent;
+    const reply = await new Promise<Reply>((resolve) => {
+      const timer = setTimeout(() => {
+        this.kill('call timed out', live);
+        live.settle?.(fail(ErrorCode.Timeout, `the call exceeded its ${spec.timeoutMs} ms limit and was stopped; the component restarts on the next call`, { limitMs: spec.timeoutMs }));
+      }, spec.timeoutMs);
+      live.settle = (r) => {
+        clearTimeout(timer);
+        live.settle = undefined;
+        resolve(r);
+      };
+      const msg: ToWorker = { type: 'call', id: 1, target, args, maxOutputBytes: spec.maxOutputBytes };
+      try {
+        live.worker.postMessage(msg);
+      } catch (e) {
+        live.settle(fail(ErrorCode.InvalidArgument, `arguments cannot be sent to the component: ${String(e)}`));
+      }
+    });
+    live.settle = undefined;
+    live.onEvent = undefined;
+    return reply;
+  }
+
+  private async ensure(spec: SandboxSpec, onEvent: (m: FromWorker) => void): Promise<Live> {
+    const key = specKey(spec);
+    if (this.live && !this.live.dead && this.live.specKey !== key) this.kill('spec changed');
+    if (!this.live || this.live.dead) this.live = await this.start(spec, key, onEvent);
+    const live = this.live;
+    await live.ready;
+    return live;
+  }
+
+  private async start(spec: SandboxSpec, key: string, onEvent: (m: FromWorker) => void): Promise<Live> {
+    const init: WorkerInit = { ...(await this.opts.load(spec)), spec, maxStreamBytes: this.opts.maxStreamBytes ?? 1024 * 1024 };
+    const entry = workerEntry();
+    const worker = new Worker(entry.script, {
+      eval: entry.evalCode,
+      workerData: init,
+      resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      stdout: false,
+      stderr: false,
+    });
+    const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent };
+    live.ready = new Promise<void>((resolve, reject) => {
+      const startLimit = Math.max(spec.timeoutMs, this.opts.minStartTimeoutMs ?? 10_000);
+      const timer = setTimeout(() => {
+        reject(fail(ErrorCode.Timeout, `the component did not finish instantiating within ${startLimit} ms`));
+        this.kill('instantiation timed out', live);
+      }, startLimit);
+      const ended = (r: Failure): void => {
+        clearTimeout(timer);
+        live.dead = true;
+        reject(r);
+        live.settle?.(r);
+      };
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.type === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        } else if (msg.type === 'init-error') {
+          ended({ ok: false, error: msg.error });
+          this.kill('instantiation failed', live);
+        } else if (msg.type === 'result') {
+          if (!msg.ok && msg.poisoned) this.kill(`${msg.error.code} poisoned the instance`, live);
+          live.settle?.(msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error });
+        } else {
+          live.onEvent?.(msg);
+        }
+      });
+      worker.on('error', (err: Error & { code?: string }) => {
+        this.opts.log(`component worker failed: ${err.message}`);
+        ended(err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? fail(ErrorCode.MemoryLimit, `the component exceeded its JS heap limit and was stopped: ${err.message}`)
+          : fail(ErrorCode.Internal, `the component worker crashed: ${err.message}`));
+      });
+      worker.on('exit', (code) => ended(fail(ErrorCode.Internal, `the component worker exited unexpectedly (exit code ${code})`)));
+    });
+    // The caller awaits `ready`; avoid an unhandled rejection when nobody is waiting any more.
+    live.ready.catch(() => undefined);
+    return live;
+  }
+
+  private kill(reason: string, which: Live | undefined = this.live): void {
+    if (!which) return;
+    if (which === this.live) this.live = undefined;
+    if (!which.dead) this.opts.log(`restarting component worker: ${reason}`);
+    which.dead = true;
+    void which.worker.terminate();
+  }
+}
+
+function specKey(spec: SandboxSpec): string {
+  return JSON.stringify(spec);
+}
+
+function isFailure(e: unknown): e is Failure {
+  return typeof e === 'object' && e !== null && (e as Failure).ok === false && typeof (e as Failure).error === 'object';
+}

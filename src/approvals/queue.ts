@@ -1,0 +1,79 @@
+// The approval request queue over SQLite: wait for the user's decision (decided in any process), expire stale requests, describe them.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, isWassetteError, WassetteError } from '../errors.js';
+import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
+import { describeGrant, parseGrant } from '../sandbox/grants.js';
+
+export interface WaitOptions {
+  /** Give up after this long; the request is then marked expired (unless decided in the meantime). */
+  timeoutMs: number;
+  /** How often to look at the database; the UI decides from another process, so there is no in-process event. */
+  pollMs?: number;
+  /** Stops waiting early; the request stays pending and is returned as is. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Resolves with the request once it is no longer pending: approved, denied, or expired (by this
+ * timeout or by someone else). Never rejects for a decision; callers branch on `status`.
+ */
+export async function waitForDecision(approvals: ApprovalsTable, id: string, options: WaitOptions): Promise<ApprovalRequest> {
+  const deadline = Date.now() + options.timeoutMs;
+  const pollMs = Math.max(10, options.pollMs ?? 250);
+  for (;;) {
+    const req = approvals.get(id);
+    if (!req) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${id}`);
+    if (req.status !== 'pending') return req;
+    if (options.signal?.aborted) return req;
+    const left = deadline - Date.now();
+    if (left <= 0) return expire(approvals, id);
+    try {
+      await sleep(Math.min(pollMs, left), undefined, options.signal ? { signal: options.signal } : {});
+    } catch {
+      // aborted: the next loop turn returns the still-pending request
+    }
+  }
+}
+
+/** Marks a request expired; if it was decided a moment earlier, returns that decision instead. */
+export function expire(approvals: ApprovalsTable, id: string): ApprovalRequest {
+  try {
+    return approvals.decide(id, 'expired', 'system');
+  } catch (e) {
+    const now = approvals.get(id);
+    if (isWassetteError(e, 'invalid-argument') && now) return now;
+    throw e;
+  }
+}
+
+/** Expires requests pending for longer than `maxAgeMs`; returns how many. Run at server start and periodically. */
+export function expireStale(approvals: ApprovalsTable, maxAgeMs: number, now = Date.now()): number {
+  return approvals.expireOlderThan(now - maxAgeMs, now);
+}
+
+function payloadField(payload: unknown, key: string): string | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const v = (payload as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** One sentence a person can approve or deny from, for the elicitation prompt, the UI and `approvals list`. */
+export function describeRequest(req: ApprovalRequest): string {
+  const who = req.requestedBy;
+  switch (req.kind) {
+    case 'grant': {
+      let what: string;
+      try {
+        const kind = payloadField(req.payload, 'kind') ?? '';
+        what = describeGrant(parseGrant(kind, req.payload));
+      } catch {
+        what = `an invalid grant (${JSON.stringify(req.payload)})`;
+      }
+      return `${who} asks to give component ${req.componentId ?? '?'} ${what}`;
+    }
+    case 'load_component':
+      return `${who} asks to load the component ${payloadField(req.payload, 'path') ?? payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`;
+    case 'load_tool':
+      return `${who} asks to load the tool ${payloadField(req.payload, 'name') ?? ''}${payloadField(req.payload, 'name') ? ' from ' : ''}${payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`;
+  }
+}

@@ -10,7 +10,8 @@ export interface FuncDef {
 
 /** An entry of a component type index space. */
 export type TypeDef =
-  | { tag: 'value'; type: WitType }
+  /** `size`/`depth` of the expanded tree (absent = 1) bound the work any consumer does walking it. */
+  | { tag: 'value'; type: WitType; size?: number; depth?: number }
   | { tag: 'unsupported'; what: string }
   | { tag: 'resource'; name: string }
   | { tag: 'func'; func: FuncDef }
@@ -38,6 +39,8 @@ export type Sort = Extern['sort'];
 /** State shared by all scopes of one decode: resource identities and the names they were exported under. */
 export class DecodeContext {
   private next = 0;
+  /** Sum of the expanded sizes of all function signatures read so far (bounded by the type reader). */
+  expandedSize = 0;
   /** Placeholder name of a locally defined resource -> the first name it was imported or exported under. */
   readonly resourceNames = new Map<string, string>();
 
@@ -89,7 +92,7 @@ export function renameType(def: TypeDef, name: string, ctx: DecodeContext): Type
   const t = def.type;
   switch (t.kind) {
     case 'list': case 'record': case 'tuple': case 'variant': case 'enum': case 'flags': case 'option': case 'result':
-      return { tag: 'value', type: { ...t, name } };
+      return { ...def, type: { ...t, name } };
     default:
       return def;
   }

@@ -43,14 +43,25 @@ export function readValType(r: ByteReader, scope: Scope): Val {
   throw invalid(`type index ${idx} at byte ${at} is a ${def.tag} type, not a value type`);
 }
 
+/** Types share subtrees, so a small binary can describe a huge tree; these bounds keep every walk cheap. */
+export const MAX_TYPE_SIZE = 100_000;
+export const MAX_TYPE_DEPTH = 100;
+export const MAX_TOTAL_SIZE = 2_000_000;
+
 /** Combines child types; the first unsupported child makes the whole type unsupported. */
 function build(children: Val[], make: (types: WitType[]) => WitType): Val {
   const types: WitType[] = [];
+  let size = 1;
+  let depth = 1;
   for (const c of children) {
     if (c.tag === 'unsupported') return c;
     types.push(c.type);
+    size += c.size ?? 1;
+    depth = Math.max(depth, (c.depth ?? 1) + 1);
   }
-  return { tag: 'value', type: make(types) };
+  if (size > MAX_TYPE_SIZE) throw invalid(`a type expands to more than ${MAX_TYPE_SIZE} nodes`);
+  if (depth > MAX_TYPE_DEPTH) throw invalid(`a type is nested more than ${MAX_TYPE_DEPTH} levels deep`);
+  return { tag: 'value', type: make(types), size, depth };
 }
 
 function optVal(r: ByteReader, scope: Scope): Val | undefined {
@@ -125,7 +136,10 @@ function readFuncType(r: ByteReader, scope: Scope): FuncDef {
   // 0x01 is a (now always empty) list of named results; older encoders could name several.
   else if (kind === 0x01) results = r.vec(() => (r.string(), readValType(r, scope)));
   else throw invalid(`unknown function result encoding 0x${hex(kind)} at byte ${at}`);
-  const bad = [...params.map((p) => p.t), ...results].find((t) => t.tag === 'unsupported');
+  const all = [...params.map((p) => p.t), ...results];
+  scope.ctx.expandedSize += all.reduce((n, t) => n + (t.tag === 'value' ? t.size ?? 1 : 1), 1);
+  if (scope.ctx.expandedSize > MAX_TOTAL_SIZE) throw invalid(`function types expand to more than ${MAX_TOTAL_SIZE} nodes in total`);
+  const bad = all.find((t) => t.tag === 'unsupported');
   if (bad?.tag === 'unsupported') return { params: [], unsupported: bad.what };
   const types = (xs: Val[]): WitType[] => xs.map((x) => (x as { type: WitType }).type);
   const out: FuncDef = { params: params.map((p): NamedField => ({ name: p.name, type: (p.t as { type: WitType }).type })) };

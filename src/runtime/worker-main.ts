@@ -3,12 +3,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import type { WitType } from '../component/wit-types.js';
-import type { Denial, SandboxSpec } from '../sandbox/spec.js';
+import { createWasiImports } from '../sandbox/wasi-host.js';
 import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
 import { unsupportedImports } from './host-imports.js';
 import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
 
-type WasiHost = (spec: SandboxSpec, hooks: { onDenial(d: Denial): void; onOutput(s: 'stdout' | 'stderr', c: Uint8Array): void }) => Record<string, unknown>;
 type Fn = (...args: unknown[]) => unknown;
 
 const port = parentPort!;
@@ -37,19 +36,7 @@ function onOutput(stream: 'stdout' | 'stderr', chunk: Uint8Array): void {
   }
 }
 
-/** The policy-bound WASI host from the sandbox module, or the local stand-in while it is absent. */
-async function loadWasiHost(): Promise<WasiHost> {
-  const sandboxHost = '../sandbox/wasi-host.js';
-  try {
-    return ((await import(sandboxHost)) as { createWasiImports: WasiHost }).createWasiImports;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !errorMessage(e).includes('wasi-host')) throw e;
-    return (await import('./wasi-fallback.js')).createWasiImports;
-  }
-}
-
 async function instantiate(): Promise<Record<string, unknown>> {
-  const createWasiImports = await loadWasiHost();
   const imports = createWasiImports(init.spec, { onDenial: (denial) => post({ type: 'denial', denial }), onOutput });
   const missing = unsupportedImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
   if (missing.length > 0) {
@@ -131,7 +118,8 @@ function serializedSize(value: unknown): number {
 }
 
 function classify(e: unknown): { error: WireError; poisoned: boolean } {
-  if (e instanceof WassetteError) return { error: { code: e.code, message: e.message, ...(e.data ? { data: e.data } : {}) }, poisoned: false };
+  // A host-raised trap (e.g. wasi:cli/exit) unwinds the guest mid-call, so it poisons the instance too.
+  if (e instanceof WassetteError) return { error: { code: e.code, message: e.message, ...(e.data ? { data: e.data } : {}) }, poisoned: e.code === ErrorCode.Trap };
   if (e instanceof WebAssembly.RuntimeError) return { error: { code: ErrorCode.Trap, message: errorMessage(e) }, poisoned: true };
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return { error: { code: ErrorCode.Trap, message: `wasm trap: call stack exhausted (${e.message})` }, poisoned: true };

@@ -52,9 +52,9 @@ function toFunction(exportName: string, def: FuncDef, names: Map<string, string>
   const fn: WitFunction = {
     name: parsed.name,
     kind: parsed.kind,
+    ...(parsed.resource === undefined ? {} : { resource: parsed.resource }),
     params: def.params.map((p) => ({ name: p.name, type: fixResources(p.type, names) })),
   };
-  if (parsed.resource !== undefined) fn.resource = parsed.resource;
   if (def.result) fn.result = fixResources(def.result, names);
   return fn;
 }

@@ -1,6 +1,7 @@
 // The narrow registry surface signature code needs, an in-memory implementation, and shared OCI helpers.
 import { createHash } from 'node:crypto';
-import { ErrorCode, WassetteError } from '../errors.js';
+import { ErrorCode, WassetteError, isWassetteError } from '../errors.js';
+import type { RegistryClient } from './client.js';
 
 /** An OCI content descriptor (the fields signature code reads and writes). */
 export interface Descriptor {
@@ -201,4 +202,47 @@ export type SignatureCheck = { ok: true; signer: string } | { ok: false; kind: F
 
 export function fail(kind: FailureKind, reason: string): SignatureCheck {
   return { ok: false, kind, reason };
+}
+
+/**
+ * Adapts D1's `RegistryClient` to one registry. Registries without the referrers API (such as
+ * distribution 2.x) only find a referrer through the `sha256-<hex>` index tag, which nothing else
+ * maintains, so pushing a manifest with a `subject` also appends it to that index when needed.
+ */
+export function registrySignatureSource(client: RegistryClient, registry: string): SignatureSource {
+  const target = (repository: string) => ({ registry, repository });
+  const getManifest = async (repo: string, ref: string): Promise<FetchedManifest | null> => {
+    try {
+      const m = await client.getManifest(target(repo), ref);
+      return { bytes: m.bytes, digest: m.digest, mediaType: m.mediaType };
+    } catch (e) {
+      if (isWassetteError(e, ErrorCode.NotFound)) return null;
+      throw e;
+    }
+  };
+  const source: SignatureSource = {
+    getManifest,
+    getBlob: (repo, desc) => client.getBlob(target(repo), desc, MAX_SIGNATURE_BLOB),
+    putBlob: (repo, bytes, mediaType) => client.putBlob(target(repo), bytes, mediaType),
+    referrers: (repo, digest, artifactType) => client.referrers(target(repo), digest, artifactType),
+    async putManifest(repo, ref, bytes, mediaType) {
+      const digest = await client.putManifest(target(repo), ref, bytes, mediaType);
+      const doc = parseJson(bytes, 'manifest') as { subject?: Descriptor; artifactType?: string; config?: Descriptor; annotations?: Record<string, string> };
+      const subject = doc.subject?.digest;
+      if (!isSha256Digest(subject)) return digest;
+      if ((await client.referrers(target(repo), subject)).some((d) => d.digest === digest)) return digest;
+      const tag = subject.replace(':', '-');
+      const existing = await getManifest(repo, tag);
+      const index = existing ? (parseJson(existing.bytes, 'referrers index') as { manifests?: Descriptor[] }) : {};
+      const entry: Descriptor = {
+        mediaType, digest, size: bytes.byteLength,
+        ...(doc.artifactType ?? doc.config?.mediaType ? { artifactType: doc.artifactType ?? doc.config?.mediaType } : {}),
+        ...(doc.annotations ? { annotations: doc.annotations } : {}),
+      };
+      const manifests = [...(index.manifests ?? []).filter((d) => d.digest !== digest), entry];
+      await client.putManifest(target(repo), tag, encodeJson({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }), OCI_INDEX);
+      return digest;
+    },
+  };
+  return source;
 }

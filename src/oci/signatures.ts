@@ -15,7 +15,8 @@ export type VerificationOutcome =
   /** `signer` is a key fingerprint (`sha256:<hex>`) or a certificate subject (`CN=..., O=...`). */
   | { status: 'verified'; method: SignatureMethod; signer: string }
   | { status: 'unsigned' }
-  | { status: 'failed'; method: SignatureMethod; kind: FailureKind; reason: string };
+  /** `method` is absent when the signatures could not even be looked up. */
+  | { status: 'failed'; method?: SignatureMethod; kind: FailureKind; reason: string };
 
 export interface TrustMaterial {
   keys: TrustedKey[];
@@ -115,7 +116,7 @@ export async function verifySignatures(
   } catch (e) {
     if (req.require !== 'none') throw e;
     const kind: FailureKind = isWassetteError(e, ErrorCode.SignatureInvalid) || isWassetteError(e, ErrorCode.DigestMismatch) ? 'malformed' : 'unsupported';
-    return { status: 'failed', method: 'cosign', kind, reason: `could not read signatures: ${errorMessage(e)}` };
+    return { status: 'failed', kind, reason: `could not read signatures: ${errorMessage(e)}` };
   }
 
   for (const { method, check } of checks) {

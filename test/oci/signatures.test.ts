@@ -1,11 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWassetteError, type WassetteError } from '../../src/errors.js';
 import { COSIGN_PAYLOAD_MEDIA_TYPE, cosignSignatureTag, signComponent } from '../../src/oci/cosign.js';
 import { attachNotationSignature, createNotationSignature } from '../../src/oci/notation.js';
-import { MemorySignatureSource, encodeJson, parseImageManifest, type Descriptor, type SignatureSource } from '../../src/oci/signature-source.js';
+import { MemorySignatureSource, encodeJson, registrySignatureSource, parseImageManifest, type Descriptor, type SignatureSource } from '../../src/oci/signature-source.js';
 import { loadTrustMaterial, verifySignatures, type SignatureMethod } from '../../src/oci/signatures.js';
 import { attachSigstoreBundle } from '../../src/oci/sigstore-bundle.js';
 import { parseTrustPolicy, type Requirement } from '../../src/oci/trust-policy.js';
+import { RegistryClient } from '../../src/oci/client.js';
+import { destroyRegistry, startRegistry, type RunningRegistry } from '../helpers/registry.js';
 import { dsseBundle, generateP256, makeNotationPki, pushComponentManifest, type KeyPair, type NotationPki } from '../helpers/signing.js';
 
 const REPO = 'team/tool';
@@ -169,5 +171,45 @@ describe('verifySignatures', () => {
     };
     await expect(verifySignatures(source, REF, desc.digest, policyFor('any'))).rejects.toThrow('registry down');
     expect(await verifySignatures(source, REF, desc.digest, policyFor('none'))).toMatchObject({ status: 'failed', reason: /registry down/ });
+  });
+});
+
+describe('against a real registry (docker-registry 2.x, no referrers API)', () => {
+  let reg: RunningRegistry;
+  let source: SignatureSource;
+  beforeAll(async () => {
+    reg = await startRegistry();
+    source = registrySignatureSource(new RegistryClient(), reg.registry);
+  }, 30_000);
+  afterAll(async () => {
+    await destroyRegistry(reg);
+  });
+
+  it.each(methods)('%s: signed, verified, and rejected when signed by a stranger', async (method) => {
+    const repo = `team/${method}`;
+    const ref = `${reg.registry}/${repo}:1.0`;
+    const policy = parseTrustPolicy([{ scope: reg.registry, require: 'any', keys: [signer.publicKeyPem], certificates: [pki.caCertPem] }]);
+    const { desc } = await pushComponentManifest(source, repo, '1.0');
+    await expect(verifySignatures(source, ref, desc.digest, policy)).rejects.toMatchObject({ code: 'signature-required' });
+
+    if (method === 'cosign') await signComponent(source, repo, desc.digest, signer.privateKeyPem, { dockerReference: `${reg.registry}/${repo}` });
+    else if (method === 'cosign-bundle') await attachSigstoreBundle(source, repo, desc, dsseBundle(desc.digest, signer.privateKeyPem));
+    else await attachNotationSignature(source, repo, desc, createNotationSignature(desc, pki.leafKeyPem, [pki.leafCertPem, pki.caCertPem]));
+    expect(await verifySignatures(source, ref, desc.digest, policy)).toMatchObject({ status: 'verified', method });
+
+    const other = await pushComponentManifest(source, repo, '2.0', 'other');
+    const strangerPolicy = parseTrustPolicy([{ scope: reg.registry, require: 'any', keys: [stranger.publicKeyPem], certificates: [otherPki.caCertPem] }]);
+    await expect(verifySignatures(source, `${reg.registry}/${repo}:2.0`, other.desc.digest, policy)).rejects.toMatchObject({ code: 'signature-required' });
+    await expect(verifySignatures(source, ref, desc.digest, strangerPolicy)).rejects.toMatchObject({ code: 'signature-invalid', data: { kind: 'untrusted-signer' } });
+  });
+
+  it('keeps both referrers when two are attached to one manifest', async () => {
+    const repo = 'team/both';
+    const { desc } = await pushComponentManifest(source, repo, '1.0');
+    await attachSigstoreBundle(source, repo, desc, dsseBundle(desc.digest, stranger.privateKeyPem));
+    await attachNotationSignature(source, repo, desc, createNotationSignature(desc, pki.leafKeyPem, [pki.leafCertPem]));
+    expect(await source.referrers(repo, desc.digest)).toHaveLength(2);
+    const policy = parseTrustPolicy([{ scope: reg.registry, require: 'notation', certificates: [pki.caCertPem] }]);
+    expect(await verifySignatures(source, `${reg.registry}/${repo}@${desc.digest}`, desc.digest, policy)).toMatchObject({ status: 'verified', method: 'notation' });
   });
 });

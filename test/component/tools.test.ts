@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeComponent } from '../../src/component/decode-component.js';
@@ -47,6 +48,8 @@ describe('all-types fixture through jco', () => {
   let tools: ToolDef[];
   let root: Record<string, unknown>;
   const ajv = new Ajv2020({ strict: false });
+  // The MCP SDK client checks structuredContent with a draft-07 Ajv (strict off): our schemas must pass there too.
+  const sdkAjv = new Ajv({ strict: false, allErrors: true });
 
   beforeAll(async () => {
     const bytes = readFileSync(join(import.meta.dirname, '../../fixtures/build/all-types.wasm'));
@@ -77,7 +80,10 @@ describe('all-types fixture through jco', () => {
       outcome = { kind: 'err', payload: e.payload };
     }
     const res = toolResultToJson(fn, outcome);
-    if (!res.isError) expect(ajv.validate(tool.outputSchema, res.structured), JSON.stringify(ajv.errors)).toBe(true);
+    if (!res.isError) {
+      expect(ajv.validate(tool.outputSchema, res.structured), JSON.stringify(ajv.errors)).toBe(true);
+      expect(sdkAjv.validate(tool.outputSchema, res.structured), JSON.stringify(sdkAjv.errors)).toBe(true);
+    }
     return res;
   }
 

@@ -40,7 +40,7 @@ export async function startTamperProxy(upstream: string, options: TamperOptions 
       const up = await fetch(`${upstream}${req.url ?? '/'}`, {
         method,
         headers,
-        ...(body.length > 0 ? { body } : {}),
+        ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
         redirect: 'manual',
       });
       const out = Buffer.from(await up.arrayBuffer());

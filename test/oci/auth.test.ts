@@ -84,7 +84,7 @@ describe('Bearer token flow', () => {
     const credentials = registryAuthValueCredentials(JSON.stringify({ [target('x').registry]: { username: 'bob', password: 'not-it' } }));
     const err = await new RegistryClient({ credentials }).listTags(target('private/tool')).catch((e: unknown) => e as Error);
     expect(err).toMatchObject({ code: 'unauthorized' });
-    expect(err.message).not.toContain('not-it');
+    expect((err as Error).message).not.toContain('not-it');
   });
 
   it('sends a caller-supplied token directly', async () => {

@@ -75,6 +75,21 @@ export function resolveReal(start: string, segments: readonly string[], followFi
   return current;
 }
 
+const ERRNO_CODES: Record<string, string> = {
+  EBADF: 'bad-descriptor', EACCES: 'access', EPERM: 'not-permitted', ENOENT: 'no-entry', EISDIR: 'is-directory',
+  ENOTDIR: 'not-directory', EEXIST: 'exist', ENOSPC: 'insufficient-space', EROFS: 'read-only', ELOOP: 'loop',
+};
+
+/**
+ * Some shim paths (e.g. `write` on a descriptor opened read-only) throw raw Node errors, which jco turns into a
+ * trap that poisons the instance. Give the guest a WASI error code instead.
+ */
+function toErrorCode(e: unknown): unknown {
+  if (typeof e === 'string' || (typeof e === 'object' && e !== null && 'tag' in e)) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && ERRNO_CODES[code]) || 'io';
+}
+
 function storageDenial(grant: Grant, target: string, reason: string): Denial {
   return { capability: 'storage', target, reason };
 }
@@ -89,12 +104,15 @@ export class GuardedDescriptor {
   readonly #grant: Grant;
   readonly #hostPath: string;
   readonly #isPreopen: boolean;
+  /** The flags it was opened with; undefined for a preopen. */
+  readonly #opened: DescriptorFlags | undefined;
 
-  constructor(inner: ShimDescriptor, grant: Grant, hostPath: string, isPreopen: boolean) {
+  constructor(inner: ShimDescriptor, grant: Grant, hostPath: string, opened: DescriptorFlags | undefined) {
     this.#inner = inner;
     this.#grant = grant;
     this.#hostPath = hostPath;
-    this.#isPreopen = isPreopen;
+    this.#isPreopen = opened === undefined;
+    this.#opened = opened;
   }
 
   static unwrap(d: unknown): GuardedDescriptor {
@@ -137,19 +155,31 @@ export class GuardedDescriptor {
   #call(name: string, ...args: unknown[]): unknown {
     const fn = this.#inner[name];
     if (typeof fn !== 'function') throw 'unsupported';
-    return fn.apply(this.#inner, args);
+    try {
+      return fn.apply(this.#inner, args);
+    } catch (e) {
+      throw toErrorCode(e);
+    }
+  }
+
+  /** WASI semantics the shim leaves to the OS: a descriptor only does what it was opened for. */
+  #needOpenedFor(mode: 'read' | 'write'): void {
+    if (this.#opened && !this.#opened[mode]) throw 'bad-descriptor';
   }
 
   readViaStream(offset: bigint): unknown {
     this.#needRead(this.#hostPath, 'read');
+    this.#needOpenedFor('read');
     return this.#call('readViaStream', offset);
   }
   writeViaStream(offset: bigint): unknown {
     this.#needWrite(this.#hostPath, 'write');
+    this.#needOpenedFor('write');
     return this.#call('writeViaStream', offset);
   }
   appendViaStream(): unknown {
     this.#needWrite(this.#hostPath, 'append to');
+    this.#needOpenedFor('write');
     return this.#call('appendViaStream');
   }
   advise(...args: unknown[]): unknown {
@@ -168,6 +198,7 @@ export class GuardedDescriptor {
   }
   setSize(size: bigint): unknown {
     this.#needWrite(this.#hostPath, 'resize');
+    this.#needOpenedFor('write');
     return this.#call('setSize', size);
   }
   setTimes(...args: unknown[]): unknown {
@@ -176,15 +207,26 @@ export class GuardedDescriptor {
   }
   read(length: bigint, offset: bigint): unknown {
     this.#needRead(this.#hostPath, 'read');
+    this.#needOpenedFor('read');
     return this.#call('read', length, offset);
   }
   write(buffer: Uint8Array, offset: bigint): unknown {
     this.#needWrite(this.#hostPath, 'write');
+    this.#needOpenedFor('write');
     return this.#call('write', buffer, offset);
   }
   readDirectory(): unknown {
     this.#needRead(this.#hostPath, 'list');
-    return this.#call('readDirectory');
+    // preview2-shim cannot list a preopen itself (it has no open handle); list it through a handle to `.`.
+    if (!this.#isPreopen) return this.#call('readDirectory');
+    const self = this.#call('openAt', { symlinkFollow: false }, '.', { directory: true }, { read: true }) as ShimDescriptor;
+    try {
+      return self.readDirectory!();
+    } catch (e) {
+      throw toErrorCode(e);
+    } finally {
+      self[symbolDispose]?.call(self);
+    }
   }
   sync(): unknown {
     return this.#call('sync');
@@ -195,6 +237,7 @@ export class GuardedDescriptor {
     return this.#call('createDirectoryAt', path);
   }
   stat(): unknown {
+    if (this.#isPreopen) return this.#call('statAt', { symlinkFollow: false }, '.');
     return this.#call('stat');
   }
   statAt(flags: PathFlags, path: string): unknown {
@@ -222,7 +265,7 @@ export class GuardedDescriptor {
     }
     if (flags.read) this.#needRead(target, 'open');
     const inner = this.#call('openAt', pathFlags, path, openFlags, flags) as ShimDescriptor;
-    return new GuardedDescriptor(inner, this.#grant, realOrSelf(target), false);
+    return new GuardedDescriptor(inner, this.#grant, realOrSelf(target), { ...flags });
   }
   readlinkAt(path: string): unknown {
     const target = this.#resolve(path, false);
@@ -283,7 +326,7 @@ export function guardFilesystem(shimTypes: unknown, shimPreopens: unknown, grant
     const g = byPath.get(guestPath);
     if (!g) continue;
     const rootReal = realOrSelf(g.path);
-    dirs.push([new GuardedDescriptor(descriptor, { root: g.path, rootReal, read: g.read, write: g.write, onDenial }, rootReal, true), guestPath]);
+    dirs.push([new GuardedDescriptor(descriptor, { root: g.path, rootReal, read: g.read, write: g.write, onDenial }, rootReal, undefined), guestPath]);
   }
   return {
     'wasi:filesystem/types': { ...types, Descriptor: GuardedDescriptor },

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { checkHttpRequest, guardOutgoingHandler } from '../../src/sandbox/http-guard.js';
+import type { Denial } from '../../src/sandbox/spec.js';
+
+describe('checkHttpRequest', () => {
+  it.each([
+    [['example.com'], 'https', 'example.com', true],
+    [['example.com'], 'http', 'example.com:8080', true],
+    [['example.com:443'], 'https', 'example.com', true],
+    [['example.com:443'], 'http', 'example.com', false],
+    [['example.com'], 'https', 'evil.com', false],
+    [['example.com'], 'ftp', 'example.com', false],
+    [['example.com'], 'https', undefined, false],
+    [['example.com'], 'https', '', false],
+    [['localhost'], 'http', '127.0.0.1:80', false],
+  ])('%j %s://%s -> %s', (allow, scheme, authority, ok) => {
+    expect(checkHttpRequest(allow, scheme, authority).ok).toBe(ok);
+  });
+
+  it('explains a missing host with the grant to make', () => {
+    expect(checkHttpRequest([], 'https', 'api.example.com')).toEqual({
+      ok: false,
+      target: 'api.example.com:443',
+      reason: "host api.example.com is not in the network allow list; grant_network_permission {host: 'api.example.com'} to allow",
+    });
+  });
+
+  it('names the port when only the port is missing', () => {
+    const v = checkHttpRequest(['example.com:443'], 'http', 'example.com');
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.reason).toContain("grant_network_permission {host: 'example.com:80'}");
+  });
+});
+
+describe('guardOutgoingHandler', () => {
+  const request = (scheme: { tag: string } | undefined, authority: string | undefined) => ({ scheme: () => scheme, authority: () => authority });
+
+  it('refuses with HTTP-request-denied and reports a network Denial', () => {
+    const denials: Denial[] = [];
+    let called = false;
+    const h = guardOutgoingHandler({ handle: () => (called = true) }, ['example.com'], (d) => denials.push(d));
+    expect(() => h.handle(request({ tag: 'HTTPS' }, 'evil.com'), undefined)).toThrow(expect.objectContaining({ tag: 'HTTP-request-denied' }));
+    expect(called).toBe(false);
+    expect(denials).toEqual([expect.objectContaining({ capability: 'network', target: 'evil.com:443' })]);
+  });
+
+  it('passes granted requests to the shim, defaulting the scheme to https like the shim does', () => {
+    const h = guardOutgoingHandler({ handle: () => 'future' }, ['example.com:443'], () => {
+      throw new Error('no denial expected');
+    });
+    expect(h.handle(request(undefined, 'example.com'), undefined)).toBe('future');
+  });
+});

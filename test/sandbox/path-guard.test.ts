@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { checkSubpath, isWithin, symlinkStaysWithin } from '../../src/sandbox/path-guard.js';
+
+describe('checkSubpath', () => {
+  it.each([
+    ['a.txt', ['a.txt']],
+    ['./a/./b/', ['a', 'b']],
+    ['a/../b', ['b']],
+    ['a//b', ['a', 'b']],
+    ['', []],
+    ['.', []],
+    ['a/..', []],
+  ])('accepts %j as %j', (p, segments) => {
+    expect(checkSubpath(p)).toEqual({ ok: true, segments });
+  });
+
+  it.each(['/etc/passwd', '..', '../x', 'a/../../x', 'a/b/../../..', '\\etc\\passwd', '..\\x', 'a\0b'])('refuses %j', (p) => {
+    expect(checkSubpath(p).ok).toBe(false);
+  });
+});
+
+describe('isWithin', () => {
+  it.each([
+    ['/data', '/data', true],
+    ['/data', '/data/x', true],
+    ['/data/', '/data/x', true],
+    ['/data', '/data2', false],
+    ['/data', '/', false],
+    ['/', '/anything', true],
+  ])('%s contains %s: %s', (root, p, expected) => {
+    expect(isWithin(root, p)).toBe(expected);
+  });
+});
+
+describe('symlinkStaysWithin', () => {
+  it.each([
+    ['/g', '/g/link', 'a.txt', true],
+    ['/g', '/g/sub/link', '../a.txt', true],
+    ['/g', '/g/link', '../etc/passwd', false],
+    ['/g', '/g/sub/link', '../../x', false],
+    ['/g', '/g/link', '/etc/passwd', false],
+    ['/g', '/g/link', '/g/a.txt', true],
+  ])('root %s link %s -> %s: %s', (root, link, target, expected) => {
+    expect(symlinkStaysWithin(root, link, target)).toBe(expected);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { TranspileCache, digestHex, sha256Hex } from '../../src/runtime/transpile-cache.js';
+import { MATH_WAT } from './wat-components.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'wassette-tc-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('digestHex', () => {
+  it.each([
+    [`sha256:${'A'.repeat(64)}`, 'a'.repeat(64)],
+    ['b'.repeat(64), 'b'.repeat(64)],
+  ])('%s', (input, hex) => expect(digestHex(input)).toBe(hex));
+  it.each(['sha256:abc', `sha512:${'a'.repeat(64)}`, ''])('rejects %j', (input) =>
+    expect(() => digestHex(input)).toThrow(/not a sha256 digest/));
+});
+
+describe('TranspileCache', () => {
+  it('transpiles once, into a complete directory named by digest, and reuses it', async () => {
+    const dir = tempDir();
+    const bytes = await parse(MATH_WAT);
+    const digest = `sha256:${sha256Hex(bytes)}`;
+    const cache = new TranspileCache(dir);
+    expect(await cache.lookup(digest)).toBeUndefined();
+    const [a, b] = await Promise.all([cache.ensure(digest, bytes), cache.ensure(digest, bytes)]);
+    expect(a).toEqual(b);
+    expect(a.dir).toBe(join(dir, sha256Hex(bytes)));
+    expect(existsSync(a.entry)).toBe(true);
+    expect(a.coreModules.length).toBeGreaterThan(0);
+    expect(readdirSync(dir)).toEqual([sha256Hex(bytes)]); // no temp dirs left behind
+    const mtime = statSync(a.entry).mtimeMs;
+    const again = await new TranspileCache(dir).ensure(digest, bytes);
+    expect(again.entry).toBe(a.entry);
+    expect(statSync(again.entry).mtimeMs).toBe(mtime);
+  });
+
+  it('ignores a half-written entry without a manifest and rebuilds it', async () => {
+    const dir = tempDir();
+    const bytes = await parse(MATH_WAT);
+    const hex = sha256Hex(bytes);
+    const cache = new TranspileCache(dir);
+    await cache.ensure(hex, bytes);
+    rmSync(join(dir, hex, 'manifest.json'));
+    expect(await cache.lookup(hex)).toBeUndefined();
+    const rebuilt = await cache.ensure(hex, bytes);
+    expect(existsSync(rebuilt.entry)).toBe(true);
+  });
+
+  it('refuses bytes that do not match the digest', async () => {
+    const bytes = await parse(MATH_WAT);
+    await expect(new TranspileCache(tempDir()).ensure(`sha256:${'0'.repeat(64)}`, bytes)).rejects.toMatchObject({ code: 'digest-mismatch' });
+  });
+
+  it('reports bytes that are not a component as invalid-component', async () => {
+    const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+    await expect(new TranspileCache(tempDir()).ensure(sha256Hex(bytes), bytes)).rejects.toMatchObject({ code: 'invalid-component' });
+  });
+});

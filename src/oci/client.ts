@@ -1,11 +1,10 @@
 // RegistryClient: the OCI distribution API (manifests, blobs, tags, catalog, referrers) over fetch.
-import { createHash } from 'node:crypto';
 import { ErrorCode, WassetteError } from '../errors.js';
 import { CATALOG_SCOPE, RegistryAuth, repositoryScope } from './auth.js';
 import type { CredentialLookup } from './credentials.js';
 import { type Descriptor, type ImageIndex, type ParsedManifest, isSha256Digest, parseManifest, sha256Digest, verifyDigest } from './manifest.js';
 import { MANIFEST_ACCEPT, MediaType } from './media-types.js';
-import { failure, type OpenResponse, readBody, send, type TransportOptions } from './registry-http.js';
+import { failure, type OpenResponse, readBody, send, streamVerified, type TransportOptions } from './registry-http.js';
 
 /** Where a call goes: what `parseReference` returns satisfies it. */
 export interface RepoTarget {
@@ -253,34 +252,4 @@ export class RegistryClient {
       next = linkNext(open.response.headers.get('link'), open.response.url);
     }
   }
-}
-
-async function streamVerified(open: OpenResponse, descriptor: Pick<Descriptor, 'digest' | 'size'>, what: string): Promise<Uint8Array> {
-  const hash = createHash('sha256');
-  const out = Buffer.allocUnsafe(descriptor.size);
-  let total = 0;
-  try {
-    for await (const chunk of open.response.body ?? []) {
-      open.touch();
-      const c = chunk as Uint8Array;
-      if (total + c.byteLength > descriptor.size) {
-        throw new WassetteError(ErrorCode.DigestMismatch, `${what}: registry sent more than the ${descriptor.size} bytes the manifest declares`);
-      }
-      out.set(c, total);
-      hash.update(c);
-      total += c.byteLength;
-    }
-  } finally {
-    open.done();
-  }
-  if (total !== descriptor.size) {
-    throw new WassetteError(ErrorCode.DigestMismatch, `${what}: received ${total} bytes, the manifest declares ${descriptor.size}`);
-  }
-  const actual = `sha256:${hash.digest('hex')}`;
-  if (actual !== descriptor.digest) {
-    throw new WassetteError(ErrorCode.DigestMismatch, `${what}: digest mismatch, expected ${descriptor.digest} but content hashes to ${actual}`, {
-      data: { expected: descriptor.digest, actual },
-    });
-  }
-  return out;
 }

@@ -1,6 +1,8 @@
 // HTTP transport for registry calls: scheme choice, timeouts, auth retry and OCI error-body mapping.
+import { createHash } from 'node:crypto';
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { RegistryAuth } from './auth.js';
+import type { Descriptor } from './manifest.js';
 import { apiHost, isLoopback } from './reference.js';
 
 export interface TransportOptions {
@@ -143,4 +145,35 @@ export async function failure(registry: string, response: Response, subject: { r
   if (response.status === 429) return new WassetteError(ErrorCode.Registry, `registry ${registry} is rate limiting requests; retry later`, { data });
   const msg = first?.message ? `${code} ${first.message}` : `HTTP ${response.status}`;
   return new WassetteError(ErrorCode.Registry, `registry ${registry} failed ${subject.what}: ${msg}`, { data });
+}
+
+/** Streams a blob body into memory, hashing as it goes; refuses extra, missing or wrong bytes. */
+export async function streamVerified(open: OpenResponse, descriptor: Pick<Descriptor, 'digest' | 'size'>, what: string): Promise<Uint8Array> {
+  const hash = createHash('sha256');
+  const out = Buffer.allocUnsafe(descriptor.size);
+  let total = 0;
+  try {
+    for await (const chunk of open.response.body ?? []) {
+      open.touch();
+      const c = chunk as Uint8Array;
+      if (total + c.byteLength > descriptor.size) {
+        throw new WassetteError(ErrorCode.DigestMismatch, `${what}: registry sent more than the ${descriptor.size} bytes the manifest declares`);
+      }
+      out.set(c, total);
+      hash.update(c);
+      total += c.byteLength;
+    }
+  } finally {
+    open.done();
+  }
+  if (total !== descriptor.size) {
+    throw new WassetteError(ErrorCode.DigestMismatch, `${what}: received ${total} bytes, the manifest declares ${descriptor.size}`);
+  }
+  const actual = `sha256:${hash.digest('hex')}`;
+  if (actual !== descriptor.digest) {
+    throw new WassetteError(ErrorCode.DigestMismatch, `${what}: digest mismatch, expected ${descriptor.digest} but content hashes to ${actual}`, {
+      data: { expected: descriptor.digest, actual },
+    });
+  }
+  return out;
 }

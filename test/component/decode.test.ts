@@ -163,3 +163,17 @@ describe('parseFunctionName', () => {
     expect(parseFunctionName(input)).toEqual(expected);
   });
 });
+
+describe('decodeComponent: types the shared model cannot express', () => {
+  it('leaves out functions using stream<T> and keeps the rest', async () => {
+    const d = await decodeWat(`(component
+      (core module $m (func (export "f") (param i32) (result i32) unreachable))
+      (core instance $i (instantiate $m))
+      (type $s (stream u8))
+      (func $f (param "s" $s) (result u32) (canon lift (core func $i "f")))
+      (func $g (param "a" u32) (result u32) (canon lift (core func $i "f")))
+      (export "take" (func $f))
+      (export "keep" (func $g)))`);
+    expect(d.functions.map((f) => f.name)).toEqual(['keep']);
+  });
+});

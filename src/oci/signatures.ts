@@ -30,7 +30,7 @@ export interface VerifyOptions {
   now?: Date;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 function pemText(item: string, readText: (path: string) => string): string {
   if (item.includes('-----BEGIN')) return item;

@@ -1,6 +1,7 @@
 // Typed queries for the `approvals` table: requests waiting for the user, decided exactly once.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { statementCache, type Prepare } from './statements.js';
 import { ErrorCode, WassetteError } from '../errors.js';
 import { parseJsonColumn } from './json.js';
 
@@ -63,7 +64,11 @@ export interface NewApproval {
 }
 
 export class ApprovalsTable {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: Prepare;
+
+  constructor(db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   create(a: NewApproval): ApprovalRequest {
     const row: Row = {
@@ -78,8 +83,8 @@ export class ApprovalsTable {
       decided_by: null,
       applied_at: null,
     };
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO approvals (id, kind, component_id, payload_json, requested_by, status, created_at)
          VALUES (@id, @kind, @component_id, @payload_json, @requested_by, @status, @created_at)`,
       )
@@ -88,7 +93,7 @@ export class ApprovalsTable {
   }
 
   get(id: string): ApprovalRequest | undefined {
-    const r = this.db.prepare('SELECT * FROM approvals WHERE id = ?').get(id) as Row | undefined;
+    const r = this.sql('SELECT * FROM approvals WHERE id = ?').get(id) as Row | undefined;
     return r && fromRow(r);
   }
 
@@ -96,8 +101,8 @@ export class ApprovalsTable {
   list(filter: { status?: ApprovalStatus; limit?: number } = {}): ApprovalRequest[] {
     const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 1000)), 10_000);
     const rows = filter.status === undefined
-      ? this.db.prepare(`SELECT * FROM approvals ORDER BY created_at, rowid LIMIT ${limit}`).all()
-      : this.db.prepare(`SELECT * FROM approvals WHERE status = ? ORDER BY created_at, rowid LIMIT ${limit}`).all(filter.status);
+      ? this.sql('SELECT * FROM approvals ORDER BY created_at, rowid LIMIT ?').all(limit)
+      : this.sql('SELECT * FROM approvals WHERE status = ? ORDER BY created_at, rowid LIMIT ?').all(filter.status, limit);
     return (rows as Row[]).map(fromRow);
   }
 
@@ -110,8 +115,8 @@ export class ApprovalsTable {
    * at once exactly one wins; the loser gets an InvalidArgument error naming the current status.
    */
   decide(id: string, decision: ApprovalDecision, decidedBy = 'user', at = Date.now()): ApprovalRequest {
-    const changed = this.db
-      .prepare(`UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'`)
+    const changed = this
+      .sql(`UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'`)
       .run(decision, at, decidedBy, id).changes;
     const after = this.get(id);
     if (!after) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${id}`);
@@ -123,13 +128,13 @@ export class ApprovalsTable {
 
   /** Marks an approved request applied; returns false if it was already applied (or is not approved). */
   markApplied(id: string, at = Date.now()): boolean {
-    return this.db.prepare(`UPDATE approvals SET applied_at = ? WHERE id = ? AND status = 'approved' AND applied_at IS NULL`).run(at, id).changes > 0;
+    return this.sql(`UPDATE approvals SET applied_at = ? WHERE id = ? AND status = 'approved' AND applied_at IS NULL`).run(at, id).changes > 0;
   }
 
   /** Expires pending requests created before `olderThan` (ms epoch); returns how many. */
   expireOlderThan(olderThan: number, at = Date.now()): number {
-    return this.db
-      .prepare(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND created_at < ?`)
+    return this
+      .sql(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND created_at < ?`)
       .run(at, olderThan).changes;
   }
 }

@@ -1,5 +1,6 @@
 // Typed queries for the append-only `audit` table: every tool call, denial and permission change.
 import type Database from 'better-sqlite3';
+import { statementCache, type Prepare } from './statements.js';
 
 export type AuditOutcome = 'ok' | 'error' | 'denied' | 'timeout' | 'trap' | 'granted' | 'revoked' | 'pending' | (string & {});
 
@@ -42,11 +43,15 @@ interface Row {
 }
 
 export class AuditTable {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: Prepare;
+
+  constructor(db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   append(e: AuditInput): number {
-    const info = this.db
-      .prepare(
+    const info = this
+      .sql(
         `INSERT INTO audit (ts, component_id, tool, duration_ms, outcome, capability, target, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -63,8 +68,8 @@ export class AuditTable {
     if (q.outcome !== undefined) { where.push('outcome = ?'); args.push(q.outcome); }
     if (q.since !== undefined) { where.push('ts >= ?'); args.push(q.since); }
     const limit = Math.min(Math.max(1, Math.floor(q.limit ?? 100)), 10_000);
-    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT ${limit}`;
-    return (this.db.prepare(sql).all(...args) as Row[]).map((r) => ({
+    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT ?`;
+    return (this.sql(sql).all(...args, limit) as Row[]).map((r) => ({
       id: r.id,
       ts: r.ts,
       componentId: r.component_id,

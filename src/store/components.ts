@@ -1,5 +1,6 @@
 // Typed queries for the `components` table: what is loaded, from where, with which digest, policy and tool names.
 import type Database from 'better-sqlite3';
+import { statementCache, type Prepare } from './statements.js';
 import { parseJsonColumn } from './json.js';
 
 export interface ComponentRecord {
@@ -46,7 +47,11 @@ export type ComponentInput = Omit<ComponentRecord, 'loadedAt' | 'policy' | 'veri
 };
 
 export class ComponentsTable {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: Prepare;
+
+  constructor(db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   /** Inserts or updates in place; never deletes the row, so the component's grants survive a reload. */
   upsert(c: ComponentInput): ComponentRecord {
@@ -59,8 +64,8 @@ export class ComponentsTable {
       tools_json: JSON.stringify(c.tools),
       loaded_at: c.loadedAt ?? Date.now(),
     };
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO components (id, source, digest, policy_json, verification_json, tools_json, loaded_at)
          VALUES (@id, @source, @digest, @policy_json, @verification_json, @tools_json, @loaded_at)
          ON CONFLICT (id) DO UPDATE SET source = excluded.source, digest = excluded.digest,
@@ -72,22 +77,22 @@ export class ComponentsTable {
   }
 
   get(id: string): ComponentRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM components WHERE id = ?').get(id) as Row | undefined;
+    const r = this.sql('SELECT * FROM components WHERE id = ?').get(id) as Row | undefined;
     return r && fromRow(r);
   }
 
   list(): ComponentRecord[] {
-    return (this.db.prepare('SELECT * FROM components ORDER BY loaded_at, id').all() as Row[]).map(fromRow);
+    return (this.sql('SELECT * FROM components ORDER BY loaded_at, id').all() as Row[]).map(fromRow);
   }
 
   /** Replaces only the starting policy (e.g. `wassette policy` edits); returns false when the id is unknown. */
   setPolicy(id: string, policy: unknown): boolean {
     const json = policy === undefined || policy === null ? null : JSON.stringify(policy);
-    return this.db.prepare('UPDATE components SET policy_json = ? WHERE id = ?').run(json, id).changes > 0;
+    return this.sql('UPDATE components SET policy_json = ? WHERE id = ?').run(json, id).changes > 0;
   }
 
   /** Deletes the component and (by cascade) its grants; returns false when it was not there. */
   delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM components WHERE id = ?').run(id).changes > 0;
+    return this.sql('DELETE FROM components WHERE id = ?').run(id).changes > 0;
   }
 }

@@ -17,6 +17,12 @@ export interface Store {
   readonly grants: GrantsTable;
   readonly audit: AuditTable;
   readonly approvals: ApprovalsTable;
+  /**
+   * SQLite's data_version: changes whenever ANOTHER connection (e.g. the CLI or the approvals UI)
+   * commits. Poll it to notice grants/approvals made by other processes; in-process changes are
+   * reported by PermissionService's onChange.
+   */
+  externalChangeCounter(): number;
   close(): void;
 }
 
@@ -47,6 +53,7 @@ export function openStore(home: string, options: OpenStoreOptions = {}): Store {
   } catch (e) {
     throw new WassetteError(ErrorCode.Store, `cannot open the state database ${path}: ${(e as Error).message}`, { cause: e });
   }
+  const dataVersion = db.prepare('PRAGMA data_version');
   return {
     path,
     db,
@@ -54,6 +61,7 @@ export function openStore(home: string, options: OpenStoreOptions = {}): Store {
     grants: new GrantsTable(db),
     audit: new AuditTable(db),
     approvals: new ApprovalsTable(db),
+    externalChangeCounter: () => dataVersion.pluck().get() as number,
     close: () => db.close(),
   };
 }

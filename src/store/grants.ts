@@ -1,5 +1,6 @@
 // Typed queries for the `grants` table: rights given to a component after load, keyed by (component, kind, key).
 import type Database from 'better-sqlite3';
+import { statementCache, type Prepare } from './statements.js';
 import { parseJsonColumn } from './json.js';
 
 export type GrantKind = 'storage' | 'network' | 'environment' | 'memory';
@@ -37,15 +38,19 @@ function fromRow(r: Row): GrantRow {
 }
 
 export class GrantsTable {
-  constructor(private readonly db: Database.Database) {}
+  private readonly sql: Prepare;
+
+  constructor(db: Database.Database) {
+    this.sql = statementCache(db);
+  }
 
   /**
    * Adds a grant or, when (component, kind, key) exists, replaces its value and keeps the original
    * created_at. Idempotent. Throws a foreign-key error if the component is not in `components`.
    */
   add(g: Omit<GrantRow, 'createdAt'> & { createdAt?: number }): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (component_id, kind, grant_key) DO UPDATE SET value_json = excluded.value_json,
@@ -55,28 +60,28 @@ export class GrantsTable {
   }
 
   get(componentId: string, kind: GrantKind, key: string): GrantRow | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?')
+    const r = this
+      .sql('SELECT * FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?')
       .get(componentId, kind, key) as Row | undefined;
     return r && fromRow(r);
   }
 
   /** Removes one grant; returns false when there was nothing to remove. */
   revoke(componentId: string, kind: GrantKind, key: string): boolean {
-    return this.db.prepare('DELETE FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?').run(componentId, kind, key).changes > 0;
+    return this.sql('DELETE FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?').run(componentId, kind, key).changes > 0;
   }
 
   /** Removes every grant of a component (back to its starting policy); returns how many were removed. */
   reset(componentId: string): number {
-    return this.db.prepare('DELETE FROM grants WHERE component_id = ?').run(componentId).changes;
+    return this.sql('DELETE FROM grants WHERE component_id = ?').run(componentId).changes;
   }
 
   /** Grants in the order they were made. */
   list(componentId: string): GrantRow[] {
-    return (this.db.prepare('SELECT * FROM grants WHERE component_id = ? ORDER BY created_at, rowid').all(componentId) as Row[]).map(fromRow);
+    return (this.sql('SELECT * FROM grants WHERE component_id = ? ORDER BY created_at, rowid').all(componentId) as Row[]).map(fromRow);
   }
 
   listAll(): GrantRow[] {
-    return (this.db.prepare('SELECT * FROM grants ORDER BY component_id, created_at, rowid').all() as Row[]).map(fromRow);
+    return (this.sql('SELECT * FROM grants ORDER BY component_id, created_at, rowid').all() as Row[]).map(fromRow);
   }
 }

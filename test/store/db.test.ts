@@ -48,8 +48,13 @@ describe('openStore', () => {
     server.components.upsert({ id: 'c1', source: 's', digest: 'sha256:aa', tools: [] });
     const req = server.approvals.create({ kind: 'grant', componentId: 'c1', payload: { host: 'x' }, requestedBy: 'agent' });
     expect(ui.approvals.listPending().map((r) => r.id)).toEqual([req.id]);
+    const before = server.externalChangeCounter();
     ui.approvals.decide(req.id, 'approved');
     expect(server.approvals.get(req.id)?.status).toBe('approved');
+    expect(server.externalChangeCounter()).not.toBe(before);
+    const own = server.externalChangeCounter();
+    server.audit.append({ outcome: 'ok' });
+    expect(server.externalChangeCounter()).toBe(own);
   });
 
   it('refuses a database from a newer wassette', () => {

@@ -1,8 +1,8 @@
 // wasi:filesystem for one instance: wraps preview2-shim descriptors so read-only grants stay read-only and no path leaves a grant.
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { Denial, FsPreopen } from './spec.js';
 import { checkSubpath, isWithin, symlinkStaysWithin } from './path-guard.js';
+import { realOrSelf, resolveReal } from './symlink-guard.js';
 
 type DenialHook = (d: Denial) => void;
 type Method = (...args: unknown[]) => unknown;
@@ -23,7 +23,6 @@ interface DescriptorFlags {
 }
 
 const symbolDispose: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
-const MAX_SYMLINKS = 40;
 
 interface Grant {
   root: string;
@@ -31,48 +30,6 @@ interface Grant {
   read: boolean;
   write: boolean;
   onDenial: DenialHook;
-}
-
-function realOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
-}
-
-/**
- * Where `segments` under the real directory `start` really lead, following symlinks like the kernel would
- * (the final one only when `followFinal`). Paths that do not exist yet resolve lexically from the last real directory.
- */
-export function resolveReal(start: string, segments: readonly string[], followFinal: boolean): string {
-  let current = start;
-  let pending = [...segments];
-  let hops = 0;
-  while (pending.length > 0) {
-    const seg = pending.shift() as string;
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      current = posix.dirname(current);
-      continue;
-    }
-    const candidate = posix.join(current, seg);
-    let isLink: boolean;
-    try {
-      isLink = lstatSync(candidate).isSymbolicLink();
-    } catch {
-      return posix.resolve(candidate, ...pending);
-    }
-    if (!isLink || (pending.length === 0 && !followFinal)) {
-      current = candidate;
-      continue;
-    }
-    if (++hops > MAX_SYMLINKS) throw 'loop';
-    const target = readlinkSync(candidate);
-    if (posix.isAbsolute(target)) current = '/';
-    pending = [...target.split('/'), ...pending];
-  }
-  return current;
 }
 
 const ERRNO_CODES: Record<string, string> = {
@@ -88,10 +45,6 @@ function toErrorCode(e: unknown): unknown {
   if (typeof e === 'string' || (typeof e === 'object' && e !== null && 'tag' in e)) return e;
   const code = (e as { code?: unknown } | null)?.code;
   return (typeof code === 'string' && ERRNO_CODES[code]) || 'io';
-}
-
-function storageDenial(grant: Grant, target: string, reason: string): Denial {
-  return { capability: 'storage', target, reason };
 }
 
 function uriOf(root: string): string {
@@ -121,7 +74,7 @@ export class GuardedDescriptor {
   }
 
   #deny(code: string, target: string, reason: string): never {
-    this.#grant.onDenial(storageDenial(this.#grant, target, reason));
+    this.#grant.onDenial({ capability: 'storage', target, reason });
     throw code;
   }
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
-import { guardFilesystem, resolveReal } from '../../src/sandbox/fs-guard.js';
+import { guardFilesystem } from '../../src/sandbox/fs-guard.js';
+import { resolveReal } from '../../src/sandbox/symlink-guard.js';
 import type { Denial, FsPreopen } from '../../src/sandbox/spec.js';
 
 type D = Record<string, (...a: unknown[]) => unknown>;

@@ -6,6 +6,7 @@ import type { WitType } from '../component/wit-types.js';
 import { createWasiImports } from '../sandbox/wasi-host.js';
 import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
 import { unsupportedImports } from './host-imports.js';
+import { jsonSizeUpTo } from './output-size.js';
 import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -36,6 +37,33 @@ function onOutput(stream: 'stdout' | 'stderr', chunk: Uint8Array): void {
   }
 }
 
+/** Largest string the generated glue may lift out of the guest; the current call's output limit. */
+const liftLimit = { bytes: init.spec.maxOutputBytes };
+
+/**
+ * Runs `fn` (jco's `instantiate`, which creates its UTF-8 decoder up front) with a TextDecoder that
+ * refuses inputs over the output limit. Lifting a huge guest string would otherwise put it on the
+ * worker's V8 heap, and a heap far over its limit aborts the whole process, not just the worker.
+ */
+function withGuardedDecoder<T>(fn: () => T): T {
+  const Original = globalThis.TextDecoder;
+  class GuardedTextDecoder extends Original {
+    override decode(input?: AllowSharedBufferSource, options?: TextDecodeOptions): string {
+      const n = input?.byteLength ?? 0;
+      if (n > liftLimit.bytes) {
+        throw new WassetteError(ErrorCode.OutputTooLarge, `the component produced a ${n}-byte string, more than the ${liftLimit.bytes}-byte output limit`, { data: { size: n, limit: liftLimit.bytes } });
+      }
+      return super.decode(input, options);
+    }
+  }
+  globalThis.TextDecoder = GuardedTextDecoder;
+  try {
+    return fn();
+  } finally {
+    globalThis.TextDecoder = Original;
+  }
+}
+
 async function instantiate(): Promise<Record<string, unknown>> {
   const imports = createWasiImports(init.spec, { onDenial: (denial) => post({ type: 'denial', denial }), onOutput });
   const missing = unsupportedImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
@@ -50,7 +78,7 @@ async function instantiate(): Promise<Record<string, unknown>> {
     if (!m) throw new WassetteError(ErrorCode.Internal, `transpiled component asks for core module ${name}, which was not compiled`);
     return m;
   };
-  return generated.instantiate(getCoreModule, imports, WebAssembly.instantiate);
+  return withGuardedDecoder(() => generated.instantiate(getCoreModule, imports, WebAssembly.instantiate));
 }
 
 function lookup(exportsObj: Record<string, unknown>, target: CallTarget): { fn: Fn; self?: unknown } {
@@ -111,15 +139,12 @@ async function invoke(exportsObj: Record<string, unknown>, target: CallTarget, a
   return resultFromGuest(raw, type, table);
 }
 
-function serializedSize(value: unknown): number {
-  const json = JSON.stringify(value, (_k, v: unknown) =>
-    typeof v === 'bigint' ? v.toString() : ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v);
-  return json === undefined ? 0 : Buffer.byteLength(json);
-}
-
 function classify(e: unknown): { error: WireError; poisoned: boolean } {
-  // A host-raised trap (e.g. wasi:cli/exit) unwinds the guest mid-call, so it poisons the instance too.
-  if (e instanceof WassetteError) return { error: { code: e.code, message: e.message, ...(e.data ? { data: e.data } : {}) }, poisoned: e.code === ErrorCode.Trap };
+  // A host-raised trap (e.g. wasi:cli/exit) or a refused lift unwinds the call midway: restart to be safe.
+  if (e instanceof WassetteError) {
+    const poisoned = e.code === ErrorCode.Trap || e.code === ErrorCode.OutputTooLarge;
+    return { error: { code: e.code, message: e.message, ...(e.data ? { data: e.data } : {}) }, poisoned };
+  }
   if (e instanceof WebAssembly.RuntimeError) return { error: { code: ErrorCode.Trap, message: errorMessage(e) }, poisoned: true };
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return { error: { code: ErrorCode.Trap, message: `wasm trap: call stack exhausted (${e.message})` }, poisoned: true };
@@ -141,16 +166,21 @@ async function main(): Promise<void> {
   port.on('message', (msg: ToWorker) => {
     if (msg.type !== 'call') return;
     forwarded.stdout = forwarded.stderr = 0;
+    liftLimit.bytes = msg.maxOutputBytes;
     truncated.stdout = truncated.stderr = false;
     invoke(exportsObj, msg.target, msg.args).then(
       (value) => {
-        const size = serializedSize(value);
+        const size = jsonSizeUpTo(value, msg.maxOutputBytes);
         if (size > msg.maxOutputBytes) {
-          const error = { code: ErrorCode.OutputTooLarge, message: `result is ${size} bytes, more than the ${msg.maxOutputBytes}-byte output limit`, data: { size, limit: msg.maxOutputBytes } };
+          const error = { code: ErrorCode.OutputTooLarge, message: `the result is larger than the ${msg.maxOutputBytes}-byte output limit (at least ${size} bytes as JSON)`, data: { size, limit: msg.maxOutputBytes } };
           post({ type: 'result', id: msg.id, ok: false, error, poisoned: false });
           return;
         }
-        post({ type: 'result', id: msg.id, ok: true, value });
+        try {
+          post({ type: 'result', id: msg.id, ok: true, value });
+        } catch (e) {
+          post({ type: 'result', id: msg.id, ok: false, error: { code: ErrorCode.Internal, message: `the result cannot be sent back: ${errorMessage(e)}` }, poisoned: false });
+        }
       },
       (e: unknown) => post({ type: 'result', id: msg.id, ok: false, ...classify(e) }),
     );

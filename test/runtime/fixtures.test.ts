@@ -69,6 +69,20 @@ describe('runtime on fixtures', () => {
     expect(await rt.call('big', digest['big-output']!, small, blob, [2_000])).toMatchObject({ ok: false, code: 'output-too-large' });
   });
 
+  it('big-output: a string far over the worker heap limit is refused before it is copied out', async () => {
+    // Lifting 50 MB into a 16 MB V8 heap would abort the whole process, not just the worker.
+    const tight = new ComponentRuntime({ cacheDir: dir, log: () => undefined, heapMb: 16 });
+    try {
+      const blob = target('blob', [{ name: 'n', type: u32 }], str);
+      const limits = { ...spec, memoryBytes: 64 * 1024 * 1024, maxOutputBytes: 1024 * 1024 };
+      const out = await tight.call('big', digest['big-output']!, limits, blob, [50_000_000]);
+      expect(out).toMatchObject({ ok: false, code: 'output-too-large', data: { size: 50_000_000 } });
+      expect(await tight.call('big', digest['big-output']!, limits, blob, [3])).toMatchObject({ ok: true, value: 'xxx' });
+    } finally {
+      await tight.close();
+    }
+  });
+
   it('missing-import: refused at load and at instantiation, naming the interface', async () => {
     expect(() => checkImports(['example:missing/thing', 'wasi:cli/environment@0.2.3'])).toThrow(/example:missing\/thing/);
     const out = await rt.call('miss', digest['missing-import']!, spec, target('call-thing', [{ name: 'x', type: u32 }], u32), [1]);

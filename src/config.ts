@@ -23,6 +23,12 @@ export interface Config {
   /** Built-in tools the operator disabled. */
   disabledBuiltins: string[];
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Raw `WASSETTE_REGISTRY_AUTH` (JSON credentials by registry host); never logged. */
+  registryAuth: string | undefined;
+  /** Docker config directory for registry credentials (`$DOCKER_CONFIG`, else ~/.docker). */
+  dockerConfigDir: string | undefined;
+  /** The server's environment, the source of granted variables that have no secret. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -55,6 +61,11 @@ function positiveInt(value: unknown, field: string): number {
 function approvalMode(value: unknown, field: string): ApprovalMode {
   if (value === 'prompt' || value === 'auto') return value;
   throw new WassetteError(ErrorCode.InvalidConfig, `${field}: "${String(value)}" must be "prompt" or "auto"`);
+}
+
+function logLevel(value: unknown): Config['logLevel'] {
+  if (value === 'error' || value === 'warn' || value === 'info' || value === 'debug') return value;
+  throw new WassetteError(ErrorCode.InvalidConfig, `log_level: "${String(value)}" must be error, warn, info or debug`);
 }
 
 function defaultHome(env: NodeJS.ProcessEnv): string {
@@ -101,7 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     requireSignatures: String(pick('require_signatures', 'WASSETTE_REQUIRE_SIGNATURES') ?? 'false') === 'true',
     trust: Array.isArray(file.trust) ? (file.trust as unknown[]) : [],
     disabledBuiltins: list(pick('disabled_builtins', 'WASSETTE_DISABLED_BUILTINS')),
-    logLevel: (String(pick('log_level', 'WASSETTE_LOG') ?? 'info') as Config['logLevel']),
+    logLevel: logLevel(pick('log_level', 'WASSETTE_LOG') ?? 'info'),
+    registryAuth: env.WASSETTE_REGISTRY_AUTH,
+    dockerConfigDir: env.DOCKER_CONFIG,
+    env: Object.freeze({ ...env }),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   return Object.freeze(merged);

@@ -1,0 +1,6 @@
+// `wassette publish`: not implemented yet.
+import { ErrorCode, WassetteError } from '../errors.js';
+
+export async function run(_argv: string[]): Promise<void> {
+  throw new WassetteError(ErrorCode.Internal, 'wassette publish is not implemented yet');
+}

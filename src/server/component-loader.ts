@@ -1,0 +1,66 @@
+// Turns fetched bytes into a loaded component: decode WIT, check imports, build tools, validate the
+// starting policy, transpile (cached by digest). Pure of registration: the facade decides what to keep.
+import { decodeComponent } from '../component/decode-component.js';
+import { componentTools } from '../component/tools.js';
+import { ErrorCode, WassetteError, errorMessage, isWassetteError } from '../errors.js';
+import type { ComponentRuntime } from '../runtime/component-runtime.js';
+import { unsupportedImports } from '../runtime/host-imports.js';
+import { parsePolicy, type Policy } from '../sandbox/policy.js';
+import type { LoadedComponent } from './catalog.js';
+import type { FetchedComponent } from './fetch-component.js';
+
+export interface PreparedComponent {
+  component: LoadedComponent;
+  policy?: Policy;
+  warnings: string[];
+}
+
+/** Decodes and checks a component; throws InvalidComponent / UnsupportedImport / InvalidPolicy. */
+export function describeFetched(id: string, fetched: FetchedComponent, now = Date.now()): PreparedComponent {
+  const description = decodeComponent(fetched.bytes);
+  const missing = unsupportedImports(description.imports);
+  if (missing.length > 0) {
+    throw new WassetteError(
+      ErrorCode.UnsupportedImport,
+      `component imports ${missing.map((m) => `"${m}"`).join(', ')}, which the host cannot provide (supported: WASI 0.2 cli, clocks, filesystem, io, random, sockets, http)`,
+      { data: { imports: missing } },
+    );
+  }
+  const tools = componentTools(description);
+  if (tools.length === 0) {
+    throw new WassetteError(ErrorCode.InvalidComponent, 'component exports no functions, so it would offer no tools');
+  }
+  let policy: Policy | undefined;
+  if (fetched.policyYaml !== undefined) policy = parsePolicy(fetched.policyYaml, fetched.policyOrigin ?? 'policy.yaml');
+  const warnings = [...fetched.warnings];
+  if (fetched.verification?.status === 'failed') warnings.push(`signature check failed: ${fetched.verification.reason}`);
+  return {
+    component: {
+      id,
+      source: fetched.source,
+      digest: fetched.digest,
+      description,
+      tools,
+      ...(fetched.verification ? { verification: fetched.verification } : {}),
+      loadedAt: now,
+    },
+    ...(policy ? { policy } : {}),
+    warnings,
+  };
+}
+
+/** Transpiles once per digest; a component jco cannot translate is an invalid component, not a crash. */
+export async function transpile(runtime: ComponentRuntime, digest: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await runtime.prepare(digest, bytes);
+  } catch (e) {
+    if (isWassetteError(e)) throw e;
+    throw new WassetteError(ErrorCode.InvalidComponent, `cannot translate the component for the JS runtime: ${errorMessage(e)}`, { cause: e });
+  }
+}
+
+/** A readable, unused id: the base, else base-2, base-3, ... */
+export function chooseId(base: string, taken: (id: string) => boolean): string {
+  if (!taken(base)) return base;
+  for (let i = 2; ; i++) if (!taken(`${base}-${i}`)) return `${base}-${i}`;
+}

@@ -1,0 +1,97 @@
+// Runs one component tool call: validate and convert arguments, run in the component's sandbox,
+// convert the outcome to MCP structured content, and record the call and any denial in the audit log.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { toolResultToJson, type CallOutcome as ToolOutcome } from '../component/tools.js';
+import { validateArgs } from '../component/validate.js';
+import { argsToWit } from '../component/values.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { CallOutcome } from '../runtime/call-outcome.js';
+import type { ComponentRuntime } from '../runtime/component-runtime.js';
+import type { Denial, SandboxSpec } from '../sandbox/spec.js';
+import type { Store } from '../store/db.js';
+import type { LoadedComponent, NamedTool } from './catalog.js';
+import type { CallContext } from './mcp-server.js';
+import { errorResult, okResult } from './tool-result.js';
+
+export interface CallerDeps {
+  runtime: ComponentRuntime;
+  store: Store;
+  log: Logger;
+  specFor(componentId: string): SandboxSpec;
+}
+
+function denialLines(denials: readonly Denial[]): string[] {
+  return denials.map((d) => `denied ${d.capability} access to ${d.target}: ${d.reason}`);
+}
+
+/** A top-level `result<T, E>` comes back from the worker as `{tag, val}`; anything else is the value. */
+function toToolOutcome(tool: NamedTool, value: unknown): ToolOutcome {
+  if (tool.def.target.function.result?.kind !== 'result') return { kind: 'ok', value };
+  const v = value as { tag?: string; val?: unknown } | null;
+  return v?.tag === 'err' ? { kind: 'err', payload: v.val } : { kind: 'ok', value: v?.val };
+}
+
+function audit(deps: CallerDeps, tool: NamedTool, outcome: CallOutcome, result: string, detail?: string): void {
+  try {
+    const { componentId } = tool;
+    for (const d of outcome.denials) {
+      deps.store.audit.append({ componentId, tool: tool.name, outcome: 'denied', capability: d.capability, target: d.target, detail: d.reason });
+    }
+    deps.store.audit.append({ componentId, tool: tool.name, durationMs: Math.round(outcome.durationMs * 1000) / 1000, outcome: result, ...(detail ? { detail } : {}) });
+  } catch (e) {
+    deps.log.warn(`audit log write failed: ${errorMessage(e)}`);
+  }
+}
+
+function forwardOutput(ctx: CallContext, deps: CallerDeps, tool: NamedTool, outcome: CallOutcome): void {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const text = outcome.output[stream];
+    if (text.length === 0) continue;
+    deps.log.info(`[${tool.componentId} ${stream}] ${text.trimEnd()}`);
+    ctx.log(stream === 'stderr' ? 'warning' : 'info', { component: tool.componentId, tool: tool.name, stream, text });
+  }
+  for (const line of denialLines(outcome.denials)) {
+    deps.log.warn(`[${tool.componentId}] ${line}`);
+    ctx.log('warning', { component: tool.componentId, tool: tool.name, denial: line });
+  }
+}
+
+export async function callComponentTool(
+  deps: CallerDeps, component: LoadedComponent, tool: NamedTool, args: Record<string, unknown>, ctx: CallContext,
+): Promise<CallToolResult> {
+  const fn = tool.def.target.function;
+  let witArgs: unknown[];
+  try {
+    witArgs = argsToWit(fn, validateArgs(tool.def, args));
+  } catch (e) {
+    deps.store.audit.append({ componentId: tool.componentId, tool: tool.name, outcome: 'invalid-argument', detail: errorMessage(e) });
+    return errorResult(`invalid arguments for ${tool.name}: ${errorMessage(e)}`);
+  }
+  const target = tool.def.target.interface === undefined ? { function: fn } : { interface: tool.def.target.interface, function: fn };
+  const outcome = await deps.runtime.call(component.id, component.digest, deps.specFor(component.id), target, witArgs);
+  forwardOutput(ctx, deps, tool, outcome);
+  const denied = denialLines(outcome.denials);
+
+  if (!outcome.ok) {
+    audit(deps, tool, outcome, outcome.code, outcome.message);
+    const message = [`${tool.name} failed (${outcome.code}): ${outcome.message}`, ...denied].join('\n');
+    return errorResult(message, { error: { code: outcome.code, message: outcome.message, ...(denied.length ? { denials: outcome.denials } : {}) } });
+  }
+  let json;
+  try {
+    json = toolResultToJson(fn, toToolOutcome(tool, outcome.value));
+  } catch (e) {
+    audit(deps, tool, outcome, 'error', errorMessage(e));
+    return errorResult(`${tool.name} returned a value that does not match its WIT type: ${errorMessage(e)}`);
+  }
+  if (json.isError) {
+    audit(deps, tool, outcome, 'error', 'returned err');
+    const text = [`${tool.name} returned an error: ${JSON.stringify(json.structured.error)}`, ...denied].join('\n');
+    return errorResult(text, denied.length ? { ...json.structured, denials: outcome.denials } : json.structured);
+  }
+  audit(deps, tool, outcome, 'ok');
+  const result = okResult(json.structured);
+  if (denied.length > 0) result.content.push({ type: 'text', text: denied.join('\n') });
+  return result;
+}

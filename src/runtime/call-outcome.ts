@@ -1,4 +1,5 @@
 // The result shape of one component call, shared by the instance and the runtime facade.
+import type { WitFunction } from '../component/wit-types.js';
 import type { Denial } from '../sandbox/spec.js';
 
 export interface CallOutput {
@@ -21,4 +22,14 @@ export type CallOutcome =
 export interface CallHooks {
   onDenial?(denial: Denial): void;
   onOutput?(stream: 'stdout' | 'stderr', text: string): void;
+}
+
+/**
+ * Splits a successful call's value into the shape `toolResultToJson` (component/tools.ts) takes:
+ * a top-level `result<T,E>` arrives here as `{tag, val}` and becomes ok(T) or err(E).
+ */
+export function splitResult(fn: WitFunction, value: unknown): { kind: 'ok'; value: unknown } | { kind: 'err'; payload: unknown } {
+  if (fn.result?.kind !== 'result') return { kind: 'ok', value };
+  const v = value as { tag: 'ok' | 'err'; val?: unknown };
+  return v.tag === 'err' ? { kind: 'err', payload: v.val } : { kind: 'ok', value: v.val };
 }

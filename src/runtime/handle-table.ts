@@ -2,17 +2,12 @@
 // walk that swaps handles for objects in arguments and objects for handles in results.
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { WitType } from '../component/wit-types.js';
+import { witNameToJs, witNameToJsClass } from '../component/values.js';
 
-/** jco's JS name for a WIT identifier: `get-value` -> `getValue`. */
-export function camelName(witName: string): string {
-  return witName.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
-
-/** jco's class name for a WIT resource: `my-counter` -> `MyCounter`. */
-export function pascalName(witName: string): string {
-  const camel = camelName(witName);
-  return camel.charAt(0).toUpperCase() + camel.slice(1);
-}
+/** jco's JS name for a WIT identifier (`get-value` -> `getValue`); one rule shared with values.ts. */
+export const camelName = witNameToJs;
+/** jco's class name for a WIT resource (`my-counter` -> `MyCounter`). */
+export const pascalName = witNameToJsClass;
 
 export class HandleTable {
   private readonly byHandle = new Map<string, { resource: string; object: object }>();

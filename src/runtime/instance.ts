@@ -141,9 +141,16 @@ export class ComponentInstance {
       eval: entry.evalCode,
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-      stdout: false,
-      stderr: false,
+      // Nothing from a worker may reach our stdout (it carries MCP in stdio mode), and the host
+      // environment is not the guest's: the guest's env comes only from its spec.
+      stdout: true,
+      stderr: true,
+      env: {},
     });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      worker[stream].setEncoding('utf8');
+      worker[stream].on('data', (text: string) => this.opts.log(`component worker ${stream}: ${text.trimEnd()}`));
+    }
     const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent };
     live.ready = new Promise<void>((resolve, reject) => {
       const startLimit = Math.max(spec.timeoutMs, this.opts.minStartTimeoutMs ?? 10_000);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { WitType } from '../../src/component/wit-types.js';
 import { HandleTable, argToGuest, camelName, hasHandles, pascalName, resultFromGuest } from '../../src/runtime/handle-table.js';
+import { splitResult } from '../../src/runtime/call-outcome.js';
 
 const own: WitType = { kind: 'own', resource: 'counter' };
 const borrow: WitType = { kind: 'borrow', resource: 'counter' };
 
 describe('names', () => {
-  it.each([['get', 'get', 'Get'], ['get-value', 'getValue', 'GetValue'], ['make-zero2', 'makeZero2', 'MakeZero2']])(
+  it.each([['get', 'get', 'Get'], ['get-value', 'getValue', 'GetValue'], ['make-zero2', 'makeZero2', 'MakeZero2'], ['HTTP-code', 'httpCode', 'HttpCode']])(
     '%s', (wit, camel, pascal) => {
       expect(camelName(wit)).toBe(camel);
       expect(pascalName(wit)).toBe(pascal);
@@ -70,4 +71,14 @@ describe('value walk', () => {
     expect(argToGuest({ tag: 'one-item', val: 'counter#1' }, v, t, [])).toEqual({ tag: 'one-item', val: obj });
     expect(argToGuest({ tag: 'empty' }, v, t, [])).toEqual({ tag: 'empty' });
   });
+});
+
+describe('splitResult', () => {
+  const fnOf = (result?: WitType) => ({ name: 'f', kind: 'freestanding' as const, params: [], ...(result ? { result } : {}) });
+  it.each<[string, WitType | undefined, unknown, unknown]>([
+    ['plain value', { kind: 'u32' }, 5, { kind: 'ok', value: 5 }],
+    ['no result', undefined, undefined, { kind: 'ok', value: undefined }],
+    ['result ok', { kind: 'result', ok: { kind: 'u32' } }, { tag: 'ok', val: 3 }, { kind: 'ok', value: 3 }],
+    ['result err', { kind: 'result', err: { kind: 'string' } }, { tag: 'err', val: 'bad' }, { kind: 'err', payload: 'bad' }],
+  ])('%s', (_n, type, value, expected) => expect(splitResult(fnOf(type), value)).toEqual(expected));
 });

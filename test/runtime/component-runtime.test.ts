@@ -6,7 +6,7 @@ import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
 import { sha256Hex } from '../../src/runtime/transpile-cache.js';
 import { denyAllSpec, type SandboxSpec } from '../../src/sandbox/spec.js';
-import { MATH_WAT, RES_WAT, clock, clockWat, math, res } from './wat-components.js';
+import { MANY_WAT, MATH_WAT, RES_WAT, clock, clockWat, many, math, res } from './wat-components.js';
 
 const spec: SandboxSpec = denyAllSpec({ timeoutMs: 5_000, memoryBytes: 16 * 65536, maxOutputBytes: 64 * 1024 });
 let dir: string;
@@ -130,6 +130,22 @@ describe('ComponentRuntime', () => {
     expect(rt.isRunning('r3')).toBe(false);
     const stale = await rt.call('r3', digests.res!, { ...spec, env: { A: '1' } }, res.get, [handle]);
     expect(stale).toMatchObject({ ok: false, code: 'invalid-argument' });
+  });
+
+  it('stops a worker whose JS heap fills up with memory-limit, then restarts it', async () => {
+    const tight = new ComponentRuntime({ cacheDir: dir, log: () => undefined, heapMb: 16 });
+    try {
+      const bytes = await parse(MANY_WAT);
+      const digest = sha256Hex(bytes);
+      await tight.prepare(digest, bytes);
+      const limits = { ...spec, memoryBytes: 256 * 1024 * 1024, maxOutputBytes: 4 * 1024 * 1024 };
+      expect(await tight.call('many', digest, limits, many, [3])).toMatchObject({ ok: true, value: ['x', 'x', 'x'] });
+      const out = await tight.call('many', digest, limits, many, [10_000_000]);
+      expect(out).toMatchObject({ ok: false, code: 'memory-limit' });
+      expect(await tight.call('many', digest, limits, many, [2])).toMatchObject({ ok: true, value: ['x', 'x'] });
+    } finally {
+      await tight.close();
+    }
   });
 
   it('reports calls to a component that was never prepared', async () => {

@@ -110,3 +110,29 @@ export function clockWat(withAcme: boolean): string {
 }
 
 export const clock = { now: fn('now', [], { kind: 'u64' }) };
+
+/** many(n): list<string> of n one-byte strings; lifting a large n fills the worker's JS heap. */
+export const MANY_WAT = `(component
+  (core module $m
+    (memory (export "memory") 1)
+    (func (export "many") (param $n i32) (result i32)
+      (local $i i32) (local $need i32)
+      ;; elements at 64.., 8 bytes each; data byte at 16
+      i32.const 16 i32.const 120 i32.store8
+      local.get $n i32.const 8 i32.mul i32.const 64 i32.add i32.const 65535 i32.add i32.const 16 i32.shr_u
+      memory.size i32.sub local.tee $need
+      i32.const 0 i32.gt_s
+      if local.get $need memory.grow drop end
+      (block $done (loop $l
+        local.get $i local.get $n i32.ge_u br_if $done
+        local.get $i i32.const 8 i32.mul i32.const 64 i32.add i32.const 16 i32.store
+        local.get $i i32.const 8 i32.mul i32.const 68 i32.add i32.const 1 i32.store
+        local.get $i i32.const 1 i32.add local.set $i br $l))
+      i32.const 0 i32.const 64 i32.store
+      i32.const 4 local.get $n i32.store
+      i32.const 0))
+  (core instance $i (instantiate $m))
+  (func (export "many") (param "n" u32) (result (list string)) (canon lift (core func $i "many") (memory (core memory $i "memory"))))
+)`;
+
+export const many = fn('many', [{ name: 'n', type: u32 }], { kind: 'list', element: { kind: 'string' } });

@@ -99,6 +99,34 @@ describe('runtime on fixtures', () => {
     expect(seen.join('')).toContain('stdout:hi');
   });
 
+  it('escape-probe: host denials are reported with the call and to the hook', async () => {
+    const seen: string[] = [];
+    const connect = target('tcp-connect', ['a', 'b', 'c', 'd'].map((name) => ({ name, type: { kind: 'u8' as const } })).concat([{ name: 'port', type: { kind: 'u16' } }]),
+      { kind: 'result', err: str });
+    const out = await rt.call('probe', digest['escape-probe']!, spec, connect, [127, 0, 0, 1, 9], { onDenial: (d) => seen.push(d.capability) });
+    expect(out).toMatchObject({ ok: true, value: { tag: 'err' } });
+    expect(out.denials.length).toBeGreaterThan(0);
+    expect(out.denials[0]).toMatchObject({ capability: expect.stringMatching(/network|sockets/) });
+    expect(seen.length).toBe(out.denials.length);
+  });
+
+  it('escape-probe: forwarded output is capped per call with a note', async () => {
+    const capped = new ComponentRuntime({ cacheDir: dir, log: () => undefined, maxStreamBytes: 100 });
+    try {
+      const say = target('say', [{ name: 'text', type: str }], str);
+      const out = await capped.call('probe', digest['escape-probe']!, spec, say, ['y'.repeat(1_000)]);
+      expect(out.ok).toBe(true);
+      expect(out.output.stdout.startsWith('y'.repeat(100))).toBe(true);
+      expect(out.output.stdout).toMatch(/stdout truncated: more than 100 bytes in one call/);
+      expect(out.output.stdout.length).toBeLessThan(200);
+      // The cap is per call: the next call's output starts afresh.
+      const next = await capped.call('probe', digest['escape-probe']!, spec, say, ['ok']);
+      expect(next.output.stdout).toBe('ok\n');
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('text-tools (JS component): calls, interface results, and timings', async () => {
     const reverse = target('reverse', [{ name: 'input', type: str }], str);
     let t = performance.now();

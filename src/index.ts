@@ -1,0 +1,21 @@
+// Public library surface of wassette: the facade, the MCP server builders and the pure building blocks.
+export { openWassette, Wassette, type ComponentSummary } from './server/wassette.js';
+export { createMcpServer, type McpBackend, type CallContext } from './server/mcp-server.js';
+export { serveHttp, parseListenAddress } from './server/http.js';
+export { loadConfig, parseMemoryQuantity, type Config } from './config.js';
+export { WassetteError, ErrorCode, type ErrorCodeValue } from './errors.js';
+export { createLogger, type Logger } from './log.js';
+export { parseSource, type SourceRef } from './component/source.js';
+export { decodeComponent } from './component/decode-component.js';
+export { printWit } from './component/wit-print.js';
+export { componentTools, toolResultToJson, type ToolDef } from './component/tools.js';
+export { witTypeToSchema, toolSchemas } from './component/schema.js';
+export { jsonToWit, witToJson, argsToWit } from './component/values.js';
+export type { WitType, WitFunction, WitInterface, ComponentDescription } from './component/wit-types.js';
+export { parsePolicy, serializePolicy, type Policy } from './sandbox/policy.js';
+export { toSandboxSpec, effectivePolicy } from './sandbox/effective-policy.js';
+export type { SandboxSpec, Denial } from './sandbox/spec.js';
+export { ComponentRuntime } from './runtime/component-runtime.js';
+export { pullComponent } from './oci/pull.js';
+export { publishComponent } from './oci/publish.js';
+export { verifySignatures } from './oci/signatures.js';

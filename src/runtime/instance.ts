@@ -40,12 +40,18 @@ export class ComponentInstance {
   private live: Live | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** True from the moment a call leaves the queue until its outcome is known (incl. worker start). */
+  private busy = false;
 
   constructor(private readonly opts: InstanceOptions) {}
 
-  /** Restart before the next call if the worker runs with a different spec (e.g. new grants). */
+  /**
+   * New grants or limits: an idle worker stops now; a busy one finishes its call and is replaced
+   * before the next call (which compares the spec it is given with the running one).
+   */
   setSpec(spec: SandboxSpec): void {
-    if (this.live && this.live.specKey !== specKey(spec)) this.kill('spec changed');
+    const live = this.live;
+    if (live && live.specKey !== specKey(spec) && !this.busy) this.kill('spec changed', live);
   }
 
   /** Whether a worker is currently running (for tests and `list_components`). */
@@ -84,7 +90,13 @@ export class ComponentInstance {
         hooks.onOutput?.(msg.stream, decoders[msg.stream].decode(msg.chunk, { stream: true }));
       }
     };
-    const reply = await this.exchange(spec, target, args, onEvent);
+    this.busy = true;
+    let reply: Reply;
+    try {
+      reply = await this.exchange(spec, target, args, onEvent);
+    } finally {
+      this.busy = false;
+    }
     const output = { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') };
     const durationMs = performance.now() - started;
     if (reply.ok) return { ok: true, value: reply.value, denials, output, durationMs };

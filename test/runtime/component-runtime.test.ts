@@ -148,6 +148,16 @@ describe('ComponentRuntime', () => {
     }
   });
 
+  it('lets a running call finish when the spec changes mid-call', async () => {
+    const limits = { ...spec, timeoutMs: 800 };
+    const running = rt.call('m-busy', digests.math!, limits, math.spin, []);
+    await new Promise((r) => setTimeout(r, 400));
+    rt.setSpec('m-busy', { ...limits, env: { B: '2' } });
+    // Ends by its own time limit, not by the spec change.
+    expect(await running).toMatchObject({ ok: false, code: 'timeout' });
+    expect(await rt.call('m-busy', digests.math!, { ...spec, env: { B: '2' } }, math.add, [1, 1])).toMatchObject({ ok: true, value: 2 });
+  });
+
   it('reports calls to a component that was never prepared', async () => {
     const out = await rt.call('x', `sha256:${'0'.repeat(64)}`, spec, math.add, [1, 2]);
     expect(out).toMatchObject({ ok: false, code: 'not-found' });

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }>
   policy: { summary: "get a component's effective policy", load: async () => (await import('./policy.js')).run },
   permission: { summary: 'grant | revoke | reset permissions', load: async () => (await import('./permission.js')).run },
   secret: { summary: 'set | list | delete secrets a component sees as environment variables', load: async () => (await import('./secret.js')).run },
+  approvals: { summary: 'list | approve | deny requests agents are waiting on', load: async () => (await import('./approvals.js')).run },
   audit: { summary: 'show recorded calls and denials', load: async () => (await import('./audit.js')).run },
   publish: { summary: 'push a component to an OCI registry', load: async () => (await import('./publish.js')).run },
   sign: { summary: 'sign a published component with a cosign-compatible key signature', load: async () => (await import('./sign.js')).run },

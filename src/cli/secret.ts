@@ -1,6 +1,97 @@
-// `wassette secret`: not implemented yet.
+// `wassette secret set|list|delete`: per-component secrets (environment values for granted keys); values are never printed.
 import { ErrorCode, WassetteError } from '../errors.js';
+import { normalizeEnvKey } from '../sandbox/grants.js';
+import type { Wassette } from '../server/wassette.js';
+import { withWassette } from './context.js';
+import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
 
-export async function run(_argv: string[]): Promise<void> {
-  throw new WassetteError(ErrorCode.Internal, 'wassette secret is not implemented yet');
+const USAGE = 'wassette secret set <id> KEY=VALUE|KEY... | list <id> | delete <id> KEY...   [--json]\n'
+  + '  (a bare KEY in `set` takes its value from the same-named variable of this shell, keeping it out of the process list)';
+
+/**
+ * Parses `KEY=VALUE` words; a bare `KEY` reads `env[KEY]`. Only the first `=` splits, so values may
+ * contain `=`. Errors name keys, never values.
+ */
+export function parseAssignments(words: readonly string[], env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const word of words) {
+    const eq = word.indexOf('=');
+    const key = eq < 0 ? word : word.slice(0, eq);
+    normalizeEnvKey(key);
+    let value: string | undefined;
+    if (eq >= 0) value = word.slice(eq + 1);
+    else {
+      value = env[key];
+      if (value === undefined) throw usageError(`secret ${key}: give it as ${key}=VALUE, or export ${key} in this shell first`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function requireKnown(w: Wassette, id: string): void {
+  if (!w.store.components.get(id)) {
+    throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see wassette component list)`);
+  }
+}
+
+/**
+ * Secrets live in files, outside SQLite: an audit row is what moves the database's change counter,
+ * so a running server rebuilds the component's sandbox (and sees the new value) on its next call.
+ */
+function record(w: Wassette, id: string, outcome: 'secret-set' | 'secret-deleted', keys: string[]): void {
+  w.store.audit.append({ componentId: id, outcome, capability: 'environment', target: keys.join(','), detail: `${keys.length} secret(s) by user` });
+  w.invalidateSpecs(id);
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const p = parse(rest, { json: { type: 'boolean' } }, USAGE);
+  const json = p.values.json === true;
+  const id = requirePositional(p, 0, 'component id', USAGE);
+  const words = p.positionals.slice(1);
+  switch (sub) {
+    case 'set': {
+      if (words.length === 0) throw usageError(`missing KEY=VALUE (usage: ${USAGE})`);
+      const values = parseAssignments(words, process.env);
+      const keys = Object.keys(values).sort();
+      const ungranted = await withWassette(async (w) => {
+        requireKnown(w, id);
+        w.secrets.set(id, values);
+        record(w, id, 'secret-set', keys);
+        const granted = new Set(w.permissions.effectivePolicy(id).environment.allow.map((r) => r.key));
+        return keys.filter((k) => !granted.has(k));
+      }, { restore: false });
+      if (json) return printJson({ status: 'set', component_id: id, keys, ...(ungranted.length ? { ungranted } : {}) });
+      printLine(`set ${keys.join(', ')} for ${id}`);
+      // A secret alone is invisible to the component; say so rather than leave the user guessing.
+      for (const k of ungranted) process.stderr.write(`note: ${id} sees ${k} only after: wassette permission grant environment ${id} ${k}\n`);
+      return;
+    }
+    case 'list': {
+      const keys = await withWassette(async (w) => {
+        requireKnown(w, id);
+        return w.secrets.list(id);
+      }, { restore: false });
+      if (json) return printJson({ component_id: id, keys });
+      return keys.length === 0 ? printLine(`no secrets for ${id}`) : keys.forEach((k) => printLine(k));
+    }
+    case 'delete': {
+      if (words.length === 0) throw usageError(`name the keys to delete (usage: ${USAGE})`);
+      for (const k of words) normalizeEnvKey(k);
+      const removed = await withWassette(async (w) => {
+        requireKnown(w, id);
+        const gone = w.secrets.delete(id, words);
+        if (gone.length > 0) record(w, id, 'secret-deleted', gone);
+        return gone;
+      }, { restore: false });
+      const missing = words.filter((k) => !removed.includes(k));
+      if (json) return printJson({ status: 'deleted', component_id: id, keys: removed, ...(missing.length ? { missing } : {}) });
+      printLine(removed.length ? `deleted ${removed.join(', ')} from ${id}` : `nothing deleted`);
+      for (const k of missing) process.stderr.write(`note: ${id} had no secret ${k}\n`);
+      return;
+    }
+    default:
+      throw usageError(`unknown subcommand "${sub ?? ''}" (usage: ${USAGE})`);
+  }
 }

@@ -1,13 +1,13 @@
 // `wassette serve`: MCP over stdio (default) or Streamable HTTP (`--http [host:port]`).
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { serveHttp, parseListenAddress } from '../server/http.js';
 import { createMcpServer } from '../server/mcp-server.js';
 import { openWassette } from '../server/wassette.js';
+import { loadCliConfig } from './context.js';
 import { parse } from './io.js';
 
-const USAGE = 'wassette serve [--http [host:port]] [--allowed-host name]...';
+const USAGE = 'wassette serve [--http [host:port]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...';
 
 export async function run(argv: string[]): Promise<void> {
   // `--http` takes an optional value, which parseArgs cannot express: peel it off first.
@@ -18,8 +18,15 @@ export async function run(argv: string[]): Promise<void> {
     http = next !== undefined && !next.startsWith('-') ? next : '';
     argv = [...argv.slice(0, i), ...argv.slice(i + (next !== undefined && !next.startsWith('-') ? 2 : 1))];
   }
-  const p = parse(argv, { 'allowed-host': { type: 'string', multiple: true } }, USAGE);
-  const config = loadConfig();
+  const p = parse(argv, {
+    'allowed-host': { type: 'string', multiple: true },
+    'require-signatures': { type: 'boolean' },
+    'insecure-registry': { type: 'string', multiple: true },
+  }, USAGE);
+  const config = loadCliConfig({
+    requireSignatures: p.values['require-signatures'] === true,
+    insecureRegistries: (p.values['insecure-registry'] as string[] | undefined) ?? [],
+  });
   const log = createLogger(config.logLevel);
   const started = Date.now();
   const wassette = await openWassette(config, log);

@@ -21,6 +21,24 @@ export interface NamedTool {
   def: ToolDef;
 }
 
+/**
+ * The advertised output schema of a component tool: `{result}` on success, or `{error[, denials]}` with
+ * isError. SDK v1 clients validate structuredContent against outputSchema even on isError results
+ * (typescript-sdk#1943), so a schema without the error shape makes every err/trap unreadable to them.
+ */
+export function withErrorEnvelope(schema: Record<string, unknown>): Record<string, unknown> {
+  const { required, properties, ...rest } = schema as { required?: string[]; properties?: Record<string, unknown> };
+  return {
+    ...rest,
+    properties: {
+      ...properties,
+      error: { description: 'present instead of result when isError is true: the err value of a WIT result, or {code, message} when the call failed' },
+      denials: { type: 'array', description: 'sandbox denials that happened during the call' },
+    },
+    anyOf: [{ required: required ?? [] }, { required: ['error'] }],
+  };
+}
+
 export class Catalog {
   private readonly components = new Map<string, LoadedComponent>();
   private byName = new Map<string, NamedTool>();
@@ -74,7 +92,7 @@ export class Catalog {
       name,
       description: def.description,
       inputSchema: def.inputSchema as Tool['inputSchema'],
-      outputSchema: def.outputSchema as Tool['outputSchema'],
+      outputSchema: withErrorEnvelope(def.outputSchema) as Tool['outputSchema'],
     }));
   }
 

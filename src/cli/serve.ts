@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<void> {
     closeTransport = () => server.close();
     // The client closing stdin ends the session.
     process.stdin.on('end', () => void shutdown());
-    log.info(`serving MCP over stdio (${wassette.listTools().length} tools, ready in ${Date.now() - started} ms)`);
+    log.info(`serving MCP over stdio (${(await wassette.listTools()).length} tools, ready in ${Date.now() - started} ms)`);
   } else {
     const addr = parseListenAddress(http);
     const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
@@ -49,10 +49,17 @@ export async function run(argv: string[]): Promise<void> {
     log.info(`serving MCP over Streamable HTTP at ${h.url} (ready in ${Date.now() - started} ms)`);
   }
 
+  // Loads, unloads and grants made by the CLI or the approvals UI show up without a restart.
+  const poll = setInterval(() => {
+    wassette.syncFromStore().catch((e: unknown) => log.warn(`sync with the store failed: ${(e as Error).message}`));
+  }, 1000);
+  poll.unref();
+
   let closing = false;
   async function shutdown(): Promise<void> {
     if (closing) return;
     closing = true;
+    clearInterval(poll);
     await closeTransport().catch(() => undefined);
     await wassette.close();
     process.exit(0);

@@ -21,7 +21,7 @@ export interface CallContext {
 }
 
 export interface McpBackend {
-  listTools(): Tool[];
+  listTools(): Tool[] | Promise<Tool[]>;
   /** Returns undefined when no tool has that name (a protocol error, not a tool error). */
   callTool(name: string, args: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult | undefined>;
   /** Subscribes to tool-list changes; returns the unsubscribe function. */
@@ -38,7 +38,7 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       'components start with no file, network or environment access; use the grant_* tools when a call is denied.',
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: backend.listTools() }));
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await backend.listTools() }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name } = request.params;

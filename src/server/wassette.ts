@@ -67,11 +67,13 @@ export class Wassette implements McpBackend {
 
   // ---- McpBackend
 
-  listTools(): Tool[] {
+  async listTools(): Promise<Tool[]> {
+    await this.syncFromStore();
     return [...this.builtins.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })), ...this.catalog.mcpTools()];
   }
 
   async callTool(name: string, args: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult | undefined> {
+    await this.syncFromStore();
     if (this.builtins.some((t) => t.name === name)) return dispatchBuiltin(this, name, args, ctx);
     const tool = this.catalog.tool(name);
     if (!tool) return undefined;
@@ -180,20 +182,60 @@ export class Wassette implements McpBackend {
 
   /** Serves every stored component again from the blob and transpile caches (no network). */
   async restore(): Promise<void> {
-    for (const record of this.store.components.list()) {
-      try {
-        const bytes = await this.blobs.get(record.digest);
-        if (!bytes) throw new WassetteError(ErrorCode.NotFound, `cached bytes for ${record.digest} are missing`);
-        const fetched: FetchedComponent = { bytes, digest: record.digest, source: record.source, warnings: [] };
-        if (record.verification) fetched.verification = record.verification as NonNullable<FetchedComponent['verification']>;
-        const { component } = describeFetched(record.id, fetched, record.loadedAt);
-        await transpile(this.runtime, record.digest, bytes);
-        this.catalog.put(component);
-      } catch (e) {
-        this.log.error(`cannot restore component ${record.id} (${record.source}): ${errorMessage(e)}; unload it or load it again`);
-      }
-    }
+    for (const record of this.store.components.list()) await this.restoreOne(record);
     this.persistNames();
+    this.syncedGeneration = this.store.externalChangeCounter();
+  }
+
+  private syncedGeneration = -1;
+  private syncing: Promise<void> | undefined;
+
+  /**
+   * Follows loads and unloads made by another process (the CLI, the approvals UI) on the same store:
+   * cheap when nothing changed (one pragma read). Emits list_changed when the tool set changed.
+   */
+  syncFromStore(): Promise<void> {
+    const generation = this.store.externalChangeCounter();
+    if (generation === this.syncedGeneration) return this.syncing ?? Promise.resolve();
+    this.syncedGeneration = generation;
+    const run = async () => {
+      const records = this.store.components.list();
+      const stored = new Map(records.map((r) => [r.id, r]));
+      let changed = false;
+      for (const c of this.catalog.list()) {
+        if (stored.get(c.id)?.digest === c.digest) continue;
+        await this.runtime.unload(c.id);
+        this.catalog.remove(c.id);
+        changed = true;
+      }
+      for (const record of records) {
+        if (this.catalog.has(record.id)) continue;
+        await this.restoreOne(record);
+        changed = true;
+      }
+      if (changed) {
+        this.specs.clear();
+        this.toolsChanged();
+      }
+    };
+    this.syncing = run().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
+  }
+
+  private async restoreOne(record: ReturnType<Store['components']['list']>[number]): Promise<void> {
+    try {
+      const bytes = await this.blobs.get(record.digest);
+      if (!bytes) throw new WassetteError(ErrorCode.NotFound, `cached bytes for ${record.digest} are missing`);
+      const fetched: FetchedComponent = { bytes, digest: record.digest, source: record.source, warnings: [] };
+      if (record.verification) fetched.verification = record.verification as NonNullable<FetchedComponent['verification']>;
+      const { component } = describeFetched(record.id, fetched, record.loadedAt);
+      await transpile(this.runtime, record.digest, bytes);
+      this.catalog.put(component);
+    } catch (e) {
+      this.log.error(`cannot restore component ${record.id} (${record.source}): ${errorMessage(e)}; unload it or load it again`);
+    }
   }
 
   /** Tool names are derived from the whole set; keep the stored copy in step after every change. */

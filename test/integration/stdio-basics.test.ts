@@ -29,3 +29,31 @@ describe('stdio server: load, call, unload', () => {
     expect(text(r)).toContain('hello, agent');
   });
 });
+
+describe('stdio server follows the CLI', () => {
+  const t = tempHome();
+  let s: McpSession;
+  beforeAll(async () => {
+    s = await startStdioSession({ home: t.home });
+  });
+  afterAll(async () => {
+    await s.close();
+    t.cleanup();
+  });
+
+  it('shows a component loaded by `wassette component load` in another process, and drops it on unload', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const loaded = await runCli(['component', 'load', fixture('spin'), '--json'], { home: t.home });
+    expect(loaded.code, loaded.stderr).toBe(0);
+    await expect.poll(() => s.listChanged(), { timeout: 5000 }).toBeGreaterThan(0);
+    const names = (await s.client.listTools()).tools.map((x) => x.name);
+    expect(names).toContain('ping');
+    expect((await call(s, 'ping')).structuredContent).toEqual({ result: 42 });
+
+    const before = s.listChanged();
+    const unloaded = await runCli(['component', 'unload', 'spin'], { home: t.home });
+    expect(unloaded.code, unloaded.stderr).toBe(0);
+    await expect.poll(() => s.listChanged(), { timeout: 5000 }).toBeGreaterThan(before);
+    expect((await s.client.listTools()).tools.map((x) => x.name)).not.toContain('ping');
+  });
+});

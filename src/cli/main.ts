@@ -46,6 +46,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+// `wassette inspect x | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,12 +1,12 @@
 // Runs one component tool call: validate and convert arguments, run in the component's sandbox,
 // convert the outcome to MCP structured content, and record the call and any denial in the audit log.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { toolResultToJson, type CallOutcome as ToolOutcome } from '../component/tools.js';
+import { toolResultToJson } from '../component/tools.js';
 import { validateArgs } from '../component/validate.js';
 import { argsToWit } from '../component/values.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { CallOutcome } from '../runtime/call-outcome.js';
+import { splitResult, type CallOutcome } from '../runtime/call-outcome.js';
 import type { ComponentRuntime } from '../runtime/component-runtime.js';
 import type { Denial, SandboxSpec } from '../sandbox/spec.js';
 import type { Store } from '../store/db.js';
@@ -23,13 +23,6 @@ export interface CallerDeps {
 
 function denialLines(denials: readonly Denial[]): string[] {
   return denials.map((d) => `denied ${d.capability} access to ${d.target}: ${d.reason}`);
-}
-
-/** A top-level `result<T, E>` comes back from the worker as `{tag, val}`; anything else is the value. */
-function toToolOutcome(tool: NamedTool, value: unknown): ToolOutcome {
-  if (tool.def.target.function.result?.kind !== 'result') return { kind: 'ok', value };
-  const v = value as { tag?: string; val?: unknown } | null;
-  return v?.tag === 'err' ? { kind: 'err', payload: v.val } : { kind: 'ok', value: v?.val };
 }
 
 function audit(deps: CallerDeps, tool: NamedTool, outcome: CallOutcome, result: string, detail?: string): void {
@@ -80,7 +73,7 @@ export async function callComponentTool(
   }
   let json;
   try {
-    json = toolResultToJson(fn, toToolOutcome(tool, outcome.value));
+    json = toolResultToJson(fn, splitResult(fn, outcome.value));
   } catch (e) {
     audit(deps, tool, outcome, 'error', errorMessage(e));
     return errorResult(`${tool.name} returned a value that does not match its WIT type: ${errorMessage(e)}`);

@@ -1,6 +1,5 @@
 // Benchmark: loading a ~12 MB component from a loopback registry through the facade, cold (fresh home) and from cache.
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,15 +55,16 @@ export async function run(): Promise<string> {
     const byTag = `oci://${reg.registry}/bench/text-tools:1`;
     const pinned = `oci://${reg.registry}/bench/text-tools@${published.manifestDigest}`;
 
-    const cold = [];
+    type Sample = Awaited<ReturnType<typeof timedLoad>>;
+    const cold: Sample[] = [];
     for (let i = 0; i < RUNS; i++) cold.push(await timedLoad(freshHome(), byTag));
 
     const warmHome = freshHome();
     await timedLoad(warmHome, pinned);
-    const warm = [];
+    const warm: Sample[] = [];
     for (let i = 0; i < RUNS; i++) warm.push(await timedLoad(warmHome, pinned));
 
-    const row = (name: string, xs: typeof cold) =>
+    const row = (name: string, xs: Sample[]) =>
       `| ${name} | ${fmt(median(xs.map((x) => x.totalMs)))} | ${fmt(median(xs.map((x) => x.loadMs)))} | ${fmt(median(xs.map((x) => x.callMs)))} | ${fmt(Math.min(...xs.map((x) => x.totalMs)))}–${fmt(Math.max(...xs.map((x) => x.totalMs)))} |`;
     return [
       '## OCI load (text-tools, loopback registry)',

@@ -23,6 +23,8 @@ import { fetchComponent, type FetchedComponent } from './fetch-component.js';
 import type { CallContext, McpBackend } from './mcp-server.js';
 import { callComponentTool } from './tool-caller.js';
 import { dispatchBuiltin } from './builtin-handlers.js';
+import { SpecCache } from './spec-cache.js';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ComponentSummary {
@@ -42,9 +44,9 @@ export class Wassette implements McpBackend {
   readonly permissions: PermissionService;
   readonly secrets: SecretStore;
   private readonly listeners = new Set<() => void>();
-  private readonly specs = new Map<string, SandboxSpec>();
-  private specGeneration = -1;
+  private readonly specs: SpecCache;
   private registryClient: Promise<RegistryClient> | undefined;
+  private readonly builtins: (typeof BUILTIN_TOOLS)[number][];
 
   constructor(
     readonly config: Readonly<Config>,
@@ -59,11 +61,15 @@ export class Wassette implements McpBackend {
     this.secrets = new SecretStore(config.home);
     this.permissions = new PermissionService(store, {
       approvalMode: config.approval,
-      onChange: (id) => this.specs.delete(id),
+      onChange: (id) => this.specs.invalidate(id),
     });
+    this.specs = new SpecCache(() => store.externalChangeCounter(), (id) =>
+      toSandboxSpec(this.permissions.effectivePolicy(id), {
+        env: config.env,
+        secrets: this.secrets.getAll(id),
+        defaults: { timeoutMs: config.callTimeoutMs, memoryBytes: config.memoryLimitBytes, maxOutputBytes: config.maxOutputBytes },
+      }));
   }
-
-  private readonly builtins: typeof BUILTIN_TOOLS[number][];
 
   // ---- McpBackend
 
@@ -112,7 +118,6 @@ export class Wassette implements McpBackend {
       maxBytes: MAX_COMPONENT_BYTES,
     });
     if (policyFile !== undefined) {
-      const { readFile } = await import('node:fs/promises');
       fetched.policyYaml = await readFile(policyFile, 'utf8').catch((e: unknown) => {
         throw new WassetteError(ErrorCode.NotFound, `cannot read policy file ${policyFile}: ${errorMessage(e)}`);
       });
@@ -145,7 +150,7 @@ export class Wassette implements McpBackend {
     });
     if (previous && previous.digest !== component.digest) await this.runtime.unload(component.id);
     this.catalog.put(component);
-    this.specs.delete(component.id);
+    this.specs.invalidate(component.id);
     this.persistNames();
     this.toolsChanged();
     this.log.info(`loaded ${component.id} from ${component.source} (${component.digest.slice(0, 19)}…, ${names.length} tools)`);
@@ -159,7 +164,7 @@ export class Wassette implements McpBackend {
     await this.runtime.unload(id);
     this.store.components.delete(id);
     this.catalog.remove(id);
-    this.specs.delete(id);
+    this.specs.invalidate(id);
     this.persistNames();
     this.toolsChanged();
   }
@@ -214,7 +219,7 @@ export class Wassette implements McpBackend {
         changed = true;
       }
       if (changed) {
-        this.specs.clear();
+        this.specs.invalidate();
         this.toolsChanged();
       }
     };
@@ -267,27 +272,12 @@ export class Wassette implements McpBackend {
 
   /** The sandbox for the next call; rebuilt when grants, secrets or policies change (also from other processes). */
   specFor(id: string): SandboxSpec {
-    const generation = this.store.externalChangeCounter();
-    if (generation !== this.specGeneration) {
-      this.specs.clear();
-      this.specGeneration = generation;
-    }
-    let spec = this.specs.get(id);
-    if (!spec) {
-      spec = toSandboxSpec(this.permissions.effectivePolicy(id), {
-        env: this.config.env,
-        secrets: this.secrets.getAll(id),
-        defaults: { timeoutMs: this.config.callTimeoutMs, memoryBytes: this.config.memoryLimitBytes, maxOutputBytes: this.config.maxOutputBytes },
-      });
-      this.specs.set(id, spec);
-    }
-    return spec;
+    return this.specs.get(id);
   }
 
   /** Secrets live in files, not SQLite: forget cached specs after changing them. */
   invalidateSpecs(id?: string): void {
-    if (id === undefined) this.specs.clear();
-    else this.specs.delete(id);
+    this.specs.invalidate(id);
   }
 
   async close(): Promise<void> {

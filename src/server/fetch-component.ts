@@ -13,7 +13,7 @@ import { pullComponent } from '../oci/pull.js';
 import { parseReference } from '../oci/reference.js';
 import { registrySignatureSource } from '../oci/signature-source.js';
 import { verifySignatures, type VerificationOutcome } from '../oci/signatures.js';
-import type { TrustPolicy } from '../oci/trust-policy.js';
+import { requirementFor, satisfies, type TrustPolicy } from '../oci/trust-policy.js';
 
 export interface FetchedComponent {
   bytes: Uint8Array;
@@ -35,6 +35,8 @@ export interface FetchDeps {
   registry: () => Promise<RegistryClient>;
   trust: TrustPolicy;
   maxBytes: number;
+  /** The verification recorded when this pinned reference was last loaded, if any. */
+  priorVerification?: (pinnedReference: string) => VerificationOutcome | undefined;
 }
 
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -71,9 +73,14 @@ async function fromOci(ref: string, deps: FetchDeps): Promise<FetchedComponent> 
   const client = await deps.registry();
   const pulled = await pullComponent(ref, { client, store: deps.blobs, maxBytes: deps.maxBytes });
   const parsed = parseReference(ref);
-  // Signatures are checked against the registry whenever it answers; a cached digest loaded
-  // offline keeps the outcome recorded when it was first verified (the caller decides).
-  const verification = await verifySignatures(registrySignatureSource(client, parsed.registry), pulled.pinnedReference, pulled.manifestDigest, deps.trust);
+  // Bytes served from the cache keep the signature outcome recorded when they were verified, as
+  // long as it still meets the trust policy; anything else is verified against the registry now.
+  const prior = pulled.source === 'registry' ? undefined : deps.priorVerification?.(pulled.pinnedReference);
+  const required = requirementFor(pulled.pinnedReference, deps.trust).require;
+  const reusable = prior?.status === 'verified' ? satisfies(required, prior.method) : prior?.status === 'unsigned' && required === 'none';
+  const verification = prior && reusable
+    ? prior
+    : await verifySignatures(registrySignatureSource(client, parsed.registry), pulled.pinnedReference, pulled.manifestDigest, deps.trust);
   return {
     bytes: pulled.bytes,
     digest: pulled.digest,

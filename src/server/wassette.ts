@@ -7,6 +7,7 @@ import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BlobStore } from '../oci/blob-store.js';
 import type { RegistryClient } from '../oci/client.js';
+import type { VerificationOutcome } from '../oci/signatures.js';
 import { createRegistryClient } from '../oci/setup.js';
 import { parseTrustPolicy } from '../oci/trust-policy.js';
 import { ComponentRuntime } from '../runtime/component-runtime.js';
@@ -116,6 +117,10 @@ export class Wassette implements McpBackend {
       registry: () => this.registry(),
       trust: parseTrustPolicy(this.config.trust, this.config.requireSignatures),
       maxBytes: MAX_COMPONENT_BYTES,
+      priorVerification: (pinned) => {
+        const record = this.store.components.list().find((c) => c.source === pinned);
+        return (record?.verification ?? undefined) as VerificationOutcome | undefined;
+      },
     });
     if (policyFile !== undefined) {
       fetched.policyYaml = await readFile(policyFile, 'utf8').catch((e: unknown) => {

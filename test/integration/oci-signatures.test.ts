@@ -206,4 +206,23 @@ describe('signatures through the CLI and the stdio server', () => {
       h.cleanup();
     }
   });
+  it('a signed digest reloaded offline keeps its recorded verification and still meets require: cosign', async () => {
+    const h = homeWith(`trust:\n  - scope: "${reg.registry}/sig"\n    require: cosign\n    keys: [${trustedPub}]\n`);
+    try {
+      const first = await runCli(['component', 'load', ref.signed, '--json'], { home: h.home });
+      expect(first.code, first.stderr).toBe(0);
+      const pinned = JSON.parse(first.stdout).source as string;
+      expect(pinned).toMatch(/@sha256:[0-9a-f]{64}$/);
+      await reg.stop();
+      try {
+        const again = await runCli(['component', 'load', pinned, '--json'], { home: h.home });
+        expect(again.code, again.stderr).toBe(0);
+        expect(JSON.parse(again.stdout).verification).toEqual({ status: 'verified', method: 'cosign', signer: trustedFp });
+      } finally {
+        await reg.restart();
+      }
+    } finally {
+      h.cleanup();
+    }
+  });
 });

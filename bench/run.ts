@@ -58,9 +58,10 @@ async function main(filters: string[]): Promise<number> {
     process.stderr.write(`no bench/*.bench.ts matches ${filters.join(' ')}\n`);
     return 1;
   }
+  const started = new Date();
   const sections: string[] = [];
   for (const f of files) sections.push(await runOne(f));
-  const doc = ['# Benchmark results', '', machineSummary(), '', ...sections.flatMap((s) => [s, '']), ''].join('\n').replace(/\n{3,}/g, '\n\n');
+  const doc = ['# Benchmark results', '', machineSummary(started), '', ...sections.flatMap((s) => [s, '']), ''].join('\n').replace(/\n{3,}/g, '\n\n');
   if (filters.length > 0) {
     process.stdout.write(doc);
   } else {

@@ -118,6 +118,17 @@ describe('all-types over stdio', () => {
     for (const n of ['greet', 'add', 'divide', 'trap']) expect(validators.has(n)).toBe(true);
   });
 
+  it('loading the same file by plain path keeps one component with the same id, digest and tools', async () => {
+    const before = (await s.client.listTools()).tools.map((x) => x.name).sort();
+    const again = await call(s, 'load_component', { path: fixture('all-types') });
+    expect(again.isError, text(again)).toBeFalsy();
+    expect(again.structuredContent?.id).toBe('all-types');
+    const list = (await call(s, 'list_components')).structuredContent?.components as Array<{ id: string; digest: string }>;
+    expect(list).toHaveLength(1);
+    expect(list[0]!.digest).toBe(again.structuredContent?.digest);
+    expect((await s.client.listTools()).tools.map((x) => x.name).sort()).toEqual(before);
+  });
+
   it('covers every echo tool in the table', () => {
     const covered = new Set(ECHO_CASES.map(([suffix]) => `${E}${suffix}`));
     expect([...validators.keys()].filter((n) => n.startsWith(E)).sort()).toEqual([...covered].sort());

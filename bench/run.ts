@@ -2,7 +2,7 @@
 // (machine, date, then each module's markdown section). `tsx bench/run.ts [name-filter...]` runs a
 // subset and prints it without touching RESULTS.md.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -20,6 +20,8 @@ export function machineSummary(date = new Date()): string {
     `- cpu: ${cpu[0]?.model.trim() ?? 'unknown'} (${cpu.length} cores)`,
     `- memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     `- node: ${process.version} (${process.platform} ${process.arch})`,
+    // Other work on a 2-core box moves the numbers (thread hops most): record how busy it was.
+    `- load average at start (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}`,
   ].join('\n');
 }
 

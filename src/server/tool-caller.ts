@@ -9,14 +9,14 @@ import type { Logger } from '../log.js';
 import { splitResult, type CallOutcome } from '../runtime/call-outcome.js';
 import type { ComponentRuntime } from '../runtime/component-runtime.js';
 import type { Denial, SandboxSpec } from '../sandbox/spec.js';
-import type { Store } from '../store/db.js';
+import type { AuditQueue } from './audit-queue.js';
 import type { LoadedComponent, NamedTool } from './catalog.js';
 import type { CallContext } from './mcp-server.js';
 import { errorResult, okResult } from './tool-result.js';
 
 export interface CallerDeps {
   runtime: ComponentRuntime;
-  store: Store;
+  audit: AuditQueue;
   log: Logger;
   specFor(componentId: string): SandboxSpec;
 }
@@ -26,15 +26,11 @@ function denialLines(denials: readonly Denial[]): string[] {
 }
 
 function audit(deps: CallerDeps, tool: NamedTool, outcome: CallOutcome, result: string, detail?: string): void {
-  try {
-    const { componentId } = tool;
-    for (const d of outcome.denials) {
-      deps.store.audit.append({ componentId, tool: tool.name, outcome: 'denied', capability: d.capability, target: d.target, detail: d.reason });
-    }
-    deps.store.audit.append({ componentId, tool: tool.name, durationMs: Math.round(outcome.durationMs * 1000) / 1000, outcome: result, ...(detail ? { detail } : {}) });
-  } catch (e) {
-    deps.log.warn(`audit log write failed: ${errorMessage(e)}`);
-  }
+  const { componentId } = tool;
+  deps.audit.push(
+    ...outcome.denials.map((d) => ({ componentId, tool: tool.name, outcome: 'denied', capability: d.capability, target: d.target, detail: d.reason })),
+    { componentId, tool: tool.name, durationMs: Math.round(outcome.durationMs * 1000) / 1000, outcome: result, ...(detail ? { detail } : {}) },
+  );
 }
 
 function forwardOutput(ctx: CallContext, deps: CallerDeps, tool: NamedTool, outcome: CallOutcome): void {
@@ -58,7 +54,7 @@ export async function callComponentTool(
   try {
     witArgs = argsToWit(fn, validateArgs(tool.def, args));
   } catch (e) {
-    deps.store.audit.append({ componentId: tool.componentId, tool: tool.name, outcome: 'invalid-argument', detail: errorMessage(e) });
+    deps.audit.push({ componentId: tool.componentId, tool: tool.name, outcome: 'invalid-argument', detail: errorMessage(e) });
     return errorResult(`invalid arguments for ${tool.name}: ${errorMessage(e)}`);
   }
   const target = tool.def.target.interface === undefined ? { function: fn } : { interface: tool.def.target.interface, function: fn };

@@ -25,6 +25,7 @@ import type { CallContext, McpBackend } from './mcp-server.js';
 import { callComponentTool } from './tool-caller.js';
 import { dispatchBuiltin } from './builtin-handlers.js';
 import { SpecCache } from './spec-cache.js';
+import { AuditQueue } from './audit-queue.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -46,6 +47,7 @@ export class Wassette implements McpBackend {
   readonly secrets: SecretStore;
   private readonly listeners = new Set<() => void>();
   private readonly specs: SpecCache;
+  private readonly audit: AuditQueue;
   private registryClient: Promise<RegistryClient> | undefined;
   private readonly builtins: (typeof BUILTIN_TOOLS)[number][];
 
@@ -64,6 +66,7 @@ export class Wassette implements McpBackend {
       approvalMode: config.approval,
       onChange: (id) => this.specs.invalidate(id),
     });
+    this.audit = new AuditQueue(store, (e) => log.warn(`audit log write failed: ${errorMessage(e)}`));
     this.specs = new SpecCache(() => store.externalChangeCounter(), (id) =>
       toSandboxSpec(this.permissions.effectivePolicy(id), {
         env: config.env,
@@ -86,7 +89,7 @@ export class Wassette implements McpBackend {
     if (!tool) return undefined;
     const component = this.catalog.get(tool.componentId);
     if (!component) return undefined;
-    return callComponentTool({ runtime: this.runtime, store: this.store, log: this.log, specFor: (id) => this.specFor(id) }, component, tool, args, ctx);
+    return callComponentTool({ runtime: this.runtime, audit: this.audit, log: this.log, specFor: (id) => this.specFor(id) }, component, tool, args, ctx);
   }
 
   onToolsChanged(listener: () => void): () => void {
@@ -286,6 +289,7 @@ export class Wassette implements McpBackend {
   }
 
   async close(): Promise<void> {
+    this.audit.flush();
     await this.runtime.close();
     this.store.close();
   }

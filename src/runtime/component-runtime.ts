@@ -57,6 +57,15 @@ export class ComponentRuntime {
     return instance.call(spec, target, args, hooks);
   }
 
+  /** Instantiates a component in the background so its first call is fast; never throws. */
+  async warm(componentId: string, digest: string, spec: SandboxSpec): Promise<void> {
+    try {
+      await this.instanceFor(componentId, digestHex(digest)).warm(spec);
+    } catch (e) {
+      this.opts.log(`warming ${componentId} failed: ${errorMessage(e)}`);
+    }
+  }
+
   /** New grants or limits: the instance restarts with a fresh WASI host before its next call. */
   setSpec(componentId: string, spec: SandboxSpec): void {
     this.instances.get(componentId)?.instance.setSpec(spec);

@@ -65,6 +65,19 @@ export class ComponentInstance {
     return run;
   }
 
+  /**
+   * Starts the worker and instantiates the component ahead of the first call (queued like a call,
+   * so it never races one). Failures are left for the first real call to report.
+   */
+  warm(spec: SandboxSpec): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (this.closed) return;
+      await this.ensure(spec, () => undefined).catch(() => undefined);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   async terminate(): Promise<void> {
     this.closed = true;
     const live = this.live;

@@ -57,6 +57,8 @@ export class Wassette implements McpBackend {
     readonly runtime: ComponentRuntime,
     readonly blobs: BlobStore,
     readonly log: Logger,
+    /** Instantiate newly loaded components in the background (servers yes, one-shot CLI commands no). */
+    private readonly warmOnLoad = true,
   ) {
     const enabled = BUILTIN_TOOLS.filter((t) => !config.disabledBuiltins.includes(t.name));
     this.catalog = new Catalog(new Set(BUILTIN_NAMES));
@@ -161,6 +163,7 @@ export class Wassette implements McpBackend {
     this.specs.invalidate(component.id);
     this.persistNames();
     this.toolsChanged();
+    if (this.warmOnLoad) void this.runtime.warm(component.id, component.digest, this.specFor(component.id));
     this.log.info(`loaded ${component.id} from ${component.source} (${component.digest.slice(0, 19)}…, ${names.length} tools)`);
     return { ...this.summary(component), ...(warnings.length ? { warnings } : {}) };
   }
@@ -295,10 +298,10 @@ export class Wassette implements McpBackend {
   }
 }
 
-export async function openWassette(config: Readonly<Config>, log: Logger, opts: { restore?: boolean } = {}): Promise<Wassette> {
+export async function openWassette(config: Readonly<Config>, log: Logger, opts: { restore?: boolean; warmOnLoad?: boolean } = {}): Promise<Wassette> {
   const store = openStore(config.home);
   const runtime = new ComponentRuntime({ cacheDir: join(config.home, 'transpiled'), log: (m) => log.debug(m) });
-  const w = new Wassette(config, store, runtime, BlobStore.forHome(config.home), log);
+  const w = new Wassette(config, store, runtime, BlobStore.forHome(config.home), log, opts.warmOnLoad ?? true);
   if (opts.restore !== false) await w.restore();
   return w;
 }

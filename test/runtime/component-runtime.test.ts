@@ -40,6 +40,17 @@ describe('ComponentRuntime', () => {
     expect(out).toMatchObject({ ok: true, value: 42, denials: [] });
   });
 
+  it('warm() starts the instance ahead of the first call, which then reuses it', async () => {
+    expect(rt.isRunning('m-warm')).toBe(false);
+    await rt.warm('m-warm', digests.math!, spec);
+    expect(rt.isRunning('m-warm')).toBe(true);
+    const out = await rt.call('m-warm', digests.math!, spec, math.add, [20, 22]);
+    expect(out).toMatchObject({ ok: true, value: 42 });
+    // A warm for an unknown digest reports through the log instead of throwing.
+    await rt.warm('m-none', `sha256:${'0'.repeat(64)}`, spec);
+    expect(rt.isRunning('m-none')).toBe(false);
+  });
+
   it('reports a trap, then recovers on a fresh instance', async () => {
     const trap = await rt.call('m-trap', digests.math!, spec, math.boom, []);
     expect(trap).toMatchObject({ ok: false, code: 'trap' });

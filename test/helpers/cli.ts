@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, ToolListChangedNotificationSchema, LoggingMessageNotificationSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
@@ -110,4 +111,27 @@ export async function call(session: McpSession, name: string, args: Record<strin
 
 export function text(result: { content: Array<{ type: string; text?: string }> }): string {
   return result.content.map((c) => c.text ?? '').join('\n');
+}
+
+/**
+ * A stdio session shared by one `describe` block: started in beforeAll on a fresh home, closed and
+ * cleaned in afterAll. Read `.session` inside tests.
+ */
+export function sharedSession(opts: Omit<SessionOptions, 'home'> = {}): { home: string; readonly session: McpSession } {
+  const t = tempHome();
+  let current: McpSession | undefined;
+  beforeAll(async () => {
+    current = await startStdioSession({ ...opts, home: t.home });
+  });
+  afterAll(async () => {
+    await current?.close();
+    t.cleanup();
+  });
+  return {
+    home: t.home,
+    get session(): McpSession {
+      if (!current) throw new Error('the session starts in beforeAll');
+      return current;
+    },
+  };
 }

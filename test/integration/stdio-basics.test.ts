@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, fixture, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { call, fixture, runCli, sharedSession, text } from '../helpers/cli.js';
 
 describe('stdio server: load, call, unload', () => {
-  const t = tempHome();
-  let s: McpSession;
-  beforeAll(async () => {
-    s = await startStdioSession({ home: t.home });
-  });
-  afterAll(async () => {
-    await s.close();
-    t.cleanup();
-  });
+  const ctx = sharedSession();
 
   it('lists only the built-ins before anything is loaded', async () => {
-    const { tools } = await s.client.listTools();
+    const { tools } = await ctx.session.client.listTools();
     expect(tools.map((x) => x.name)).toContain('load_component');
     expect(tools.some((x) => x.name === 'greet')).toBe(false);
   });
 
   it('loads a component, announces list_changed, and calls it', async () => {
+    const s = ctx.session;
     const loaded = await call(s, 'load_component', { path: fixture('all-types') });
     expect(loaded.isError).toBeFalsy();
     expect(loaded.structuredContent?.id).toBe('all-types');
@@ -31,19 +24,11 @@ describe('stdio server: load, call, unload', () => {
 });
 
 describe('stdio server follows the CLI', () => {
-  const t = tempHome();
-  let s: McpSession;
-  beforeAll(async () => {
-    s = await startStdioSession({ home: t.home });
-  });
-  afterAll(async () => {
-    await s.close();
-    t.cleanup();
-  });
+  const ctx = sharedSession();
 
   it('shows a component loaded by `wassette component load` in another process, and drops it on unload', async () => {
-    const { runCli } = await import('../helpers/cli.js');
-    const loaded = await runCli(['component', 'load', fixture('spin'), '--json'], { home: t.home });
+    const s = ctx.session;
+    const loaded = await runCli(['component', 'load', fixture('spin'), '--json'], { home: ctx.home });
     expect(loaded.code, loaded.stderr).toBe(0);
     await expect.poll(() => s.listChanged(), { timeout: 5000 }).toBeGreaterThan(0);
     const names = (await s.client.listTools()).tools.map((x) => x.name);
@@ -51,7 +36,7 @@ describe('stdio server follows the CLI', () => {
     expect((await call(s, 'ping')).structuredContent).toEqual({ result: 42 });
 
     const before = s.listChanged();
-    const unloaded = await runCli(['component', 'unload', 'spin'], { home: t.home });
+    const unloaded = await runCli(['component', 'unload', 'spin'], { home: ctx.home });
     expect(unloaded.code, unloaded.stderr).toBe(0);
     await expect.poll(() => s.listChanged(), { timeout: 5000 }).toBeGreaterThan(before);
     expect((await s.client.listTools()).tools.map((x) => x.name)).not.toContain('ping');

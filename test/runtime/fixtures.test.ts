@@ -1,4 +1,5 @@
 // Runtime behaviour on the shared fixtures (fixtures/build), plus the numbers reported in the brief.
+import type { NamedField } from '../../src/component/wit-types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,7 +102,7 @@ describe('runtime on fixtures', () => {
 
   it('escape-probe: host denials are reported with the call and to the hook', async () => {
     const seen: string[] = [];
-    const connect = target('tcp-connect', ['a', 'b', 'c', 'd'].map((name) => ({ name, type: { kind: 'u8' as const } })).concat([{ name: 'port', type: { kind: 'u16' } }]),
+    const connect = target('tcp-connect', [...['a', 'b', 'c', 'd'].map((name): NamedField => ({ name, type: { kind: 'u8' } })), { name: 'port', type: { kind: 'u16' } }],
       { kind: 'result', err: str });
     const out = await rt.call('probe', digest['escape-probe']!, spec, connect, [127, 0, 0, 1, 9], { onDenial: (d) => seen.push(d.capability) });
     expect(out).toMatchObject({ ok: true, value: { tag: 'err' } });

@@ -173,7 +173,11 @@ export class Wassette implements McpBackend {
       throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}"`);
     }
     await this.runtime.unload(id);
-    this.store.components.delete(id);
+    // Grants die with the component, so must requests for grants that nobody has decided yet.
+    this.store.db.transaction(() => {
+      this.store.components.delete(id);
+      this.store.approvals.expireForComponent(id);
+    }).immediate();
     this.catalog.remove(id);
     this.specs.invalidate(id);
     this.persistNames();

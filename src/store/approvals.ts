@@ -131,6 +131,13 @@ export class ApprovalsTable {
     return this.sql(`UPDATE approvals SET applied_at = ? WHERE id = ? AND status = 'approved' AND applied_at IS NULL`).run(at, id).changes > 0;
   }
 
+  /** Expires a component's pending requests (it is being unloaded: a later approval must not reach a reload under the same id). */
+  expireForComponent(componentId: string, at = Date.now()): number {
+    return this
+      .sql(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND component_id = ?`)
+      .run(at, componentId).changes;
+  }
+
   /** Expires pending requests created before `olderThan` (ms epoch); returns how many. */
   expireOlderThan(olderThan: number, at = Date.now()): number {
     return this

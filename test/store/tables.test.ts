@@ -100,4 +100,15 @@ describe('approvals', () => {
     expect(s.approvals.list({ status: 'expired' })).toHaveLength(1);
     expect(s.approvals.get(b.id)?.status).toBe('pending');
   });
+
+  it("expires only the given component's pending requests", () => {
+    const mine = s.approvals.create({ kind: 'grant', componentId: 'c1', payload: {}, requestedBy: 'agent' });
+    const decided = s.approvals.create({ kind: 'grant', componentId: 'c1', payload: {}, requestedBy: 'agent' });
+    s.approvals.decide(decided.id, 'denied');
+    const other = s.approvals.create({ kind: 'grant', componentId: 'c2', payload: {}, requestedBy: 'agent' });
+    expect(s.approvals.expireForComponent('c1')).toBe(1);
+    expect(s.approvals.get(mine.id)?.status).toBe('expired');
+    expect(s.approvals.get(decided.id)?.status).toBe('denied');
+    expect(s.approvals.get(other.id)?.status).toBe('pending');
+  });
 });

@@ -58,6 +58,30 @@ function positiveInt(value: unknown, field: string): number {
   return n;
 }
 
+/** setTimeout treats longer delays as 1 ms, which would time every call out at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function timeoutMs(value: unknown, field: string): number {
+  const n = positiveInt(value, field);
+  if (n > MAX_TIMER_MS) throw new WassetteError(ErrorCode.InvalidConfig, `${field}: ${n} is above the largest supported limit, ${MAX_TIMER_MS} ms`);
+  return n;
+}
+
+/** A switch that guards security (require_signatures): anything but a clear yes/no is an error, never a silent "no". */
+function bool(value: unknown, field: string): boolean {
+  if (typeof value === 'boolean') return value;
+  const v = String(value).trim().toLowerCase();
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no' || v === '') return false;
+  throw new WassetteError(ErrorCode.InvalidConfig, `${field}: "${String(value)}" must be true or false`);
+}
+
+/** Keys a config file may hold; an unknown one is usually a typo of a setting the user believes is on. */
+const FILE_KEYS = [
+  'approval', 'call_timeout_ms', 'memory_limit', 'max_output_bytes', 'insecure_registries',
+  'require_signatures', 'trust', 'disabled_builtins', 'log_level',
+];
+
 function approvalMode(value: unknown, field: string): ApprovalMode {
   if (value === 'prompt' || value === 'auto') return value;
   throw new WassetteError(ErrorCode.InvalidConfig, `${field}: "${String(value)}" must be "prompt" or "auto"`);
@@ -79,11 +103,21 @@ function readConfigFile(path: string): Record<string, unknown> {
   try {
     doc = parseYaml(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new WassetteError(ErrorCode.InvalidConfig, `config file ${path}: ${(e as Error).message}`, { cause: e });
+    // The yaml library's message spans several lines (with a source excerpt); the CLI prints one.
+    const first = (e as Error).message.split('\n')[0] ?? '';
+    throw new WassetteError(ErrorCode.InvalidConfig, `config file ${path}: ${first}`, { cause: e });
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new WassetteError(ErrorCode.InvalidConfig, `config file ${path}: expected a mapping at the top level`);
+  }
+  const unknown = Object.keys(doc).filter((k) => !FILE_KEYS.includes(k));
+  if (unknown.length > 0) {
+    throw new WassetteError(ErrorCode.InvalidConfig, `config file ${path}: unknown setting ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${FILE_KEYS.join(', ')})`);
+  }
+  const trust = (doc as Record<string, unknown>).trust;
+  if (trust !== undefined && trust !== null && !Array.isArray(trust)) {
+    throw new WassetteError(ErrorCode.InvalidConfig, `config file ${path}: trust must be a list of entries (- scope: ...)`);
   }
   return doc as Record<string, unknown>;
 }
@@ -105,11 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const cfg: Config = {
     home,
     approval: approvalMode(pick('approval', 'WASSETTE_APPROVAL') ?? 'prompt', 'approval'),
-    callTimeoutMs: positiveInt(pick('call_timeout_ms', 'WASSETTE_CALL_TIMEOUT_MS') ?? 30_000, 'call_timeout_ms'),
+    callTimeoutMs: timeoutMs(pick('call_timeout_ms', 'WASSETTE_CALL_TIMEOUT_MS') ?? 30_000, 'call_timeout_ms'),
     memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),
     maxOutputBytes: positiveInt(pick('max_output_bytes', 'WASSETTE_MAX_OUTPUT_BYTES') ?? 4 * 1024 * 1024, 'max_output_bytes'),
     insecureRegistries: list(pick('insecure_registries', 'WASSETTE_INSECURE_REGISTRIES')),
-    requireSignatures: String(pick('require_signatures', 'WASSETTE_REQUIRE_SIGNATURES') ?? 'false') === 'true',
+    requireSignatures: bool(pick('require_signatures', 'WASSETTE_REQUIRE_SIGNATURES') ?? false, 'require_signatures'),
     trust: Array.isArray(file.trust) ? (file.trust as unknown[]) : [],
     disabledBuiltins: list(pick('disabled_builtins', 'WASSETTE_DISABLED_BUILTINS')),
     logLevel: logLevel(pick('log_level', 'WASSETTE_LOG') ?? 'info'),

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+let home: string;
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'wassette-config-'));
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+const env = (extra: Record<string, string> = {}) => ({ WASSETTE_HOME: home, ...extra });
+
+describe('require_signatures', () => {
+  it.each([
+    ['true', true], ['TRUE', true], ['1', true], ['yes', true],
+    ['false', false], ['0', false], ['no', false],
+  ])('WASSETTE_REQUIRE_SIGNATURES=%s is %s', (value, expected) => {
+    expect(loadConfig(env({ WASSETTE_REQUIRE_SIGNATURES: value })).requireSignatures).toBe(expected);
+  });
+
+  it.each(['on', 'ture', 'enabled'])('refuses %s instead of silently turning the check off', (value) => {
+    expect(() => loadConfig(env({ WASSETTE_REQUIRE_SIGNATURES: value }))).toThrow(/require_signatures: .* must be true or false/);
+  });
+
+  it('takes a YAML boolean from the config file', () => {
+    writeFileSync(join(home, 'config.yaml'), 'require_signatures: true\n');
+    expect(loadConfig(env()).requireSignatures).toBe(true);
+  });
+});
+
+describe('call_timeout_ms', () => {
+  it('refuses limits a timer cannot hold (they would fire at once)', () => {
+    expect(() => loadConfig(env({ WASSETTE_CALL_TIMEOUT_MS: '3000000000' }))).toThrow(/call_timeout_ms: .*largest supported/);
+    expect(loadConfig(env({ WASSETTE_CALL_TIMEOUT_MS: String(2 ** 31 - 1) })).callTimeoutMs).toBe(2 ** 31 - 1);
+  });
+});
+
+describe('config file', () => {
+  it.each([
+    ['approval: [1\n', /^config file .*config\.yaml: [^\n]+$/],
+    ['aproval: auto\n', /unknown setting "aproval"/],
+    ['trust:\n  scope: "*"\n', /trust must be a list/],
+  ])('%j is refused with one line', (yaml, message) => {
+    writeFileSync(join(home, 'config.yaml'), yaml);
+    let err: Error | undefined;
+    try {
+      loadConfig(env());
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.message).toMatch(message);
+    expect(err?.message).not.toContain('\n');
+  });
+
+  it('reads every documented setting', () => {
+    writeFileSync(join(home, 'config.yaml'), [
+      'approval: auto', 'call_timeout_ms: 5000', 'memory_limit: 64Mi', 'max_output_bytes: 1000',
+      'insecure_registries: [reg:5000]', 'require_signatures: false', 'trust: []', 'disabled_builtins: [load_component]', 'log_level: warn',
+    ].join('\n'));
+    expect(loadConfig(env())).toMatchObject({
+      approval: 'auto', callTimeoutMs: 5000, memoryLimitBytes: 64 * 1024 ** 2, maxOutputBytes: 1000,
+      insecureRegistries: ['reg:5000'], requireSignatures: false, trust: [], disabledBuiltins: ['load_component'], logLevel: 'warn',
+    });
+  });
+});

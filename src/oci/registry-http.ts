@@ -31,6 +31,10 @@ export interface OpenResponse {
   touch(): void;
   /** Call when done with the body. */
   done(): void;
+  /** Turns an error thrown while streaming the body (abort, reset) into a timeout or network error. */
+  bodyError(e: unknown): WassetteError;
+  /** The idle timeout this request runs under. */
+  timeoutMs: number;
 }
 
 interface OciErrorBody {
@@ -55,6 +59,11 @@ function networkError(registry: string, e: unknown, timeoutMs: number, aborted: 
   return new WassetteError(ErrorCode.Network, `cannot reach registry ${registry} (${detail})`, { cause: e, data: { registry } });
 }
 
+function allowedPlain(target: string, insecure: readonly string[]): boolean {
+  const u = new URL(target);
+  return u.protocol === 'https:' || (u.protocol === 'http:' && schemeFor(u.host, insecure) === 'http');
+}
+
 /** Sends one request, answering a single 401 challenge through `auth`. */
 export async function send(opts: TransportOptions, registry: string, spec: RequestSpec): Promise<OpenResponse> {
   const url = /^https?:\/\//.test(spec.path) ? spec.path : registryUrl(registry, opts.insecureRegistries, spec.path);
@@ -67,6 +76,7 @@ export async function send(opts: TransportOptions, registry: string, spec: Reque
       timer = setTimeout(() => controller.abort(), opts.timeoutMs);
     };
     const done = (): void => clearTimeout(timer);
+    const bodyError = (e: unknown): WassetteError => (e instanceof WassetteError ? e : networkError(registry, e, opts.timeoutMs, controller.signal.aborted));
     const headers: Record<string, string> = { 'user-agent': 'wassette', ...spec.headers };
     if (authorization) headers.authorization = authorization;
     let response: Response;
@@ -83,7 +93,14 @@ export async function send(opts: TransportOptions, registry: string, spec: Reque
       done();
       throw networkError(registry, e, opts.timeoutMs, controller.signal.aborted);
     }
-    if (response.status !== 401) return { response, touch, done };
+    // fetch follows redirects (blob downloads go to CDNs); it drops Authorization across origins,
+    // but an https registry must not hand its content over to plain http.
+    if (response.redirected && url.startsWith('https:') && !allowedPlain(response.url, opts.insecureRegistries)) {
+      done();
+      await response.body?.cancel().catch(() => undefined);
+      throw new WassetteError(ErrorCode.Network, `registry ${registry} redirected to ${new URL(response.url).origin}, which is not https; refusing it`, { data: { registry } });
+    }
+    if (response.status !== 401) return { response, touch, done, bodyError, timeoutMs: opts.timeoutMs };
     await response.arrayBuffer().catch(() => undefined);
     done();
     if (attempt > 0) {
@@ -104,13 +121,18 @@ export async function readBody(open: OpenResponse, maxBytes: number, what: strin
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
+  // Small bodies get one timeout in total, so a registry cannot hold a load open by trickling bytes.
+  const deadline = Date.now() + open.timeoutMs;
   try {
     for await (const chunk of open.response.body ?? []) {
       open.touch();
       total += (chunk as Uint8Array).byteLength;
       if (total > maxBytes) throw new WassetteError(ErrorCode.SizeLimit, `${what} exceeds the ${maxBytes}-byte limit`);
+      if (Date.now() > deadline) throw new WassetteError(ErrorCode.Timeout, `${what} did not arrive within ${Math.round(open.timeoutMs / 1000)} s`);
       chunks.push(chunk as Uint8Array);
     }
+  } catch (e) {
+    throw open.bodyError(e);
   } finally {
     open.done();
   }
@@ -163,6 +185,8 @@ export async function streamVerified(open: OpenResponse, descriptor: Pick<Descri
       hash.update(c);
       total += c.byteLength;
     }
+  } catch (e) {
+    throw open.bodyError(e);
   } finally {
     open.done();
   }

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode, WassetteError } from '../errors.js';
+import { ErrorCode, WassetteError, isWassetteError } from '../errors.js';
 import { createMcpServer, type McpBackend } from './mcp-server.js';
 
 export interface HttpOptions {
@@ -13,7 +13,12 @@ export interface HttpOptions {
   port: number;
   /** Extra Host header values accepted besides the bound address and localhost. */
   allowedHosts?: string[];
+  /** Sessions kept at once; past it the least recently used one is closed (its client gets 404 and re-initializes). */
+  maxSessions?: number;
 }
+
+/** About 40 KB each; a client that initializes per request would otherwise grow the server without bound. */
+const DEFAULT_MAX_SESSIONS = 1000;
 
 export function parseListenAddress(value: string | undefined): { host: string; port: number } {
   if (value === undefined || value === '') return { host: '127.0.0.1', port: 9001 };
@@ -28,6 +33,17 @@ export function parseListenAddress(value: string | undefined): { host: string; p
 function hostAllowlist(host: string, port: number, extra: string[]): string[] {
   const names = new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host, ...extra]);
   return [...names].flatMap((n) => [n, `${n}:${port}`]);
+}
+
+/** Browsers send Origin; a page from another site must not drive the server (MCP transport spec: validate Origin). */
+function originAllowed(origin: string | undefined, allowed: string[]): boolean {
+  if (origin === undefined) return true;
+  try {
+    const u = new URL(origin);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && allowed.includes(u.host.toLowerCase());
+  } catch {
+    return false;
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -50,7 +66,9 @@ export async function serveHttp(
   opts: HttpOptions,
   log: (msg: string) => void,
 ): Promise<{ server: HttpServer; url: string; close(): Promise<void> }> {
+  // Insertion order is recency order: a used session is moved to the end.
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const maxSessions = Math.max(1, opts.maxSessions ?? DEFAULT_MAX_SESSIONS);
   let allowed: string[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -59,11 +77,17 @@ export async function serveHttp(
     if (url.pathname !== '/mcp') return sendJson(res, 404, { error: 'not found; the MCP endpoint is /mcp' });
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     if (!allowed.includes(hostHeader)) return sendJson(res, 403, { error: `host "${hostHeader}" is not allowed` });
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, allowed)) return sendJson(res, 403, { error: `origin "${origin ?? ''}" is not allowed` });
 
     const sessionId = req.headers['mcp-session-id'];
     const body = req.method === 'POST' ? await readBody(req) : undefined;
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (existing) return existing.handleRequest(req, res, body);
+    if (existing && typeof sessionId === 'string') {
+      sessions.delete(sessionId);
+      sessions.set(sessionId, existing);
+      return existing.handleRequest(req, res, body);
+    }
     if (sessionId !== undefined) {
       return sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
     }
@@ -74,6 +98,12 @@ export async function serveHttp(
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         sessions.set(id, transport);
+        for (const [oldId, old] of sessions) {
+          if (sessions.size <= maxSessions) break;
+          sessions.delete(oldId);
+          log(`closing idle MCP session ${oldId}: more than ${maxSessions} sessions are open`);
+          void old.close().catch(() => undefined);
+        }
       },
     });
     transport.onclose = () => {
@@ -86,7 +116,8 @@ export async function serveHttp(
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       log(`http request failed: ${(e as Error).message}`);
-      if (!res.headersSent) sendJson(res, e instanceof SyntaxError ? 400 : 500, { error: (e as Error).message });
+      const status = e instanceof SyntaxError ? 400 : isWassetteError(e, ErrorCode.SizeLimit) ? 413 : 500;
+      if (!res.headersSent) sendJson(res, status, { error: (e as Error).message });
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,7 @@
 // Transpiles component bytes once per sha256 digest into `<cacheDir>/<hex>/`, written atomically
 // (temp dir + rename) so a killed process never leaves a half-written entry behind.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 
@@ -10,7 +9,7 @@ import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 export const ENTRY_FILE = 'component.mjs';
 const MANIFEST_FILE = 'manifest.json';
 /** Bumped when the transpile options change, so old entries are not reused. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface TranspiledComponent {
   digest: string;
@@ -27,6 +26,17 @@ interface Manifest {
   format: number;
   coreModules: string[];
   imports: string[];
+  /** Byte size of every file, checked on lookup: a truncated or deleted file (power cut, disk full, a user) means rebuild. */
+  sizes: Record<string, number>;
+}
+
+async function filesIntact(dir: string, sizes: Record<string, number>, required: string[]): Promise<boolean> {
+  if (!required.every((f) => f in sizes)) return false;
+  for (const [file, size] of Object.entries(sizes)) {
+    const st = await stat(join(dir, file)).catch(() => undefined);
+    if (!st?.isFile() || st.size !== size) return false;
+  }
+  return true;
 }
 
 /** Normalizes `sha256:<hex>` or bare hex into lowercase hex; throws on anything else. */
@@ -52,6 +62,7 @@ export class TranspileCache {
     try {
       const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
       if (manifest.format !== CACHE_FORMAT) return undefined;
+      if (!(await filesIntact(dir, manifest.sizes, [ENTRY_FILE, ...manifest.coreModules]))) return undefined;
       return { digest: hex, dir, entry: join(dir, ENTRY_FILE), coreModules: manifest.coreModules, imports: manifest.imports };
     } catch {
       return undefined;
@@ -94,18 +105,20 @@ export class TranspileCache {
     const tmp = join(this.cacheDir, `.tmp-${hex.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     const final = join(this.cacheDir, hex);
     const coreModules: string[] = [];
+    const sizes: Record<string, number> = {};
     try {
       for (const [name, data] of Object.entries(result.files)) {
         const path = join(tmp, name === 'component.js' ? ENTRY_FILE : name);
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, data);
+        sizes[name === 'component.js' ? ENTRY_FILE : name] = data.byteLength;
         if (name.endsWith('.wasm')) coreModules.push(name);
       }
-      const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports: result.imports };
+      const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports: result.imports, sizes };
       await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest));
       await rename(tmp, final).catch(async (e: NodeJS.ErrnoException) => {
-        // Another process finished the same digest first: its entry is just as good.
-        if ((e.code === 'ENOTEMPTY' || e.code === 'EEXIST') && existsSync(join(final, MANIFEST_FILE))) return;
+        // Another process finished the same digest first: its entry is just as good (if it is whole).
+        if ((e.code === 'ENOTEMPTY' || e.code === 'EEXIST') && (await this.lookup(hex))) return;
         if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') {
           await rm(final, { recursive: true, force: true });
           await rename(tmp, final);

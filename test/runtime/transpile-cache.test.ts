@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
@@ -54,6 +54,34 @@ describe('TranspileCache', () => {
     expect(await cache.lookup(hex)).toBeUndefined();
     const rebuilt = await cache.ensure(hex, bytes);
     expect(existsSync(rebuilt.entry)).toBe(true);
+  });
+
+  it.each([
+    ['a truncated entry module', 'component.mjs', ''],
+    ['a truncated core module', 'component.core.wasm', ''],
+    ['an empty manifest', 'manifest.json', ''],
+  ])('rebuilds an entry with %s (power cut, disk full) instead of serving it forever', async (_what, file, content) => {
+    const dir = tempDir();
+    const bytes = await parse(MATH_WAT);
+    const hex = sha256Hex(bytes);
+    await new TranspileCache(dir).ensure(hex, bytes);
+    writeFileSync(join(dir, hex, file), content);
+    const cache = new TranspileCache(dir);
+    expect(await cache.lookup(hex)).toBeUndefined();
+    const rebuilt = await cache.ensure(hex, bytes);
+    expect(statSync(rebuilt.entry).size).toBeGreaterThan(0);
+    expect(statSync(join(dir, hex, 'component.core.wasm')).size).toBeGreaterThan(0);
+    expect(await cache.lookup(hex)).toBeDefined();
+  });
+
+  it('rebuilds an entry whose core module was deleted', async () => {
+    const dir = tempDir();
+    const bytes = await parse(MATH_WAT);
+    const hex = sha256Hex(bytes);
+    await new TranspileCache(dir).ensure(hex, bytes);
+    rmSync(join(dir, hex, 'component.core.wasm'));
+    const rebuilt = await new TranspileCache(dir).ensure(hex, bytes);
+    expect(existsSync(join(rebuilt.dir, 'component.core.wasm'))).toBe(true);
   });
 
   it('refuses bytes that do not match the digest', async () => {

@@ -14,6 +14,11 @@ export interface PullOptions {
   maxBytes?: number;
   /** Cap on policy / description layers; default 1 MiB each. */
   maxSideLayerBytes?: number;
+  /**
+   * Runs on content fetched from the registry once its digests check out and before anything is
+   * cached (signature verification); a throw leaves the cache untouched.
+   */
+  accept?: (pulled: PulledComponent) => Promise<void>;
 }
 
 export interface PulledComponent {
@@ -73,6 +78,7 @@ export async function pullComponent(reference: string | OciReference, options: P
   const resolved = await resolveNetwork(ref, top, options);
   const blobs = await fetchLayers(ref, resolved.layers, options);
   const result = assemble(ref, top.digest, resolved, blobs);
+  await options.accept?.({ ...result, source: 'registry' });
   if (store) {
     for (const [digest, bytes] of resolved.documents) await store.put(bytes, digest);
     for (const [digest, bytes] of blobs) await store.put(bytes, digest);

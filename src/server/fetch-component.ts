@@ -9,10 +9,10 @@ import { ErrorCode, WassetteError } from '../errors.js';
 import type { BlobStore } from '../oci/blob-store.js';
 import type { RegistryClient } from '../oci/client.js';
 import { fetchHttps } from '../oci/https-source.js';
-import { pullComponent } from '../oci/pull.js';
+import { pullComponent, type PulledComponent } from '../oci/pull.js';
 import { parseReference } from '../oci/reference.js';
 import { registrySignatureSource } from '../oci/signature-source.js';
-import { verifySignatures, type VerificationOutcome } from '../oci/signatures.js';
+import { loadTrustMaterial, verifySignatures, type VerificationOutcome } from '../oci/signatures.js';
 import { requirementFor, satisfies, type TrustPolicy } from '../oci/trust-policy.js';
 
 export interface FetchedComponent {
@@ -71,25 +71,37 @@ async function fromFile(path: string, deps: FetchDeps): Promise<FetchedComponent
 
 async function fromOci(ref: string, deps: FetchDeps): Promise<FetchedComponent> {
   const client = await deps.registry();
-  const pulled = await pullComponent(ref, { client, store: deps.blobs, maxBytes: deps.maxBytes });
   const parsed = parseReference(ref);
+  let verification: VerificationOutcome | undefined;
   // Bytes served from the cache keep the signature outcome recorded when they were verified, as
-  // long as it still meets the trust policy; anything else is verified against the registry now.
-  const prior = pulled.source === 'registry' ? undefined : deps.priorVerification?.(pulled.pinnedReference);
-  const required = requirementFor(pulled.pinnedReference, deps.trust).require;
-  const reusable = prior?.status === 'verified' ? satisfies(required, prior.method) : prior?.status === 'unsigned' && required === 'none';
-  const verification = prior && reusable
-    ? prior
-    : await verifySignatures(registrySignatureSource(client, parsed.registry), pulled.pinnedReference, pulled.manifestDigest, deps.trust);
+  // long as it still meets the trust policy; anything else is verified against the registry now,
+  // before the pull caches it.
+  const verify = async (pulled: PulledComponent): Promise<void> => {
+    const prior = pulled.source === 'registry' ? undefined : deps.priorVerification?.(pulled.pinnedReference);
+    verification = prior && stillTrusted(prior, pulled.pinnedReference, deps.trust)
+      ? prior
+      : await verifySignatures(registrySignatureSource(client, parsed.registry), pulled.pinnedReference, pulled.manifestDigest, deps.trust);
+  };
+  const pulled = await pullComponent(ref, { client, store: deps.blobs, maxBytes: deps.maxBytes, accept: verify });
+  if (verification === undefined) await verify(pulled);
   return {
     bytes: pulled.bytes,
     digest: pulled.digest,
     source: pulled.pinnedReference,
     ...(pulled.policyYaml !== undefined ? { policyYaml: pulled.policyYaml, policyOrigin: `${pulled.pinnedReference} (policy layer)` } : {}),
-    verification,
+    ...(verification ? { verification } : {}),
     annotations: pulled.annotations,
     warnings: pulled.warnings,
   };
+}
+
+/** A recorded outcome still holds when it meets the requirement and, for a key signature, the key is still trusted. */
+function stillTrusted(prior: VerificationOutcome, pinnedReference: string, trust: TrustPolicy): boolean {
+  const req = requirementFor(pinnedReference, trust);
+  if (prior.status === 'unsigned') return req.require === 'none';
+  if (prior.status !== 'verified' || !satisfies(req.require, prior.method)) return false;
+  if (prior.method === 'notation') return true;
+  return loadTrustMaterial(req).keys.some((k) => k.fingerprint === prior.signer);
 }
 
 export async function fetchComponent(source: SourceRef, deps: FetchDeps): Promise<FetchedComponent> {

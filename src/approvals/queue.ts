@@ -4,6 +4,13 @@ import { ErrorCode, isWassetteError, WassetteError } from '../errors.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import { describeGrant, parseGrant } from '../sandbox/grants.js';
 
+/**
+ * How long a request stays answerable. The server that asked watches it this long and then expires
+ * it; a request older than this has nobody left to act on it (the server stopped or crashed), so
+ * approving it later would do nothing (a load) or something nobody is waiting for (a grant).
+ */
+export const PENDING_TTL_MS = 15 * 60 * 1000;
+
 export interface WaitOptions {
   /** Give up after this long; the request is then marked expired (unless decided in the meantime). */
   timeoutMs: number;

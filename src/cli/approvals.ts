@@ -1,5 +1,5 @@
 // `wassette approvals list|approve|deny`: the user decides requests agents made in prompt mode.
-import { describeRequest } from '../approvals/queue.js';
+import { PENDING_TTL_MS, describeRequest, expireStale } from '../approvals/queue.js';
 import { errorMessage } from '../errors.js';
 import type { ApprovalRequest } from '../store/approvals.js';
 import type { Wassette } from '../server/wassette.js';
@@ -21,6 +21,8 @@ export interface DecideResult {
  * by the server that asked, because only it holds the fetched bytes and the agent's session.
  */
 export function decideRequest(w: Wassette, id: string, approve: boolean): DecideResult {
+  // A request left behind by a server that stopped can no longer be carried out: refuse it as expired.
+  expireStale(w.store.approvals, PENDING_TTL_MS);
   const request = w.store.approvals.decide(id, approve ? 'approved' : 'denied', 'user (cli)');
   if (!approve) return { request, applied: false };
   if (request.kind !== 'grant') {
@@ -50,7 +52,10 @@ export async function run(argv: string[]): Promise<void> {
   switch (sub) {
     case 'list': {
       const all = p.values.all === true;
-      const list = await withWassette(async (w) => (all ? w.store.approvals.list() : w.store.approvals.listPending()), { restore: false });
+      const list = await withWassette(async (w) => {
+        expireStale(w.store.approvals, PENDING_TTL_MS);
+        return all ? w.store.approvals.list() : w.store.approvals.listPending();
+      }, { restore: false });
       if (json) return printJson({ requests: list.map(view) });
       if (list.length === 0) return printLine(all ? 'no approval requests' : 'no pending approval requests');
       printTable(['ID', 'STATUS', 'KIND', 'CREATED', 'REQUEST'], list.map((r) => [

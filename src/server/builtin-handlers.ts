@@ -3,7 +3,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { askUser } from '../approvals/ask-user.js';
-import { describeRequest, waitForDecision } from '../approvals/queue.js';
+import { PENDING_TTL_MS, describeRequest, waitForDecision } from '../approvals/queue.js';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import { unenforcedRules } from '../sandbox/effective-policy.js';
 import { parseGrant, type GrantKind } from '../sandbox/grants.js';
@@ -17,7 +17,7 @@ const ajv = new Ajv({ allErrors: false, strict: false });
 const validators = new Map<string, ValidateFunction>(BUILTIN_TOOLS.map((t) => [t.name, ajv.compile(t.inputSchema)]));
 
 /** How long a pending request is watched in the background before it expires. */
-const PENDING_WATCH_MS = 15 * 60 * 1000;
+const PENDING_WATCH_MS = PENDING_TTL_MS;
 
 function checkArgs(name: string, args: Record<string, unknown>): void {
   const validate = validators.get(name);

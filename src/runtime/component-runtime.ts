@@ -7,7 +7,7 @@ import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import type { SandboxSpec } from '../sandbox/spec.js';
 import type { CallHooks, CallOutcome } from './call-outcome.js';
 import { checkImports } from './host-imports.js';
-import { ComponentInstance } from './instance.js';
+import { ComponentInstance, type SpecSource } from './instance.js';
 import { capMemory } from './memory-cap.js';
 import { TranspileCache, digestHex, type TranspiledComponent } from './transpile-cache.js';
 import type { CallTarget } from './worker-protocol.js';
@@ -45,8 +45,11 @@ export class ComponentRuntime {
     return t;
   }
 
-  /** Runs one exported function. Never throws: every failure is an `{ok: false, code}` outcome. */
-  async call(componentId: string, digest: string, spec: SandboxSpec, target: CallTarget, args: unknown[], hooks?: CallHooks): Promise<CallOutcome> {
+  /**
+   * Runs one exported function. Never throws: every failure is an `{ok: false, code}` outcome.
+   * Pass `spec` as a function to have the sandbox built when the call starts rather than when it is queued.
+   */
+  async call(componentId: string, digest: string, spec: SpecSource, target: CallTarget, args: unknown[], hooks?: CallHooks): Promise<CallOutcome> {
     let instance: ComponentInstance;
     try {
       instance = this.instanceFor(componentId, digestHex(digest));

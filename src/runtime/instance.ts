@@ -10,6 +10,12 @@ import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './
 /** What a worker needs besides its spec: produced by the runtime (transpile cache + compiled modules). */
 export type InstanceLoader = (spec: SandboxSpec) => Promise<Omit<WorkerInit, 'spec' | 'maxStreamBytes'>>;
 
+/**
+ * The sandbox of a call, or how to build it. A function is evaluated when the call leaves the queue, so a
+ * grant revoked while the call waits behind another one is already gone when it runs.
+ */
+export type SpecSource = SandboxSpec | (() => SandboxSpec);
+
 export interface InstanceOptions {
   load: InstanceLoader;
   log: (msg: string) => void;
@@ -59,7 +65,7 @@ export class ComponentInstance {
     return this.live !== undefined && !this.live.dead;
   }
 
-  call(spec: SandboxSpec, target: CallTarget, args: unknown[], hooks: CallHooks = {}): Promise<CallOutcome> {
+  call(spec: SpecSource, target: CallTarget, args: unknown[], hooks: CallHooks = {}): Promise<CallOutcome> {
     const run = this.queue.then(() => this.run(spec, target, args, hooks));
     this.queue = run.catch(() => undefined);
     return run;
@@ -89,8 +95,15 @@ export class ComponentInstance {
     }
   }
 
-  private async run(spec: SandboxSpec, target: CallTarget, args: unknown[], hooks: CallHooks): Promise<CallOutcome> {
+  private async run(source: SpecSource, target: CallTarget, args: unknown[], hooks: CallHooks): Promise<CallOutcome> {
     const started = performance.now();
+    let spec: SandboxSpec;
+    try {
+      spec = typeof source === 'function' ? source() : source;
+    } catch (e) {
+      const code = e instanceof WassetteError ? e.code : ErrorCode.Internal;
+      return { ok: false, code, message: `cannot build the sandbox for this call: ${errorMessage(e)}`, denials: [], output: { stdout: '', stderr: '' }, durationMs: 0 };
+    }
     const denials: Denial[] = [];
     const chunks = { stdout: [] as Uint8Array[], stderr: [] as Uint8Array[] };
     const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };

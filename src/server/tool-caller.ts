@@ -58,7 +58,8 @@ export async function callComponentTool(
     return errorResult(`invalid arguments for ${tool.name}: ${errorMessage(e)}`);
   }
   const target = tool.def.target.interface === undefined ? { function: fn } : { interface: tool.def.target.interface, function: fn };
-  const outcome = await deps.runtime.call(component.id, component.digest, deps.specFor(component.id), target, witArgs);
+  // The sandbox is read when the call leaves the component's queue: a grant revoked meanwhile no longer applies.
+  const outcome = await deps.runtime.call(component.id, component.digest, () => deps.specFor(component.id), target, witArgs);
   forwardOutput(ctx, deps, tool, outcome);
   const denied = denialLines(outcome.denials);
 

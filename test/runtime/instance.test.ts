@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
+import { sha256Hex } from '../../src/runtime/transpile-cache.js';
+import type { CallTarget } from '../../src/runtime/worker-protocol.js';
+import { denyAllSpec, type SandboxSpec } from '../../src/sandbox/spec.js';
+import { fixturePath } from '../fixtures/load-fixture.js';
+
+const limits = { timeoutMs: 10_000, memoryBytes: 16 * 65536, maxOutputBytes: 64 * 1024 };
+const hasEnv: CallTarget = { function: { name: 'has-env', kind: 'freestanding', params: [{ name: 'key', type: { kind: 'string' } }], result: { kind: 'bool' } } };
+let dir: string;
+let rt: ComponentRuntime;
+let digest: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wassette-inst-'));
+  rt = new ComponentRuntime({ cacheDir: dir, log: () => undefined });
+  const bytes = readFileSync(fixturePath('wasi-env'));
+  digest = `sha256:${sha256Hex(bytes)}`;
+  await rt.prepare(digest, bytes);
+});
+
+afterAll(async () => {
+  await rt.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ComponentInstance and grant changes', () => {
+  it('a call queued behind a running one runs under the sandbox current when it starts, not when it was queued', async () => {
+    let current: SandboxSpec = { ...denyAllSpec(limits), env: { SECRET_TOKEN: 'x' } };
+    const first = rt.call('race', digest, () => current, hasEnv, ['SECRET_TOKEN']);
+    // Let the first call leave the queue (it is now starting the worker), then queue a second one.
+    await new Promise((r) => setImmediate(r));
+    const second = rt.call('race', digest, () => current, hasEnv, ['SECRET_TOKEN']);
+    // The grant is revoked while the second call waits.
+    current = denyAllSpec(limits);
+    expect(await first).toMatchObject({ ok: true, value: true });
+    expect(await second).toMatchObject({ ok: true, value: false });
+  });
+
+  it('reports a sandbox that cannot be built (e.g. the component was unloaded) as a failed call', async () => {
+    const out = await rt.call('gone', digest, () => {
+      throw new Error('no loaded component with id "gone"');
+    }, hasEnv, ['X']);
+    expect(out).toMatchObject({ ok: false, code: 'internal' });
+    expect(out.ok ? '' : out.message).toMatch(/gone/);
+  });
+});

@@ -2,6 +2,10 @@
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { Credential, CredentialLookup } from './credentials.js';
 import { isLoopback } from './reference.js';
+import { readCapped } from './registry-http.js';
+
+/** Real tokens are a few KB; anything far bigger is a broken or hostile token service. */
+const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
 
 export interface Challenge {
   scheme: string;
@@ -138,7 +142,14 @@ export class RegistryAuth {
       );
     }
     if (!response.ok) throw new WassetteError(ErrorCode.Registry, `token service ${url.host} answered HTTP ${response.status}`);
-    const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string; expires_in?: number };
+    const { bytes, complete } = await readCapped(response, MAX_TOKEN_RESPONSE_BYTES, this.timeoutMs);
+    if (!complete) throw new WassetteError(ErrorCode.Registry, `token service ${url.host} sent an oversized or unfinished token response`);
+    let body: { token?: string; access_token?: string; expires_in?: number } = {};
+    try {
+      body = (JSON.parse(Buffer.from(bytes).toString('utf8')) as typeof body | null) ?? {};
+    } catch {
+      // Reported below as "returned no token".
+    }
     const token = body.token ?? body.access_token;
     if (!token) throw new WassetteError(ErrorCode.Registry, `token service ${url.host} returned no token`);
     // Spec default lifetime is 60 s; renew 5 s early so a request never carries an expiring token.

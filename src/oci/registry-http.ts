@@ -101,7 +101,7 @@ export async function send(opts: TransportOptions, registry: string, spec: Reque
       throw new WassetteError(ErrorCode.Network, `registry ${registry} redirected to ${new URL(response.url).origin}, which is not https; refusing it`, { data: { registry } });
     }
     if (response.status !== 401) return { response, touch, done, bodyError, timeoutMs: opts.timeoutMs };
-    await response.arrayBuffer().catch(() => undefined);
+    await response.body?.cancel().catch(() => undefined);
     done();
     if (attempt > 0) {
       opts.auth.forget(registry, spec.scope);
@@ -139,11 +139,49 @@ export async function readBody(open: OpenResponse, maxBytes: number, what: strin
   return Buffer.concat(chunks, total);
 }
 
+/** Error bodies are read only this far and this long: a registry must not be able to stall or flood an error path. */
+const ERROR_BODY_BYTES = 64 * 1024;
+const ERROR_BODY_WAIT_MS = 5000;
+
+/**
+ * Reads at most `maxBytes` of a body (the rest is cancelled), giving up after `waitMs`; for bodies
+ * nobody streams under a request timer (error bodies, token responses).
+ */
+export async function readCapped(response: Response, maxBytes: number, waitMs: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
+  const reader = response.body?.getReader();
+  if (!reader) return { bytes: new Uint8Array(0), complete: true };
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let complete = false;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), waitMs)));
+  try {
+    while (total <= maxBytes) {
+      const next = await Promise.race([reader.read(), expired]);
+      if (next === 'expired') break;
+      if (next.done) {
+        complete = true;
+        break;
+      }
+      chunks.push(next.value);
+      total += next.value.byteLength;
+    }
+  } catch {
+    // A body that fails half way is as good as a truncated one here.
+  } finally {
+    clearTimeout(timer);
+    await reader.cancel().catch(() => undefined);
+  }
+  const bytes = Buffer.concat(chunks, total);
+  return complete && total <= maxBytes ? { bytes, complete } : { bytes: bytes.subarray(0, maxBytes), complete: false };
+}
+
 /** Turns a non-2xx response into an error a person can act on. `subject` names what was asked for. */
 export async function failure(registry: string, response: Response, subject: { repository?: string; reference?: string; what: string }): Promise<WassetteError> {
   let body: OciErrorBody = {};
   try {
-    body = (await response.json()) as OciErrorBody;
+    const { bytes } = await readCapped(response, ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS);
+    body = JSON.parse(Buffer.from(bytes).toString('utf8')) as OciErrorBody;
   } catch {
     // Non-JSON error bodies are common (proxies); the status line still says enough.
   }

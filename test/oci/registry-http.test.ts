@@ -16,6 +16,21 @@ const manifest = Buffer.from(JSON.stringify({
   layers: [{ mediaType: 'application/wasm', digest: sha(wasm), size: wasm.byteLength }],
 }));
 
+const megabyte = Buffer.alloc(1 << 20, 0x61);
+/** Writes `prefix` then filler for as long as the client reads (or, with `stall`, nothing more). */
+function endless(res: ServerResponse, status: number, prefix: string, stall = false): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.write(prefix);
+  if (stall) return;
+  const pump = (): void => {
+    while (!res.destroyed && res.write(megabyte)) {
+      // keep the socket buffer full
+    }
+  };
+  res.on('drain', pump);
+  pump();
+}
+
 /** Each repository name picks a misbehaviour. */
 const behaviours: Record<string, (kind: 'manifest' | 'blob', res: ServerResponse) => void> = {
   'stall-manifest': (kind, res) => {
@@ -27,6 +42,18 @@ const behaviours: Record<string, (kind: 'manifest' | 'blob', res: ServerResponse
     res.writeHead(200);
     if (kind === 'manifest') res.end(manifest);
     else res.write(wasm.subarray(0, 3));
+  },
+  'endless-error': (_kind, res) => endless(res, 500, '{"errors":[{"code":"X","message":"'),
+  'stalled-error': (_kind, res) => endless(res, 500, '{"errors":[{"code":"X","message":"', true),
+  'endless-401': (_kind, res) => {
+    res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${registry}/token",service="x"` });
+    const pump = (): void => {
+      while (!res.destroyed && res.write(megabyte)) {
+        // keep the socket buffer full
+      }
+    };
+    res.on('drain', pump);
+    pump();
   },
   'trickle-manifest': (kind, res) => {
     res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
@@ -48,7 +75,8 @@ let server: Server;
 let registry: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
-    const m = /^\/v2\/t\/([a-z-]+)\/(manifests|blobs)\//.exec(req.url ?? '');
+    if (req.url?.startsWith('/token')) return endless(res, 200, '{"token":"');
+    const m = /^\/v2\/t\/([a-z0-9-]+)\/(manifests|blobs)\//.exec(req.url ?? '');
     const behave = m?.[1] ? behaviours[m[1]] : undefined;
     if (!behave) return void res.writeHead(404).end();
     behave(m?.[2] === 'manifests' ? 'manifest' : 'blob', res);
@@ -69,6 +97,21 @@ describe('bodies that stop or crawl', () => {
     expect(err).toMatchObject({ code: 'timeout' });
     expect((err as Error).message).toMatch(new RegExp(`${registry}|manifest t/${repo}`));
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe('bodies that never end', () => {
+  it.each([
+    ['endless-error', /HTTP 500/],
+    ['stalled-error', /HTTP 500/],
+    ['endless-401', /token service .* oversized or unfinished/],
+  ])('%s is cut short without buffering it', async (repo, message) => {
+    const client = new RegistryClient({ timeoutMs: 20_000 });
+    const before = process.memoryUsage().rss;
+    const started = Date.now();
+    await expect(client.getManifest({ registry, repository: `t/${repo}` }, '1')).rejects.toMatchObject({ message: expect.stringMatching(message) });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(process.memoryUsage().rss - before).toBeLessThan(256 * 1024 * 1024);
   });
 });
 

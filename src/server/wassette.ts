@@ -60,6 +60,11 @@ export class Wassette implements McpBackend {
     /** Instantiate newly loaded components in the background (servers yes, one-shot CLI commands no). */
     private readonly warmOnLoad = true,
   ) {
+    // A misspelt name would leave the tool the operator meant to switch off enabled, silently.
+    const unknown = config.disabledBuiltins.filter((n) => !BUILTIN_NAMES.has(n));
+    if (unknown.length > 0) {
+      throw new WassetteError(ErrorCode.InvalidConfig, `disabled_builtins: no built-in tool named ${unknown.map((n) => `"${n}"`).join(', ')} (built-ins: ${[...BUILTIN_NAMES].join(', ')})`);
+    }
     const enabled = BUILTIN_TOOLS.filter((t) => !config.disabledBuiltins.includes(t.name));
     this.catalog = new Catalog(new Set(BUILTIN_NAMES));
     this.builtins = enabled;
@@ -305,7 +310,13 @@ export class Wassette implements McpBackend {
 export async function openWassette(config: Readonly<Config>, log: Logger, opts: { restore?: boolean; warmOnLoad?: boolean } = {}): Promise<Wassette> {
   const store = openStore(config.home);
   const runtime = new ComponentRuntime({ cacheDir: join(config.home, 'transpiled'), log: (m) => log.debug(m) });
-  const w = new Wassette(config, store, runtime, BlobStore.forHome(config.home), log, opts.warmOnLoad ?? true);
+  let w: Wassette;
+  try {
+    w = new Wassette(config, store, runtime, BlobStore.forHome(config.home), log, opts.warmOnLoad ?? true);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   if (opts.restore !== false) await w.restore();
   return w;
 }

@@ -17,23 +17,52 @@ const table = new HandleTable();
 const forwarded = { stdout: 0, stderr: 0 };
 const truncated = { stdout: false, stderr: false };
 
+/**
+ * Guest output waiting to be sent. A guest writing one byte at a time would otherwise cost the main
+ * thread one message per write (half its time for a single flooding component), so output goes out
+ * in batches: when a batch is large or old enough, and always before any other message.
+ */
+const pending = { stdout: [] as Uint8Array[], stderr: [] as Uint8Array[] };
+const pendingBytes = { stdout: 0, stderr: 0 };
+const FLUSH_BYTES = 64 * 1024;
+const FLUSH_MS = 50;
+let lastFlush = performance.now();
+
+function flushOutput(): void {
+  lastFlush = performance.now();
+  for (const stream of ['stdout', 'stderr'] as const) {
+    if (pending[stream].length === 0) continue;
+    const chunk = new Uint8Array(Buffer.concat(pending[stream]));
+    pending[stream] = [];
+    pendingBytes[stream] = 0;
+    port.postMessage({ type: 'output', stream, chunk } satisfies FromWorker);
+  }
+}
+
 function post(msg: FromWorker): void {
+  flushOutput();
   port.postMessage(msg);
+}
+
+function queueOutput(stream: 'stdout' | 'stderr', chunk: Uint8Array): void {
+  pending[stream].push(chunk);
+  pendingBytes[stream] += chunk.length;
+  if (pendingBytes[stream] >= FLUSH_BYTES || performance.now() - lastFlush >= FLUSH_MS) flushOutput();
 }
 
 function onOutput(stream: 'stdout' | 'stderr', chunk: Uint8Array): void {
   const room = init.maxStreamBytes - forwarded[stream];
   if (chunk.length <= room) {
     forwarded[stream] += chunk.length;
-    post({ type: 'output', stream, chunk: chunk.slice() });
+    queueOutput(stream, chunk.slice());
     return;
   }
-  if (room > 0) post({ type: 'output', stream, chunk: chunk.slice(0, room) });
+  if (room > 0) queueOutput(stream, chunk.slice(0, room));
   forwarded[stream] = init.maxStreamBytes;
   if (!truncated[stream]) {
     truncated[stream] = true;
     const note = `\n[${stream} truncated: more than ${init.maxStreamBytes} bytes in one call]\n`;
-    post({ type: 'output', stream, chunk: new TextEncoder().encode(note) });
+    queueOutput(stream, new TextEncoder().encode(note));
   }
 }
 

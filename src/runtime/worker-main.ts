@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import type { WitType } from '../component/wit-types.js';
+import type { Denial } from '../sandbox/spec.js';
 import { createWasiImports } from '../sandbox/wasi-host.js';
 import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
 import { unsupportedImports } from './host-imports.js';
@@ -39,8 +40,40 @@ function flushOutput(): void {
   }
 }
 
+/**
+ * Refusals of the current call. A guest retrying a refused operation in a loop would otherwise send
+ * one message, audit row and log line per attempt: repeats and anything past the first few distinct
+ * refusals are only counted, and one summary refusal closes the call.
+ */
+const MAX_DENIALS = 32;
+const denials = { seen: new Set<string>(), suppressed: 0, last: undefined as Denial | undefined };
+
+function onDenial(denial: Denial): void {
+  const key = `${denial.capability}\0${denial.target}\0${denial.reason}`;
+  if (denials.seen.has(key) || denials.seen.size >= MAX_DENIALS) {
+    denials.suppressed++;
+    denials.last = denial;
+    return;
+  }
+  denials.seen.add(key);
+  post({ type: 'denial', denial });
+}
+
+function endCallDenials(): void {
+  const { suppressed, last } = denials;
+  denials.seen.clear();
+  denials.suppressed = 0;
+  denials.last = undefined;
+  if (suppressed === 0 || !last) return;
+  port.postMessage({
+    type: 'denial',
+    denial: { capability: last.capability, target: last.target, reason: `${suppressed} more refusals in this call (repeats, or beyond the first ${MAX_DENIALS} distinct ones) were not reported one by one; the last: ${last.reason}` },
+  } satisfies FromWorker);
+}
+
 function post(msg: FromWorker): void {
   flushOutput();
+  if (msg.type === 'result' || msg.type === 'init-error' || msg.type === 'ready') endCallDenials();
   port.postMessage(msg);
 }
 
@@ -94,7 +127,7 @@ function withGuardedDecoder<T>(fn: () => T): T {
 }
 
 async function instantiate(): Promise<Record<string, unknown>> {
-  const imports = createWasiImports(init.spec, { onDenial: (denial) => post({ type: 'denial', denial }), onOutput });
+  const imports = createWasiImports(init.spec, { onDenial, onOutput });
   const missing = unsupportedImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
   if (missing.length > 0) {
     throw new WassetteError(ErrorCode.UnsupportedImport, `component imports ${missing.map((m) => `"${m}"`).join(', ')}, which this host cannot provide`, { data: { imports: missing } });

@@ -46,12 +46,44 @@ const FLOOD_WAT = `(component
   (func (export "ping") (result u32) (canon lift (core func $i "ping")))
 )`;
 
+/** deny(n) asks for a TCP socket n times; without a network grant every attempt is refused. */
+const DENY_WAT = `(component
+  (type $tcp-t (instance (export "tcp-socket" (type (sub resource)))))
+  (import "wasi:sockets/tcp@0.2.3" (instance $tcp (type $tcp-t)))
+  (alias export $tcp "tcp-socket" (type $sock))
+  (import "wasi:sockets/tcp-create-socket@0.2.3" (instance $create
+    (alias outer 1 $sock (type $s))
+    (type $family (enum "ipv4" "ipv6"))
+    (export "ip-address-family" (type $fam (eq $family)))
+    (type $code (enum "unknown" "access-denied" "not-supported"))
+    (export "error-code" (type $err (eq $code)))
+    (export "create-tcp-socket" (func (param "address-family" $fam) (result (result (own $s) (error $err)))))))
+  (core module $mem-mod (memory (export "memory") 1))
+  (core instance $mem (instantiate $mem-mod))
+  (alias core export $mem "memory" (core memory $memory))
+  (core func $create (canon lower (func $create "create-tcp-socket") (memory $memory)))
+  (core module $impl
+    (import "h" "create" (func $create (param i32 i32)))
+    (func (export "deny") (param $n i32) (result i32)
+      (local $i i32)
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (call $create (i32.const 0) (i32.const 64))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.get $n)))
+  (core instance $i (instantiate $impl (with "h" (instance (export "create" (func $create))))))
+  (func (export "deny") (param "n" u32) (result u32) (canon lift (core func $i "deny")))
+)`;
+
 const u32 = { kind: 'u32' } as const;
+const deny: CallTarget = { function: { name: 'deny', kind: 'freestanding', params: [{ name: 'n', type: u32 }], result: u32 } };
 const flood: CallTarget = { function: { name: 'flood', kind: 'freestanding', params: [{ name: 'n', type: u32 }], result: u32 } };
 const spec = denyAllSpec({ timeoutMs: 30_000, memoryBytes: 16 * 65536, maxOutputBytes: 64 * 1024 });
 let dir: string;
 let rt: ComponentRuntime;
 let digest: string;
+let denyDigest: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wassette-wm-'));
@@ -59,6 +91,9 @@ beforeAll(async () => {
   const bytes = await parse(FLOOD_WAT);
   digest = `sha256:${sha256Hex(bytes)}`;
   await rt.prepare(digest, bytes);
+  const denyBytes = await parse(DENY_WAT);
+  denyDigest = `sha256:${sha256Hex(denyBytes)}`;
+  await rt.prepare(denyDigest, denyBytes);
 });
 
 afterAll(async () => {
@@ -79,5 +114,22 @@ describe('worker output', () => {
     expect(out.output.stderr).toBe('x'.repeat(200_000));
     // One message per write used to mean 200 000 messages; batches are 64 KiB or 50 ms each.
     expect(messages).toBeLessThan(500);
+  });
+
+  it('reports each distinct refusal once and summarizes a flood of refusals instead of sending every one', async () => {
+    let seen = 0;
+    const out = await rt.call('deny', denyDigest, spec, deny, [100_000], { onDenial: () => void seen++ });
+    expect(out).toMatchObject({ ok: true, value: 100_000 });
+    expect(out.denials[0]).toMatchObject({ capability: 'sockets', target: 'tcp' });
+    expect(out.denials.length).toBeLessThanOrEqual(40);
+    expect(seen).toBe(out.denials.length);
+    expect(out.denials.at(-1)?.reason).toMatch(/99999 more refusals/);
+  });
+
+  it('starts counting refusals afresh on every call', async () => {
+    const first = await rt.call('deny2', denyDigest, spec, deny, [1]);
+    const second = await rt.call('deny2', denyDigest, spec, deny, [1]);
+    expect(first.denials).toHaveLength(1);
+    expect(second.denials).toHaveLength(1);
   });
 });

@@ -36,6 +36,11 @@ export function isWithin(root: string, candidate: string): boolean {
  */
 export function symlinkStaysWithin(root: string, linkPath: string, target: string): boolean {
   if (target.includes('\0')) return false;
+  // The kernel applies `..` to where the segment before it really leads: `l1/..` with `l1 -> .` is the
+  // parent of the link's directory, not the directory itself. Only leading `..` segments are predictable.
+  const segments = target.split('/').filter((s) => s !== '' && s !== '.');
+  const firstNamed = segments.findIndex((s) => s !== '..');
+  if (firstNamed >= 0 && segments.indexOf('..', firstNamed) >= 0) return false;
   if (posix.isAbsolute(target)) return isWithin(root, posix.normalize(target));
   return isWithin(root, posix.normalize(posix.join(posix.dirname(linkPath), target)));
 }

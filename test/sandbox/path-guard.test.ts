@@ -40,6 +40,11 @@ describe('symlinkStaysWithin', () => {
     ['/g', '/g/sub/link', '../../x', false],
     ['/g', '/g/link', '/etc/passwd', false],
     ['/g', '/g/link', '/g/a.txt', true],
+    // `..` after a name climbs from wherever that name really leads (a symlink to `.` makes `l1/..` the parent of /g).
+    ['/g', '/g/l2', 'l1/..', false],
+    ['/g', '/g/sub/l2', 'l1/../x', false],
+    ['/g', '/g/l2', './l1/./..', false],
+    ['/g', '/g/sub/link', './../a/b', true],
   ])('root %s link %s -> %s: %s', (root, link, target, expected) => {
     expect(symlinkStaysWithin(root, link, target)).toBe(expected);
   });

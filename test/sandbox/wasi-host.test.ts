@@ -174,6 +174,14 @@ describe('filesystem grants (escape-probe component)', () => {
     expect(lastDenial()!.reason).toContain('would point outside');
   });
 
+  it('refuses a symlink whose `..` follows another link, which the kernel resolves to outside the grant', async () => {
+    expect(await attempt(p, 'symlinkAt', rw, '.', 'self')).toEqual({ ok: undefined });
+    // Lexically `self/..` is the grant itself; for every other program it is the grant's parent.
+    expect(await attempt(p, 'symlinkAt', rw, 'self/..', 'up')).toEqual({ err: 'not-permitted' });
+    expect(existsSync(join(rw, 'up'))).toBe(false);
+    expect(lastDenial()!.reason).toContain('would point outside');
+  });
+
   it('refuses moving a read-only file into a write grant', async () => {
     // Same preopen for both ends in the probe; the source grant decides.
     expect(await attempt(p, 'renameAt', ro, 'a.txt', '../rw/stolen.txt')).toEqual({ err: 'read-only' });

@@ -40,6 +40,9 @@ interface Live {
   dead: boolean;
 }
 
+/** Calls allowed to wait for one busy instance before further calls are turned away. */
+export const MAX_QUEUED = 32;
+
 const fail = (code: string, message: string, data?: Record<string, unknown>): Failure => ({ ok: false, error: { code, message, ...(data ? { data } : {}) } });
 
 export class ComponentInstance {
@@ -48,6 +51,8 @@ export class ComponentInstance {
   private closed = false;
   /** True from the moment a call leaves the queue until its outcome is known (incl. worker start). */
   private busy = false;
+  /** Calls queued but not yet started. */
+  private waiting = 0;
 
   constructor(private readonly opts: InstanceOptions) {}
 
@@ -65,8 +70,21 @@ export class ComponentInstance {
     return this.live !== undefined && !this.live.dead;
   }
 
+  /**
+   * Queues a call behind the ones already waiting for this instance. Time spent waiting counts
+   * against the call's own limit, and at most MAX_QUEUED calls wait, so a stuck component turns
+   * further calls away quickly instead of piling them up for minutes.
+   */
   call(spec: SpecSource, target: CallTarget, args: unknown[], hooks: CallHooks = {}): Promise<CallOutcome> {
-    const run = this.queue.then(() => this.run(spec, target, args, hooks));
+    if (this.waiting >= MAX_QUEUED) {
+      return Promise.resolve(refused(ErrorCode.Busy, `the component already has ${MAX_QUEUED} calls waiting; try again when they finish`));
+    }
+    const queuedAt = performance.now();
+    this.waiting++;
+    const run = this.queue.then(() => {
+      this.waiting--;
+      return this.run(spec, target, args, hooks, queuedAt);
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -95,14 +113,19 @@ export class ComponentInstance {
     }
   }
 
-  private async run(source: SpecSource, target: CallTarget, args: unknown[], hooks: CallHooks): Promise<CallOutcome> {
+  private async run(source: SpecSource, target: CallTarget, args: unknown[], hooks: CallHooks, queuedAt: number): Promise<CallOutcome> {
     const started = performance.now();
     let spec: SandboxSpec;
     try {
       spec = typeof source === 'function' ? source() : source;
     } catch (e) {
       const code = e instanceof WassetteError ? e.code : ErrorCode.Internal;
-      return { ok: false, code, message: `cannot build the sandbox for this call: ${errorMessage(e)}`, denials: [], output: { stdout: '', stderr: '' }, durationMs: 0 };
+      return refused(code, `cannot build the sandbox for this call: ${errorMessage(e)}`);
+    }
+    const waited = started - queuedAt;
+    const budgetMs = Math.floor(spec.timeoutMs - waited);
+    if (budgetMs <= 0) {
+      return refused(ErrorCode.Timeout, `the call waited ${Math.round(waited)} ms behind earlier calls to this component and ran out of its ${spec.timeoutMs} ms limit before starting`, { limitMs: spec.timeoutMs, waitedMs: Math.round(waited) });
     }
     const denials: Denial[] = [];
     const chunks = { stdout: [] as Uint8Array[], stderr: [] as Uint8Array[] };
@@ -119,7 +142,7 @@ export class ComponentInstance {
     this.busy = true;
     let reply: Reply;
     try {
-      reply = await this.exchange(spec, target, args, onEvent);
+      reply = await this.exchange(spec, budgetMs, target, args, onEvent);
     } finally {
       this.busy = false;
     }
@@ -130,7 +153,7 @@ export class ComponentInstance {
     return { ok: false, code, message, ...(data ? { data } : {}), denials, output, durationMs };
   }
 
-  private async exchange(spec: SandboxSpec, target: CallTarget, args: unknown[], onEvent: (m: FromWorker) => void): Promise<Reply> {
+  private async exchange(spec: SandboxSpec, budgetMs: number, target: CallTarget, args: unknown[], onEvent: (m: FromWorker) => void): Promise<Reply> {
     if (this.closed) return fail(ErrorCode.UnknownComponent, 'the component was unloaded');
     let live: Live;
     try {
@@ -144,8 +167,10 @@ export class ComponentInstance {
     const reply = await new Promise<Reply>((resolve) => {
       const timer = setTimeout(() => {
         this.kill('call timed out', live);
-        live.settle?.(fail(ErrorCode.Timeout, `the call exceeded its ${spec.timeoutMs} ms limit and was stopped; the component restarts on the next call`, { limitMs: spec.timeoutMs }));
-      }, spec.timeoutMs);
+        const waited = spec.timeoutMs - budgetMs;
+        const queued = waited > 0 ? ` (${waited} ms of it waiting behind earlier calls)` : '';
+        live.settle?.(fail(ErrorCode.Timeout, `the call exceeded its ${spec.timeoutMs} ms limit${queued} and was stopped; the component restarts on the next call`, { limitMs: spec.timeoutMs }));
+      }, budgetMs);
       live.settle = (r) => {
         clearTimeout(timer);
         live.settle = undefined;
@@ -236,6 +261,11 @@ export class ComponentInstance {
     which.dead = true;
     void which.worker.terminate();
   }
+}
+
+/** An outcome for a call that never reached the component. */
+function refused(code: string, message: string, data?: Record<string, unknown>): CallOutcome {
+  return { ok: false, code, message, ...(data ? { data } : {}), denials: [], output: { stdout: '', stderr: '' }, durationMs: 0 };
 }
 
 function specKey(spec: SandboxSpec): string {

@@ -104,11 +104,14 @@ function networkRules(ctx: Ctx, v: unknown, path: Path, allowStar: boolean): Net
   });
 }
 
+/** Node timers fire at once beyond this many milliseconds (about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 function parseDuration(v: unknown): number {
-  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(String(v));
-  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'] : NaN;
+  const m = typeof v === 'number' ? null : /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(String(v));
+  const ms = typeof v === 'number' ? (Number.isInteger(v) ? v : NaN) : m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'] : NaN;
   if (!Number.isFinite(ms) || ms < 1) throw new Error(`'${String(v)}' is not a duration (examples: 10s, 500ms, 2m, or milliseconds as an integer)`);
+  if (ms > MAX_TIMEOUT_MS) throw new Error(`'${String(v)}' is longer than the largest supported limit (${MAX_TIMEOUT_MS} ms, about 24 days)`);
   return Math.round(ms);
 }
 

@@ -79,6 +79,8 @@ describe('parsePolicy: errors name the line and the field', () => {
     ['wildcard env key', 'version: "1.0"\npermissions:\n  environment:\n    allow:\n      - key: "AWS_*"', /wildcards are not allowed/],
     ['bad memory', 'version: "1.0"\nresources:\n  limits:\n    memory: lots', /line 4: resources\.limits\.memory: .*not a memory quantity/],
     ['bad timeout', 'version: "1.0"\nresources:\n  limits:\n    timeout: soon', /line 4: resources\.limits\.timeout: 'soon' is not a duration/],
+    ['timeout beyond the timer range', 'version: "1.0"\nresources:\n  limits:\n    timeout: 600h', /line 4: resources\.limits\.timeout: '600h' is longer than the largest supported limit/],
+    ['fractional integer timeout', 'version: "1.0"\nresources:\n  limits:\n    timeout: 1.5', /line 4: resources\.limits\.timeout: '1.5' is not a duration/],
     ['missing version', 'description: x', /version is missing/],
     ['empty access', 'version: "1.0"\npermissions:\n  storage:\n    allow:\n      - {uri: "fs:///tmp", access: []}', /access: must list at least one/],
     ['host and cidr together', 'version: "1.0"\npermissions:\n  network:\n    allow:\n      - {host: a.com, cidr: 10.0.0.0/8}', /exactly one of host, cidr/],

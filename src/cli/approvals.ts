@@ -4,6 +4,7 @@ import { errorMessage } from '../errors.js';
 import type { ApprovalRequest } from '../store/approvals.js';
 import type { Wassette } from '../server/wassette.js';
 import { withWassette } from './context.js';
+import { completeApprovedLoad } from '../server/approved-loads.js';
 import { parse, printJson, printLine, printTable, requirePositional, usageError } from './io.js';
 
 const USAGE = 'wassette approvals [list [--all] [--json]] | approve <request-id> [--json] | deny <request-id> [--json]';
@@ -16,17 +17,25 @@ export interface DecideResult {
 }
 
 /**
- * Records the user's decision. An approved grant is applied here (exactly once, even if the waiting
- * server applies it too), so it holds even when no server is running; an approved load is completed
- * by the server that asked, because only it holds the fetched bytes and the agent's session.
+ * Records the user's decision and carries it out here, exactly once even if the waiting server gets
+ * there too, so it holds when no server is running: an approved grant is applied, an approved load is
+ * fetched again by its pinned source, checked against the approved digest and registered (a running
+ * server picks it up and announces the new tools).
  */
-export function decideRequest(w: Wassette, id: string, approve: boolean): DecideResult {
+export async function decideRequest(w: Wassette, id: string, approve: boolean): Promise<DecideResult> {
   // A request left behind by a server that stopped can no longer be carried out: refuse it as expired.
   expireStale(w.store.approvals, PENDING_TTL_MS);
   const request = w.store.approvals.decide(id, approve ? 'approved' : 'denied', 'user (cli)');
   if (!approve) return { request, applied: false };
   if (request.kind !== 'grant') {
-    return { request, applied: false, note: 'the server that asked loads the component now; its tools appear in that session' };
+    try {
+      const loaded = await completeApprovedLoad(w, request);
+      const after = w.store.approvals.get(id) ?? request;
+      if (!loaded) return { request: after, applied: true, note: 'the server that asked loaded the component' };
+      return { request: after, applied: true, note: `loaded ${loaded.id}: ${loaded.tools.join(', ')}` };
+    } catch (e) {
+      return { request, applied: false, note: `approved, but the component could not be loaded: ${errorMessage(e)}` };
+    }
   }
   try {
     w.permissions.applyApproved(id);
@@ -66,7 +75,8 @@ export async function run(argv: string[]): Promise<void> {
     case 'approve':
     case 'deny': {
       const id = requirePositional(p, 0, 'request id', USAGE);
-      const out = await withWassette(async (w) => decideRequest(w, id, sub === 'approve'), { restore: false });
+      // Restore the loaded components: an approved load needs them to assign collision-free tool names.
+      const out = await withWassette(async (w) => decideRequest(w, id, sub === 'approve'));
       if (json) return printJson({ status: out.request.status, applied: out.applied, request: view(out.request), ...(out.note ? { note: out.note } : {}) });
       printLine(`${out.request.status} ${id}: ${describeRequest(out.request)}`);
       if (out.note) printLine(out.note);

@@ -53,8 +53,8 @@ async function loadComponent(w: Wassette, args: Record<string, unknown>, ctx: Ca
   // No elicitation: finish the load in the background once someone approves from the CLI or UI.
   waitForDecision(w.store.approvals, gate.requestId, { timeoutMs: PENDING_WATCH_MS })
     .then(async (req) => {
-      if (req.status !== 'approved') return;
-      w.store.approvals.markApplied(gate.requestId);
+      // The claim makes this exactly once: the CLI that approved may have loaded it already.
+      if (req.status !== 'approved' || !w.store.approvals.markApplied(gate.requestId)) return;
       await w.register(fetched, prepared.component, prepared.policy, prepared.warnings);
     })
     .catch((e: unknown) => w.log.warn(`pending load ${gate.requestId} failed: ${errorMessage(e)}`));

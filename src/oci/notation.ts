@@ -126,10 +126,11 @@ function checkChain(chain: X509Certificate[], trusted: readonly X509Certificate[
   if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(CODE_SIGNING_EKU)) return fail('malformed', 'the signing certificate is not for code signing (extended key usage)');
   const signer = subjectOf(leaf);
   if (trusted.length === 0) return fail('untrusted-signer', `signed by "${signer}", but no trusted certificates are configured for this reference`);
-  const anchored = chain.some((c) => trusted.some((t) => t.fingerprint256 === c.fingerprint256));
   const top = chain[chain.length - 1]!;
-  const issuedByTrusted = trusted.some((t) => t.ca && validAt(t, now) && top.checkIssued(t) && top.verify(t.publicKey));
-  if (anchored || issuedByTrusted) return { ok: true, signer };
+  // The trusted certificate the chain ends at is recorded, so a cached reload can tell whether it is still trusted.
+  const anchor = trusted.find((t) => chain.some((c) => t.fingerprint256 === c.fingerprint256))
+    ?? trusted.find((t) => t.ca && validAt(t, now) && top.checkIssued(t) && top.verify(t.publicKey));
+  if (anchor) return { ok: true, signer, anchor: anchor.fingerprint256 };
   return fail('untrusted-signer', `signed by "${signer}", whose chain does not lead to a trusted certificate`);
 }
 

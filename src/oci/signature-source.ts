@@ -198,7 +198,8 @@ export class MemorySignatureSource implements SignatureSource {
 export type FailureKind = 'untrusted-signer' | 'bad-signature' | 'digest-mismatch' | 'expired' | 'malformed' | 'unsupported';
 
 /** The result of checking one signature document against the trust material. */
-export type SignatureCheck = { ok: true; signer: string } | { ok: false; kind: FailureKind; reason: string };
+/** `anchor`: for certificate chains, the SHA-256 fingerprint of the trusted certificate the chain ends at. */
+export type SignatureCheck = { ok: true; signer: string; anchor?: string } | { ok: false; kind: FailureKind; reason: string };
 
 export function fail(kind: FailureKind, reason: string): SignatureCheck {
   return { ok: false, kind, reason };

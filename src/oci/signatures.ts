@@ -13,7 +13,7 @@ export type SignatureMethod = 'cosign' | 'cosign-bundle' | 'notation';
 
 export type VerificationOutcome =
   /** `signer` is a key fingerprint (`sha256:<hex>`) or a certificate subject (`CN=..., O=...`). */
-  | { status: 'verified'; method: SignatureMethod; signer: string }
+  | { status: 'verified'; method: SignatureMethod; signer: string; anchor?: string }
   | { status: 'unsigned' }
   /** `method` is absent when the signatures could not even be looked up. */
   | { status: 'failed'; method?: SignatureMethod; kind: FailureKind; reason: string };
@@ -120,7 +120,7 @@ export async function verifySignatures(
   }
 
   for (const { method, check } of checks) {
-    if (check.ok && satisfies(req.require, method)) return { status: 'verified', method, signer: check.signer };
+    if (check.ok && satisfies(req.require, method)) return { status: 'verified', method, signer: check.signer, ...(check.anchor ? { anchor: check.anchor } : {}) };
   }
   const where = `${ref} (${manifestDigest})`;
   if (checks.length === 0) {
@@ -139,4 +139,20 @@ export async function verifySignatures(
   throw new WassetteError(ErrorCode.SignatureInvalid, `${where} ${summary}`, {
     data: { ref, digest: manifestDigest, require: req.require, method: worst.method, kind: worst.kind, failures },
   });
+}
+
+/**
+ * Whether a recorded verification may stand for bytes served from the cache: the trust policy must
+ * still accept its method, and the key (cosign) or trusted certificate it was anchored at (Notation)
+ * must still be configured; otherwise the signatures are checked again.
+ */
+export function stillTrusted(prior: VerificationOutcome, pinnedReference: string, trust: TrustPolicy, now: Date = new Date()): boolean {
+  const req = requirementFor(pinnedReference, trust);
+  if (prior.status === 'unsigned') return req.require === 'none';
+  if (prior.status !== 'verified' || !satisfies(req.require, prior.method)) return false;
+  const material = loadTrustMaterial(req);
+  if (prior.method === 'notation') {
+    return material.certificates.some((c) => c.fingerprint256 === prior.anchor && new Date(c.validFrom) <= now && now <= new Date(c.validTo));
+  }
+  return material.keys.some((k) => k.fingerprint === prior.signer);
 }

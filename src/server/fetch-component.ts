@@ -12,8 +12,8 @@ import { fetchHttps } from '../oci/https-source.js';
 import { pullComponent, type PulledComponent } from '../oci/pull.js';
 import { parseReference } from '../oci/reference.js';
 import { registrySignatureSource } from '../oci/signature-source.js';
-import { loadTrustMaterial, verifySignatures, type VerificationOutcome } from '../oci/signatures.js';
-import { requirementFor, satisfies, type TrustPolicy } from '../oci/trust-policy.js';
+import { stillTrusted, verifySignatures, type VerificationOutcome } from '../oci/signatures.js';
+import type { TrustPolicy } from '../oci/trust-policy.js';
 
 export interface FetchedComponent {
   bytes: Uint8Array;
@@ -96,14 +96,6 @@ async function fromOci(ref: string, deps: FetchDeps): Promise<FetchedComponent> 
 }
 
 /** A recorded outcome still holds when it meets the requirement and, for a key signature, the key is still trusted. */
-function stillTrusted(prior: VerificationOutcome, pinnedReference: string, trust: TrustPolicy): boolean {
-  const req = requirementFor(pinnedReference, trust);
-  if (prior.status === 'unsigned') return req.require === 'none';
-  if (prior.status !== 'verified' || !satisfies(req.require, prior.method)) return false;
-  if (prior.method === 'notation') return true;
-  return loadTrustMaterial(req).keys.some((k) => k.fingerprint === prior.signer);
-}
-
 export async function fetchComponent(source: SourceRef, deps: FetchDeps): Promise<FetchedComponent> {
   switch (source.kind) {
     case 'file':

@@ -1,4 +1,6 @@
+import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stillTrusted } from '../../src/oci/signatures.js';
 import { isWassetteError, type WassetteError } from '../../src/errors.js';
 import { COSIGN_PAYLOAD_MEDIA_TYPE, cosignSignatureTag, signComponent } from '../../src/oci/cosign.js';
 import { attachNotationSignature, createNotationSignature } from '../../src/oci/notation.js';
@@ -117,7 +119,27 @@ describe('verifySignatures', () => {
     const { desc } = await pushComponentManifest(source, REPO, '1.0');
     await applySignature(source, desc, 'cosign', 'untrusted');
     await applySignature(source, desc, 'notation', 'trusted');
-    expect(await verifySignatures(source, REF, desc.digest, policyFor('any'))).toEqual({ status: 'verified', method: 'notation', signer: 'CN=Acme Signer, O=wassette-test' });
+    expect(await verifySignatures(source, REF, desc.digest, policyFor('any'))).toEqual({
+      status: 'verified', method: 'notation', signer: 'CN=Acme Signer, O=wassette-test', anchor: new X509Certificate(pki.caCertPem).fingerprint256,
+    });
+  });
+
+  it('lets a recorded outcome stand for cached bytes only while its key or anchor certificate is still trusted', async () => {
+    const source = new MemorySignatureSource();
+    const { desc } = await pushComponentManifest(source, REPO, '1.0');
+    await applySignature(source, desc, 'notation', 'trusted');
+    const notation = await verifySignatures(source, REF, desc.digest, policyFor('any'));
+    const pinned = `${REF.replace(/:1\.0$/, '')}@${desc.digest}`;
+    expect(stillTrusted(notation, pinned, policyFor('notation'))).toBe(true);
+    expect(stillTrusted(notation, pinned, policyFor('cosign'))).toBe(false);
+    // The CA was replaced by another one: the recorded outcome no longer counts.
+    const otherCa = parseTrustPolicy([{ scope: '127.0.0.1:5000/team', require: 'notation', certificates: [otherPki.caCertPem] }]);
+    expect(stillTrusted(notation, pinned, otherCa)).toBe(false);
+    // Records made before anchors were kept are checked again rather than trusted.
+    const { anchor: _dropped, ...legacy } = notation as { anchor?: string } & typeof notation;
+    expect(stillTrusted(legacy, pinned, policyFor('notation'))).toBe(false);
+    expect(stillTrusted({ status: 'unsigned' }, pinned, policyFor('none'))).toBe(true);
+    expect(stillTrusted({ status: 'unsigned' }, pinned, policyFor('any'))).toBe(false);
   });
 
   it('reports tampering before an unknown signer', async () => {

@@ -32,7 +32,10 @@ export async function run(argv: string[]): Promise<void> {
       const list = await withWassette(async (w) => w.list());
       if (json) return printJson({ components: list });
       if (list.length === 0) return printLine('no components loaded');
-      printTable(['ID', 'TOOLS', 'DIGEST', 'SIGNATURE', 'SOURCE'], list.map((c) => [c.id, String(c.tools.length), c.digest.slice(0, 19), signatureCell(c.verification), c.source]));
+      printTable(['ID', 'TOOLS', 'DIGEST', 'SIGNATURE', 'SOURCE'], list.map((c) => [
+        c.id, c.status ?? String(c.tools.length), c.digest.slice(0, 19), signatureCell(c.verification), c.source,
+      ]));
+      for (const c of list) if (c.error) process.stderr.write(`warning: ${c.id} is unavailable: ${c.error}\n`);
       return;
     }
     case 'unload': {

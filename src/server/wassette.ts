@@ -37,9 +37,14 @@ export interface ComponentSummary {
   verification?: unknown;
   policy?: unknown;
   warnings?: string[];
+  /** Present when a recorded component cannot be served right now; `error` says why. */
+  status?: 'unavailable';
+  error?: string;
 }
 
 const MAX_COMPONENT_BYTES = 256 * 1024 * 1024;
+
+type StoredComponent = ReturnType<Store['components']['list']>[number];
 
 export class Wassette implements McpBackend {
   readonly catalog: Catalog;
@@ -50,6 +55,9 @@ export class Wassette implements McpBackend {
   private readonly audit: AuditQueue;
   private registryClient: Promise<RegistryClient> | undefined;
   private readonly builtins: (typeof BUILTIN_TOOLS)[number][];
+  /** Recorded components that cannot be served right now, with the reason (shown by list). */
+  private readonly unavailable = new Map<string, string>();
+  private readonly repairs = new Set<Promise<void>>();
 
   constructor(
     readonly config: Readonly<Config>,
@@ -184,13 +192,19 @@ export class Wassette implements McpBackend {
       this.store.approvals.expireForComponent(id);
     }).immediate();
     this.catalog.remove(id);
+    this.unavailable.delete(id);
     this.specs.invalidate(id);
     this.persistNames();
     this.toolsChanged();
   }
 
   list(): ComponentSummary[] {
-    return this.catalog.list().map((c) => this.summary(c));
+    const served = this.catalog.list().map((c) => this.summary(c));
+    const broken = [...this.unavailable].flatMap(([id, error]): ComponentSummary[] => {
+      const r = this.store.components.get(id);
+      return r && !this.catalog.has(id) ? [{ id, source: r.source, digest: r.digest, tools: [], status: 'unavailable', error }] : [];
+    });
+    return [...served, ...broken];
   }
 
   summary(c: LoadedComponent): ComponentSummary {
@@ -249,17 +263,49 @@ export class Wassette implements McpBackend {
     return this.syncing;
   }
 
-  private async restoreOne(record: ReturnType<Store['components']['list']>[number]): Promise<void> {
+  private async restoreOne(record: StoredComponent): Promise<void> {
+    const bytes = await this.blobs.get(record.digest).catch(() => undefined);
+    if (!bytes) {
+      // Lost from the cache (disk cleanup, a manual delete): fetch it again in the background so
+      // start-up stays fast; the tools come back, with list_changed, once the same digest is found.
+      this.unavailable.set(record.id, `cached bytes for ${record.digest} are missing; fetching them again from ${record.source}`);
+      const repairing: Promise<void> = this.repair(record).finally(() => this.repairs.delete(repairing));
+      this.repairs.add(repairing);
+      return;
+    }
+    await this.serveRecord(record, bytes).catch((e: unknown) => this.markUnavailable(record, e));
+  }
+
+  private async serveRecord(record: StoredComponent, bytes: Uint8Array): Promise<void> {
+    const fetched: FetchedComponent = { bytes, digest: record.digest, source: record.source, warnings: [] };
+    if (record.verification) fetched.verification = record.verification as NonNullable<FetchedComponent['verification']>;
+    const { component } = describeFetched(record.id, fetched, record.loadedAt);
+    await transpile(this.runtime, record.digest, bytes);
+    this.catalog.put(component);
+    this.unavailable.delete(record.id);
+  }
+
+  private markUnavailable(record: StoredComponent, e: unknown): void {
+    this.unavailable.set(record.id, errorMessage(e));
+    this.log.error(`cannot serve component ${record.id} (${record.source}): ${errorMessage(e)}; unload it or load it again`);
+  }
+
+  /** Fetches a component whose cached bytes are gone from its recorded source, accepting only the recorded digest. */
+  private async repair(record: StoredComponent): Promise<void> {
     try {
-      const bytes = await this.blobs.get(record.digest);
-      if (!bytes) throw new WassetteError(ErrorCode.NotFound, `cached bytes for ${record.digest} are missing`);
-      const fetched: FetchedComponent = { bytes, digest: record.digest, source: record.source, warnings: [] };
-      if (record.verification) fetched.verification = record.verification as NonNullable<FetchedComponent['verification']>;
-      const { component } = describeFetched(record.id, fetched, record.loadedAt);
-      await transpile(this.runtime, record.digest, bytes);
-      this.catalog.put(component);
+      const { fetched } = await this.fetch(record.source);
+      if (fetched.digest !== record.digest) {
+        throw new WassetteError(ErrorCode.DigestMismatch,
+          `cached bytes for ${record.digest} are missing and ${record.source} now holds ${fetched.digest}; load it again to accept the new content`);
+      }
+      await this.blobs.put(fetched.bytes, fetched.digest);
+      if (this.store.components.get(record.id)?.digest !== record.digest) return; // unloaded or replaced meanwhile
+      await this.serveRecord(record, fetched.bytes);
+      this.persistNames();
+      this.toolsChanged();
+      this.log.info(`re-fetched ${record.id} from ${record.source}: its cached bytes were missing`);
     } catch (e) {
-      this.log.error(`cannot restore component ${record.id} (${record.source}): ${errorMessage(e)}; unload it or load it again`);
+      this.markUnavailable(record, e);
     }
   }
 
@@ -301,6 +347,7 @@ export class Wassette implements McpBackend {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.repairs);
     this.audit.flush();
     await this.runtime.close();
     this.store.close();

@@ -26,6 +26,7 @@ import { callComponentTool } from './tool-caller.js';
 import { dispatchBuiltin } from './builtin-handlers.js';
 import { SpecCache } from './spec-cache.js';
 import { AuditQueue } from './audit-queue.js';
+import { Restorer } from './restorer.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -44,8 +45,6 @@ export interface ComponentSummary {
 
 const MAX_COMPONENT_BYTES = 256 * 1024 * 1024;
 
-type StoredComponent = ReturnType<Store['components']['list']>[number];
-
 export class Wassette implements McpBackend {
   readonly catalog: Catalog;
   readonly permissions: PermissionService;
@@ -55,9 +54,7 @@ export class Wassette implements McpBackend {
   private readonly audit: AuditQueue;
   private registryClient: Promise<RegistryClient> | undefined;
   private readonly builtins: (typeof BUILTIN_TOOLS)[number][];
-  /** Recorded components that cannot be served right now, with the reason (shown by list). */
-  private readonly unavailable = new Map<string, string>();
-  private readonly repairs = new Set<Promise<void>>();
+  private readonly restorer: Restorer;
 
   constructor(
     readonly config: Readonly<Config>,
@@ -80,6 +77,14 @@ export class Wassette implements McpBackend {
     this.permissions = new PermissionService(store, {
       approvalMode: config.approval,
       onChange: (id) => this.specs.invalidate(id),
+    });
+    this.restorer = new Restorer({
+      store, blobs, runtime, catalog: this.catalog, log,
+      fetch: async (source) => (await this.fetch(source)).fetched,
+      onRepaired: () => {
+        this.persistNames();
+        this.toolsChanged();
+      },
     });
     this.audit = new AuditQueue(store, (e) => log.warn(`audit log write failed: ${errorMessage(e)}`));
     this.specs = new SpecCache(() => store.externalChangeCounter(), (id) =>
@@ -192,19 +197,16 @@ export class Wassette implements McpBackend {
       this.store.approvals.expireForComponent(id);
     }).immediate();
     this.catalog.remove(id);
-    this.unavailable.delete(id);
+    this.restorer.forget(id);
     this.specs.invalidate(id);
     this.persistNames();
     this.toolsChanged();
   }
 
   list(): ComponentSummary[] {
-    const served = this.catalog.list().map((c) => this.summary(c));
-    const broken = [...this.unavailable].flatMap(([id, error]): ComponentSummary[] => {
-      const r = this.store.components.get(id);
-      return r && !this.catalog.has(id) ? [{ id, source: r.source, digest: r.digest, tools: [], status: 'unavailable', error }] : [];
-    });
-    return [...served, ...broken];
+    const broken = this.restorer.unavailableComponents().map(({ record: r, error }): ComponentSummary =>
+      ({ id: r.id, source: r.source, digest: r.digest, tools: [], status: 'unavailable', error }));
+    return [...this.catalog.list().map((c) => this.summary(c)), ...broken];
   }
 
   summary(c: LoadedComponent): ComponentSummary {
@@ -221,92 +223,18 @@ export class Wassette implements McpBackend {
 
   /** Serves every stored component again from the blob and transpile caches (no network). */
   async restore(): Promise<void> {
-    for (const record of this.store.components.list()) await this.restoreOne(record);
+    await this.restorer.restoreAll();
     this.persistNames();
-    this.syncedGeneration = this.store.externalChangeCounter();
   }
-
-  private syncedGeneration = -1;
-  private syncing: Promise<void> | undefined;
 
   /**
    * Follows loads and unloads made by another process (the CLI, the approvals UI) on the same store:
    * cheap when nothing changed (one pragma read). Emits list_changed when the tool set changed.
    */
-  syncFromStore(): Promise<void> {
-    const generation = this.store.externalChangeCounter();
-    if (generation === this.syncedGeneration) return this.syncing ?? Promise.resolve();
-    this.syncedGeneration = generation;
-    const run = async () => {
-      const records = this.store.components.list();
-      const stored = new Map(records.map((r) => [r.id, r]));
-      let changed = false;
-      for (const c of this.catalog.list()) {
-        if (stored.get(c.id)?.digest === c.digest) continue;
-        await this.runtime.unload(c.id);
-        this.catalog.remove(c.id);
-        changed = true;
-      }
-      for (const record of records) {
-        if (this.catalog.has(record.id)) continue;
-        await this.restoreOne(record);
-        changed = true;
-      }
-      if (changed) {
-        this.specs.invalidate();
-        this.toolsChanged();
-      }
-    };
-    this.syncing = run().finally(() => {
-      this.syncing = undefined;
-    });
-    return this.syncing;
-  }
-
-  private async restoreOne(record: StoredComponent): Promise<void> {
-    const bytes = await this.blobs.get(record.digest).catch(() => undefined);
-    if (!bytes) {
-      // Lost from the cache (disk cleanup, a manual delete): fetch it again in the background so
-      // start-up stays fast; the tools come back, with list_changed, once the same digest is found.
-      this.unavailable.set(record.id, `cached bytes for ${record.digest} are missing; fetching them again from ${record.source}`);
-      const repairing: Promise<void> = this.repair(record).finally(() => this.repairs.delete(repairing));
-      this.repairs.add(repairing);
-      return;
-    }
-    await this.serveRecord(record, bytes).catch((e: unknown) => this.markUnavailable(record, e));
-  }
-
-  private async serveRecord(record: StoredComponent, bytes: Uint8Array): Promise<void> {
-    const fetched: FetchedComponent = { bytes, digest: record.digest, source: record.source, warnings: [] };
-    if (record.verification) fetched.verification = record.verification as NonNullable<FetchedComponent['verification']>;
-    const { component } = describeFetched(record.id, fetched, record.loadedAt);
-    await transpile(this.runtime, record.digest, bytes);
-    this.catalog.put(component);
-    this.unavailable.delete(record.id);
-  }
-
-  private markUnavailable(record: StoredComponent, e: unknown): void {
-    this.unavailable.set(record.id, errorMessage(e));
-    this.log.error(`cannot serve component ${record.id} (${record.source}): ${errorMessage(e)}; unload it or load it again`);
-  }
-
-  /** Fetches a component whose cached bytes are gone from its recorded source, accepting only the recorded digest. */
-  private async repair(record: StoredComponent): Promise<void> {
-    try {
-      const { fetched } = await this.fetch(record.source);
-      if (fetched.digest !== record.digest) {
-        throw new WassetteError(ErrorCode.DigestMismatch,
-          `cached bytes for ${record.digest} are missing and ${record.source} now holds ${fetched.digest}; load it again to accept the new content`);
-      }
-      await this.blobs.put(fetched.bytes, fetched.digest);
-      if (this.store.components.get(record.id)?.digest !== record.digest) return; // unloaded or replaced meanwhile
-      await this.serveRecord(record, fetched.bytes);
-      this.persistNames();
-      this.toolsChanged();
-      this.log.info(`re-fetched ${record.id} from ${record.source}: its cached bytes were missing`);
-    } catch (e) {
-      this.markUnavailable(record, e);
-    }
+  async syncFromStore(): Promise<void> {
+    if (!(await this.restorer.sync())) return;
+    this.specs.invalidate();
+    this.toolsChanged();
   }
 
   /** Tool names are derived from the whole set; keep the stored copy in step after every change. */
@@ -347,7 +275,7 @@ export class Wassette implements McpBackend {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.repairs);
+    await this.restorer.settle();
     this.audit.flush();
     await this.runtime.close();
     this.store.close();

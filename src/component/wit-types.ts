@@ -56,4 +56,12 @@ export interface ComponentDescription {
   docs?: string;
   /** WIT text reconstructed from the decoded types (for `inspect`). */
   wit: string;
+  /** Exported functions not offered as tools because their types have no JSON mapping (stream, future). */
+  skipped?: SkippedFunction[];
+}
+
+export interface SkippedFunction {
+  /** `fn` at world level, `<interface>#fn` inside an exported interface. */
+  name: string;
+  reason: string;
 }

@@ -27,12 +27,15 @@ export function describeFetched(id: string, fetched: FetchedComponent, now = Dat
     );
   }
   const tools = componentTools(description);
+  const skipped = (description.skipped ?? []).map((f) => `${f.name} (${f.reason})`);
   if (tools.length === 0) {
-    throw new WassetteError(ErrorCode.InvalidComponent, 'component exports no functions, so it would offer no tools');
+    const why = skipped.length > 0 ? `its exported functions use types without a JSON mapping: ${skipped.join(', ')}` : 'it exports no functions';
+    throw new WassetteError(ErrorCode.InvalidComponent, `the component would offer no tools: ${why}`);
   }
   let policy: Policy | undefined;
   if (fetched.policyYaml !== undefined) policy = parsePolicy(fetched.policyYaml, fetched.policyOrigin ?? 'policy.yaml');
   const warnings = [...fetched.warnings];
+  if (skipped.length > 0) warnings.push(`not offered as tools (types without a JSON mapping): ${skipped.join(', ')}`);
   if (fetched.verification?.status === 'failed') warnings.push(`signature check failed: ${fetched.verification.reason}`);
   return {
     component: {

@@ -175,5 +175,21 @@ describe('decodeComponent: types the shared model cannot express', () => {
       (export "take" (func $f))
       (export "keep" (func $g)))`);
     expect(d.functions.map((f) => f.name)).toEqual(['keep']);
+    expect(d.skipped).toEqual([{ name: 'take', reason: 'uses stream' }]);
+  });
+
+  it('names skipped interface functions with their interface, and records nothing when all are supported', async () => {
+    const d = await decodeWat(`(component
+      (core module $m (func (export "f") (param i32) (result i32) unreachable))
+      (core instance $i (instantiate $m))
+      (type $fut (future u32))
+      (func $f (param "x" $fut) (result u32) (canon lift (core func $i "f")))
+      (func $g (param "a" u32) (result u32) (canon lift (core func $i "f")))
+      (instance $api (export "wait" (func $f)) (export "now" (func $g)))
+      (export "test:a/api" (instance $api)))`);
+    expect(d.interfaces[0]?.functions.map((f) => f.name)).toEqual(['now']);
+    expect(d.skipped).toEqual([{ name: 'test:a/api#wait', reason: 'uses future' }]);
+    const plain = await decodeWat(oneFunc('', '(param "a" u32) (result u32)'));
+    expect(plain.skipped).toBeUndefined();
   });
 });

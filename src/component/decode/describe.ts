@@ -1,5 +1,5 @@
 // Turns the decoded top-level scope into the shared ComponentDescription shape (without docs and WIT text).
-import type { ComponentDescription, FunctionKind, WitFunction, WitInterface, WitType } from '../wit-types.js';
+import type { ComponentDescription, FunctionKind, SkippedFunction, WitFunction, WitInterface, WitType } from '../wit-types.js';
 import { type ExternMap, type FuncDef, PLACEHOLDER, type Scope } from './model.js';
 
 export interface ParsedFunctionName {
@@ -59,11 +59,16 @@ function toFunction(exportName: string, def: FuncDef, names: Map<string, string>
   return fn;
 }
 
-/** Functions of an export map; functions whose types the model cannot express (stream, future) are left out. */
-function functionsOf(exports: ExternMap, names: Map<string, string>): WitFunction[] {
+/**
+ * Functions of an export map; functions whose types the model cannot express (stream, future) are
+ * left out and listed in `skipped` (qualified by `where`) so the loader can say so.
+ */
+function functionsOf(exports: ExternMap, names: Map<string, string>, skipped: SkippedFunction[], where?: string): WitFunction[] {
   const out: WitFunction[] = [];
   for (const [name, item] of exports) {
-    if (item.sort === 'func' && item.func.unsupported === undefined) out.push(toFunction(name, item.func, names));
+    if (item.sort !== 'func') continue;
+    if (item.func.unsupported === undefined) out.push(toFunction(name, item.func, names));
+    else skipped.push({ name: where === undefined ? name : `${where}#${name}`, reason: `uses ${item.func.unsupported}` });
   }
   return out;
 }
@@ -77,12 +82,14 @@ function resourcesOf(exports: ExternMap, functions: WitFunction[]): string[] {
 
 export function describeScope(scope: Scope): Omit<ComponentDescription, 'wit'> {
   const names = scope.ctx.resourceNames;
+  const skipped: SkippedFunction[] = [];
   const interfaces: WitInterface[] = [];
   for (const [name, item] of scope.exports) {
     if (item.sort !== 'instance') continue;
-    const functions = functionsOf(item.exports, names);
+    const functions = functionsOf(item.exports, names, skipped, name);
     interfaces.push({ name, functions, resources: resourcesOf(item.exports, functions) });
   }
   const imports = [...scope.imports].filter(([, i]) => i.sort === 'instance' || i.sort === 'func').map(([n]) => n);
-  return { functions: functionsOf(scope.exports, names), interfaces, imports };
+  const functions = functionsOf(scope.exports, names, skipped);
+  return { functions, interfaces, imports, ...(skipped.length > 0 ? { skipped } : {}) };
 }

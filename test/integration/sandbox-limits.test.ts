@@ -82,7 +82,8 @@ describe('limits over MCP', () => {
     const r = await spinning;
     expect(r.isError).toBe(true);
     // Measured: a few ms each; the spin holds its own worker thread, not the server's event loop.
-    expect(Math.max(...latencies), latencies.join(', ')).toBeLessThan(150);
+    // Blocked, each call would wait for the 1 s spin; the bound leaves room for a loaded 2-core CI box.
+    expect(Math.max(...latencies), latencies.join(', ')).toBeLessThan(400);
     console.info(`latency of big-output.blob while spin runs: ${latencies.map((x) => x.toFixed(1)).join(', ')} ms`);
   }, 20_000);
 

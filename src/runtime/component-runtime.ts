@@ -10,6 +10,7 @@ import { checkImports } from './host-imports.js';
 import { ComponentInstance, type SpecSource } from './instance.js';
 import { capMemory } from './memory-cap.js';
 import { TranspileCache, digestHex, type TranspiledComponent } from './transpile-cache.js';
+import { WorkerPool } from './worker-pool.js';
 import type { CallTarget } from './worker-protocol.js';
 
 export interface ComponentRuntimeOptions {
@@ -29,9 +30,12 @@ export class ComponentRuntime {
   /** Compiled, memory-capped core modules by `<digest>:<memoryBytes>`; shared by all workers. */
   private readonly compiled = new Map<string, Promise<Record<string, WebAssembly.Module>>>();
   private readonly instances = new Map<string, { digest: string; instance: ComponentInstance }>();
+  /** Shared by all instances: one spare worker, booted after the first start, so restarts skip the boot. */
+  private readonly workers: WorkerPool;
 
   constructor(private readonly opts: ComponentRuntimeOptions) {
     this.cache = new TranspileCache(opts.cacheDir);
+    this.workers = new WorkerPool({ log: opts.log, ...(opts.heapMb !== undefined ? { heapMb: opts.heapMb } : {}) });
   }
 
   /**
@@ -89,8 +93,10 @@ export class ComponentRuntime {
     }
   }
 
+  /** Stops every instance and the spare worker; afterwards no worker keeps the process alive. */
   async close(): Promise<void> {
     await Promise.all([...this.instances.keys()].map((id) => this.unload(id)));
+    await this.workers.close();
   }
 
   private instanceFor(componentId: string, hex: string): ComponentInstance {
@@ -101,6 +107,7 @@ export class ComponentRuntime {
     const instance = new ComponentInstance({
       load: (spec) => this.loadFor(hex, spec),
       log: this.opts.log,
+      spawn: (init) => this.workers.take(init),
       ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}),
       ...(this.opts.maxStreamBytes !== undefined ? { maxStreamBytes: this.opts.maxStreamBytes } : {}),
     });

@@ -1,10 +1,10 @@
 // One component instance = one worker thread. Calls are serialized; a call that overruns its time
 // limit terminates the worker; traps, crashes and spec changes restart it lazily before the next call.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import type { Denial, SandboxSpec } from '../sandbox/spec.js';
 import type { CallHooks, CallOutcome } from './call-outcome.js';
-import { workerEntry } from './worker-entry.js';
+import { spawnWorker } from './worker-pool.js';
 import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
 
 /** What a worker needs besides its spec: produced by the runtime (transpile cache + compiled modules). */
@@ -25,6 +25,12 @@ export interface InstanceOptions {
   maxStreamBytes?: number;
   /** Floor for the instantiation time limit, since cold starts can exceed short call limits. */
   minStartTimeoutMs?: number;
+  /**
+   * Where workers come from (a `WorkerPool`'s `take`, which hands over a pre-booted spare). It must
+   * return a worker already instantiating `init` and configured like `spawnWorker` does (heap cap,
+   * `env: {}`, stdout/stderr to the log). Default: a fresh `spawnWorker` per start.
+   */
+  spawn?: (init: WorkerInit) => Worker;
 }
 
 type Failure = { ok: false; error: WireError };
@@ -199,21 +205,7 @@ export class ComponentInstance {
 
   private async start(spec: SandboxSpec, key: string, onEvent: (m: FromWorker) => void): Promise<Live> {
     const init: WorkerInit = { ...(await this.opts.load(spec)), spec, maxStreamBytes: this.opts.maxStreamBytes ?? 1024 * 1024 };
-    const entry = workerEntry();
-    const worker = new Worker(entry.script, {
-      eval: entry.evalCode,
-      workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: this.opts.heapMb ?? 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-      // Nothing from a worker may reach our stdout (it carries MCP in stdio mode), and the host
-      // environment is not the guest's: the guest's env comes only from its spec.
-      stdout: true,
-      stderr: true,
-      env: {},
-    });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      worker[stream].setEncoding('utf8');
-      worker[stream].on('data', (text: string) => this.opts.log(`component worker ${stream}: ${text.trimEnd()}`));
-    }
+    const worker = this.opts.spawn ? this.opts.spawn(init) : spawnWorker({ log: this.opts.log, ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}) }, init);
     const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent };
     live.ready = new Promise<void>((resolve, reject) => {
       const startLimit = Math.max(spec.timeoutMs, this.opts.minStartTimeoutMs ?? 10_000);

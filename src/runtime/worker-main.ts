@@ -13,7 +13,8 @@ import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './
 type Fn = (...args: unknown[]) => unknown;
 
 const port = parentPort!;
-const init = workerData as WorkerInit;
+/** Set before anything uses it: from workerData, or from the first message when started as a spare. */
+let init: WorkerInit;
 const table = new HandleTable();
 const forwarded = { stdout: 0, stderr: 0 };
 const truncated = { stdout: false, stderr: false };
@@ -100,7 +101,7 @@ function onOutput(stream: 'stdout' | 'stderr', chunk: Uint8Array): void {
 }
 
 /** Largest string the generated glue may lift out of the guest; the current call's output limit. */
-const liftLimit = { bytes: init.spec.maxOutputBytes };
+const liftLimit = { bytes: 0 };
 
 /**
  * Runs `fn` (jco's `instantiate`, which creates its UTF-8 decoder up front) with a TextDecoder that
@@ -216,7 +217,21 @@ function classify(e: unknown): { error: WireError; poisoned: boolean } {
   return { error: { code: ErrorCode.Internal, message: `component call failed: ${errorMessage(e)}` }, poisoned: true };
 }
 
+/** A spare boots with no workerData and waits here, all imports done, for the component it will serve. */
+function receiveInit(): Promise<WorkerInit> {
+  return new Promise((resolve) => {
+    const onMessage = (msg: ToWorker): void => {
+      if (msg.type !== 'init') return;
+      port.off('message', onMessage);
+      resolve(msg.init);
+    };
+    port.on('message', onMessage);
+  });
+}
+
 async function main(): Promise<void> {
+  init = (workerData as WorkerInit | undefined) ?? (await receiveInit());
+  liftLimit.bytes = init.spec.maxOutputBytes;
   let exportsObj: Record<string, unknown>;
   try {
     exportsObj = await instantiate();

@@ -27,7 +27,10 @@ export interface WireError {
   data?: Record<string, unknown>;
 }
 
-export type ToWorker = { type: 'call'; id: number; target: CallTarget; args: unknown[]; maxOutputBytes: number };
+export type ToWorker =
+  | { type: 'call'; id: number; target: CallTarget; args: unknown[]; maxOutputBytes: number }
+  /** To a spare worker started without workerData: the component it is for (sent once, first). */
+  | { type: 'init'; init: WorkerInit };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -35,28 +35,23 @@ export class ByteReader {
 
   /** Unsigned LEB128 up to 32 bits. */
   u32(): number {
-    const start = this.pos;
-    let result = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      const b = this.u8();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) {
-        if (result > 0xffffffff) throw invalid(`integer too large at byte ${start}`);
-        return result;
-      }
-    }
-    throw invalid(`malformed LEB128 integer at byte ${start}`);
+    return this.leb32(false);
   }
 
   /** Signed LEB128 (s33) that must be a non-negative index, as used for type indices inside value types. */
   s33Index(): number {
+    return this.leb32(true);
+  }
+
+  /** A LEB128 value that must fit in 32 bits; `signed` reads s33 and refuses negatives. */
+  private leb32(signed: boolean): number {
     const start = this.pos;
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       const b = this.u8();
       result += (b & 0x7f) * 2 ** shift;
       if ((b & 0x80) === 0) {
-        if (b & 0x40) throw invalid(`negative type index at byte ${start}`);
+        if (signed && b & 0x40) throw invalid(`negative type index at byte ${start}`);
         if (result > 0xffffffff) throw invalid(`integer too large at byte ${start}`);
         return result;
       }

@@ -17,7 +17,6 @@ export interface CallContext {
   log(level: 'debug' | 'info' | 'warning' | 'error', data: unknown): void;
   /** Asks the user through MCP elicitation; undefined when the client cannot elicit. */
   elicit?: (message: string, requestedSchema: Record<string, unknown>) => Promise<ElicitResult>;
-  signal?: AbortSignal;
 }
 
 export interface McpBackend {
@@ -40,7 +39,7 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await backend.listTools() }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name } = request.params;
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     const canElicit = server.getClientCapabilities()?.elicitation !== undefined;
@@ -48,7 +47,6 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       log: (level, data) => {
         server.sendLoggingMessage({ level, logger: 'wassette', data }).catch(() => undefined);
       },
-      signal: extra.signal,
       ...(canElicit
         ? { elicit: (message: string, requestedSchema: Record<string, unknown>) =>
             server.elicitInput({ message, requestedSchema: requestedSchema as never }) }

@@ -1,11 +1,16 @@
 // Caps every linear memory of a core wasm module (defined and imported) at a maximum page count,
 // because wasm memory lives outside V8's heap limits: with a declared maximum, `memory.grow`
-// fails inside the guest instead of exhausting the host.
+// fails inside the guest instead of exhausting the host. Tables get the same treatment: their
+// backing store is also outside the JS heap limits, so each table's maximum is capped at the
+// number of entries the byte budget pays for at TABLE_ENTRY_BYTES per entry.
 import { ErrorCode, WassetteError } from '../errors.js';
 
 const PAGE_BYTES = 65536;
 const SECTION_IMPORT = 2;
+const SECTION_TABLE = 4;
 const SECTION_MEMORY = 5;
+/** Host bytes charged per table entry (a V8 funcref/externref slot plus its bookkeeping; conservative). */
+export const TABLE_ENTRY_BYTES = 16;
 
 /** Page count for a byte budget at the default 64 KiB page size (at least one page). */
 export function pagesForBytes(bytes: number): number {
@@ -78,15 +83,41 @@ function cappedMemType(r: Reader, maxBytes: number): number[] {
   return [flags | 0x01, ...encodeUleb(min), ...encodeUleb(newMax), ...(customPage ? encodeUleb(pageLog2) : [])];
 }
 
+/** Reads a tabletype (reftype + limits) and returns it re-encoded with the entry cap applied. */
+function cappedTableType(r: Reader, maxBytes: number): number[] {
+  const typeStart = r.pos;
+  skipRefOrValType(r);
+  const refType = Array.from(r.buf.subarray(typeStart, r.pos));
+  const flags = r.byte();
+  if (flags > 0x05 || (flags & 0x02) !== 0) throw bad(`unknown table limits flags 0x${flags.toString(16)}`);
+  const min = r.uleb();
+  const max = flags & 0x01 ? r.uleb() : undefined;
+  const capEntries = Math.floor(maxBytes / TABLE_ENTRY_BYTES);
+  if (min > capEntries) {
+    throw new WassetteError(
+      ErrorCode.MemoryLimit,
+      `component needs a table of at least ${min} entries (${min * TABLE_ENTRY_BYTES} bytes at ${TABLE_ENTRY_BYTES} bytes per entry), more than its ${maxBytes}-byte memory limit; raise the limit in its policy`,
+    );
+  }
+  const newMax = max === undefined ? capEntries : Math.min(max, capEntries);
+  return [...refType, flags | 0x01, ...encodeUleb(min), ...encodeUleb(newMax)];
+}
+
+function rewriteTables(body: Uint8Array, maxBytes: number): number[] {
+  const r = new Reader(body);
+  const count = r.uleb();
+  const out = [...encodeUleb(count)];
+  for (let i = 0; i < count; i++) {
+    // 0x40 0x00 introduces a table with an init expression (function references): not supported.
+    if (body[r.pos] === 0x40) throw bad('tables with an initializer expression are not supported');
+    out.push(...cappedTableType(r, maxBytes));
+  }
+  return out;
+}
+
 function skipRefOrValType(r: Reader): void {
   const t = r.byte();
   if (t === 0x63 || t === 0x64) r.sleb();
-}
-
-function skipLimits(r: Reader): void {
-  const flags = r.byte();
-  r.uleb();
-  if (flags & 0x01) r.uleb();
 }
 
 function rewriteImports(body: Uint8Array, maxBytes: number): number[] {
@@ -102,7 +133,7 @@ function rewriteImports(body: Uint8Array, maxBytes: number): number[] {
     const descStart = r.pos;
     switch (kind) {
       case 0x00: r.uleb(); break;
-      case 0x01: skipRefOrValType(r); skipLimits(r); break;
+      case 0x01: out.push(...cappedTableType(r, maxBytes)); continue;
       case 0x02: out.push(...cappedMemType(r, maxBytes)); continue;
       case 0x03: skipRefOrValType(r); r.byte(); break;
       case 0x04: r.byte(); r.uleb(); break;
@@ -139,12 +170,13 @@ export function capMemory(module: Uint8Array, maxBytes: number): Uint8Array<Arra
     const size = r.uleb();
     const bodyStart = r.pos;
     r.skip(size);
-    if (id !== SECTION_IMPORT && id !== SECTION_MEMORY) {
+    if (id !== SECTION_IMPORT && id !== SECTION_MEMORY && id !== SECTION_TABLE) {
       parts.push(module.subarray(start, r.pos));
       continue;
     }
     const body = module.subarray(bodyStart, r.pos);
-    const rewritten = id === SECTION_IMPORT ? rewriteImports(body, maxBytes) : rewriteMemories(body, maxBytes);
+    const rewritten =
+      id === SECTION_IMPORT ? rewriteImports(body, maxBytes) : id === SECTION_TABLE ? rewriteTables(body, maxBytes) : rewriteMemories(body, maxBytes);
     parts.push(Uint8Array.from([id, ...encodeUleb(rewritten.length), ...rewritten]));
   }
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -34,7 +34,7 @@ describe('capMemory', () => {
       (func (export "run") (result i32) i32.const 7))`;
     const text = await capped(wat, 8 * PAGE);
     expect(text).toContain('(import "env" "m" (memory (;0;) 2 8))');
-    expect(text).toContain('(import "env" "t" (table (;0;) 1 funcref))');
+    expect(text).toContain(`(import "env" "t" (table (;0;) 1 ${(8 * PAGE) / 16} funcref))`);
     expect(text).toContain('(export "run"');
   });
 
@@ -56,6 +56,25 @@ describe('capMemory', () => {
     } catch (e) {
       expect(isWassetteError(e, 'memory-limit')).toBe(true);
     }
+  });
+
+  it('caps defined tables at the entries the budget pays for', async () => {
+    expect(await capped('(module (table 1 funcref))', 4 * PAGE)).toContain(`(table (;0;) 1 ${(4 * PAGE) / 16} funcref)`);
+    expect(await capped('(module (table 1 10 externref))', 4 * PAGE)).toContain('(table (;0;) 1 10 externref)');
+  });
+
+  it('makes table.grow fail inside the guest beyond the cap', async () => {
+    const wat = '(module (table 1 funcref) (func (export "grow") (param i32) (result i32) ref.null func local.get 0 table.grow 0))';
+    const inst = await WebAssembly.instantiate(await WebAssembly.compile(capMemory(await parse(wat), PAGE)));
+    const grow = inst.exports.grow as (n: number) => number;
+    expect(grow(9_000_000)).toBe(-1);
+    expect(grow(100)).toBe(1);
+  });
+
+  it('refuses a table whose minimum exceeds the cap', async () => {
+    expect(() => capMemory(new Uint8Array(0), 1)).toThrow();
+    const bytes = await parse('(module (table 100000 funcref))');
+    expect(() => capMemory(bytes, PAGE)).toThrow(/memory limit/);
   });
 
   it('rejects bytes that are not a core module', () => {

@@ -77,7 +77,9 @@ export function describeRequest(req: ApprovalRequest): string {
       } catch {
         what = `an invalid grant (${JSON.stringify(req.payload)})`;
       }
-      return `${who} asks to give component ${req.componentId ?? '?'} ${what}`;
+      const src = payloadField(req.payload, 'component_source');
+      const dig = payloadField(req.payload, 'component_digest');
+      return `${who} asks to give component ${req.componentId ?? '?'}${src || dig ? ` (source ${src ?? '?'}, digest ${dig ?? '?'})` : ''} ${what}`;
     }
     case 'load_component':
       return [

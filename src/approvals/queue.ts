@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, isWassetteError, WassetteError } from '../errors.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import { describeGrant, parseGrant } from '../sandbox/grants.js';
+import { describeRecordedPolicy, type LoadPayload } from './load-request.js';
 
 /**
  * How long a request stays answerable. The server that asked watches it this long and then expires
@@ -76,10 +77,16 @@ export function describeRequest(req: ApprovalRequest): string {
       } catch {
         what = `an invalid grant (${JSON.stringify(req.payload)})`;
       }
-      return `${who} asks to give component ${req.componentId ?? '?'} ${what}`;
+      const src = payloadField(req.payload, 'component_source');
+      const dig = payloadField(req.payload, 'component_digest');
+      return `${who} asks to give component ${req.componentId ?? '?'}${src || dig ? ` (source ${src ?? '?'}, digest ${dig ?? '?'})` : ''} ${what}`;
     }
     case 'load_component':
-      return `${who} asks to load the component ${payloadField(req.payload, 'path') ?? payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`;
+      return [
+        `${who} asks to load the component ${payloadField(req.payload, 'source') ?? payloadField(req.payload, 'path') ?? payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`,
+        `digest ${payloadField(req.payload, 'digest') ?? 'not recorded'}`,
+        describeRecordedPolicy((req.payload as LoadPayload | null)?.policy),
+      ].join('\n');
     case 'load_tool':
       return `${who} asks to load the tool ${payloadField(req.payload, 'name') ?? ''}${payloadField(req.payload, 'name') ? ' from ' : ''}${payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`;
   }

@@ -64,7 +64,11 @@ export class PermissionService {
     if (decide({ actor, action: 'grant', approvalMode: this.options.approvalMode }) === 'allow') {
       return { status: 'applied', grant: this.apply(componentId, checked, actor) ?? checked };
     }
-    const req = this.store.approvals.create({ kind: 'grant', componentId, payload: checked, requestedBy, createdAt: this.now() });
+    // The request names the component's identity, so an approval can never reach other code loaded
+    // under the same id later (even if expiring the request at unload was missed).
+    const c = this.store.components.get(componentId);
+    const payload = { ...checked, component_source: c?.source ?? null, component_digest: c?.digest ?? null };
+    const req = this.store.approvals.create({ kind: 'grant', componentId, payload, requestedBy, createdAt: this.now() });
     this.audit(componentId, 'pending', checked.kind, grantKey(checked), `${describeGrant(checked)} awaits approval (request ${req.id})`);
     return { status: 'pending', requestId: req.id };
   }
@@ -84,6 +88,15 @@ export class PermissionService {
     const grant = parseGrant((req.payload as { kind?: string } | null)?.kind ?? '', req.payload);
     const componentId = req.componentId ?? '';
     this.requireComponent(componentId);
+    const boundTo = (req.payload as { component_digest?: unknown } | null)?.component_digest;
+    const nowDigest = this.store.components.get(componentId)?.digest;
+    if (typeof boundTo === 'string' && boundTo !== nowDigest) {
+      throw new WassetteError(
+        ErrorCode.ApprovalDenied,
+        `the grant request ${requestId} was for component ${componentId} with digest ${boundTo}; the component now loaded under that id is ${nowDigest ?? 'none'}, so it is not applied`,
+        { data: { status: req.status } },
+      );
+    }
     // Marking and granting share one transaction: a crash between them cannot lose or double the grant.
     const applied = this.apply(componentId, grant, 'agent', () => this.store.approvals.markApplied(requestId, this.now()));
     return { status: 'applied', grant: applied ?? grant };

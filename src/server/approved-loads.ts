@@ -2,13 +2,8 @@
 // that asked (holding the fetched bytes) or the CLI that approved it (fetching again by pinned source).
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { ApprovalRequest } from '../store/approvals.js';
+import { approvedPolicy, type LoadPayload } from '../approvals/load-request.js';
 import type { ComponentSummary, Wassette } from './wassette.js';
-
-interface LoadPayload {
-  path?: string;
-  source?: string;
-  digest?: string;
-}
 
 /**
  * Fetches the approved component again by its recorded (pinned) source, refuses it if its digest is
@@ -35,6 +30,9 @@ export async function completeApprovedLoad(w: Wassette, request: ApprovalRequest
       `${ref} changed since it was approved (approved ${payload.digest}, now ${fetched.digest}); not loaded`,
     );
   }
+  // The policy applied is the one recorded in the request (the one the user was shown), never the
+  // one on disk now: a policy written beside the file after the request refuses the approval.
+  const policy = approvedPolicy(request.id, payload.policy, fetched.policyYaml);
   if (!w.store.approvals.markApplied(request.id)) return undefined;
-  return w.register(fetched, prepared.component, prepared.policy, prepared.warnings);
+  return w.register(fetched, prepared.component, policy, prepared.warnings);
 }

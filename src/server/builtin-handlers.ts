@@ -3,6 +3,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { askUser } from '../approvals/ask-user.js';
+import { describeRecordedPolicy, recordPolicy } from '../approvals/load-request.js';
 import { PENDING_TTL_MS, describeRequest, waitForDecision } from '../approvals/queue.js';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import { unenforcedRules } from '../sandbox/effective-policy.js';
@@ -33,7 +34,8 @@ async function loadComponent(w: Wassette, args: Record<string, unknown>, ctx: Ca
   const path = String(args.path);
   // Fetch and verify before asking, so the user decides on the digest, signer, tools and policy.
   const { fetched, prepared } = await w.fetch(path);
-  const gate = w.permissions.requestLoad('agent', 'load_component', { path, source: fetched.source, digest: fetched.digest });
+  const recorded = recordPolicy(fetched.policyYaml, fetched.policyOrigin, prepared.policy);
+  const gate = w.permissions.requestLoad('agent', 'load_component', { path, source: fetched.source, digest: fetched.digest, policy: recorded });
   if (gate.status === 'allowed') return { ...(await w.register(fetched, prepared.component, prepared.policy, prepared.warnings)) };
 
   const c = prepared.component;
@@ -42,7 +44,7 @@ async function loadComponent(w: Wassette, args: Record<string, unknown>, ctx: Ca
     `An agent asks to load the component ${c.source}`,
     `digest ${c.digest}, ${verification}`,
     `tools: ${c.tools.map((t) => t.baseName).join(', ')}`,
-    prepared.policy ? `starting policy:\n${serializePolicy(prepared.policy)}` : 'starting policy: none (no files, network or environment)',
+    describeRecordedPolicy(recorded),
   ].join('\n');
   const answer = await askUser(w.store.approvals, gate.requestId, message, ctx.elicit);
   if (answer === 'approved') {

@@ -58,6 +58,16 @@ describe('PermissionService', () => {
     expect(store.grants.list('c1')[0]?.grantedBy).toBe('agent');
   });
 
+  it('an approved grant request never applies to other code loaded later under the same id', () => {
+    const svc = service('prompt');
+    const out = svc.requestGrant('agent', 'c1', net, 'claude');
+    const id = out.status === 'pending' ? out.requestId : '';
+    store.components.upsert({ id: 'c1', source: 'file:///other.wasm', digest: 'sha256:02', tools: [], policy: null });
+    store.approvals.decide(id, 'approved');
+    expect(codeOf(() => svc.applyApproved(id))).toBe('approval-denied');
+    expect(svc.listGrants('c1')).toEqual([]);
+  });
+
   it('the agent in prompt mode gets a pending request; approval then applies it exactly once', () => {
     const svc = service('prompt');
     const out = svc.requestGrant('agent', 'c1', net, 'claude');

@@ -1,5 +1,6 @@
 // Turns the decoded top-level scope into the shared ComponentDescription shape (without docs and WIT text).
 import type { ComponentDescription, FunctionKind, SkippedFunction, WitFunction, WitInterface, WitType } from '../wit-types.js';
+import { checkExportBudget } from './export-budget.js';
 import { type ExternMap, type FuncDef, PLACEHOLDER, type Scope } from './model.js';
 
 export interface ParsedFunctionName {
@@ -81,6 +82,8 @@ function resourcesOf(exports: ExternMap, functions: WitFunction[]): string[] {
 }
 
 export function describeScope(scope: Scope): Omit<ComponentDescription, 'wit'> {
+  // Before anything expands a shared type tree (fixResources copies it per function), refuse on the DAG sizes.
+  checkExportBudget(scope);
   const names = scope.ctx.resourceNames;
   const skipped: SkippedFunction[] = [];
   const interfaces: WitInterface[] = [];

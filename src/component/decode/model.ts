@@ -6,6 +6,8 @@ export interface FuncDef {
   params: NamedField[];
   result?: WitType;
   unsupported?: string;
+  /** Expanded node count of params and result (memoized per type, so cheap even for shared subtrees). */
+  size?: number;
 }
 
 /** An entry of a component type index space. */

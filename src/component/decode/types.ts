@@ -137,12 +137,13 @@ function readFuncType(r: ByteReader, scope: Scope): FuncDef {
   else if (kind === 0x01) results = r.vec(() => (r.string(), readValType(r, scope)));
   else throw invalid(`unknown function result encoding 0x${hex(kind)} at byte ${at}`);
   const all = [...params.map((p) => p.t), ...results];
-  scope.ctx.expandedSize += all.reduce((n, t) => n + (t.tag === 'value' ? t.size ?? 1 : 1), 1);
+  const size = all.reduce((n, t) => n + (t.tag === 'value' ? t.size ?? 1 : 1), 1);
+  scope.ctx.expandedSize += size;
   if (scope.ctx.expandedSize > MAX_TOTAL_SIZE) throw invalid(`function types expand to more than ${MAX_TOTAL_SIZE} nodes in total`);
   const bad = all.find((t) => t.tag === 'unsupported');
   if (bad?.tag === 'unsupported') return { params: [], unsupported: bad.what };
   const types = (xs: Val[]): WitType[] => xs.map((x) => (x as { type: WitType }).type);
-  const out: FuncDef = { params: params.map((p): NamedField => ({ name: p.name, type: (p.t as { type: WitType }).type })) };
+  const out: FuncDef = { params: params.map((p): NamedField => ({ name: p.name, type: (p.t as { type: WitType }).type })), size };
   if (results.length === 1) out.result = types(results)[0] as WitType;
   else if (results.length > 1) out.result = { kind: 'tuple', elements: types(results) };
   return out;

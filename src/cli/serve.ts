@@ -1,5 +1,6 @@
 // `wassette serve`: MCP over stdio (default) or Streamable HTTP (`--http [host:port]`).
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { BoundedLines, DEFAULT_MAX_MESSAGE_BYTES, oversizedError } from '../server/bounded-lines.js';
 import { createLogger } from '../log.js';
 import { serveHttp, parseListenAddress } from '../server/http.js';
 import { createMcpServer } from '../server/mcp-server.js';
@@ -35,7 +36,12 @@ export async function run(argv: string[]): Promise<void> {
   let closeTransport: () => Promise<void>;
   if (http === undefined) {
     const server = createMcpServer(wassette, logLine);
-    const transport = new StdioServerTransport();
+    const maxMessage = Number(process.env.WASSETTE_MAX_MESSAGE_BYTES) > 0 ? Number(process.env.WASSETTE_MAX_MESSAGE_BYTES) : DEFAULT_MAX_MESSAGE_BYTES;
+    const input = process.stdin.pipe(new BoundedLines(maxMessage, (seen) => {
+      log.warn(`dropped a stdio message of ${seen} bytes (limit ${maxMessage})`);
+      process.stdout.write(oversizedError(maxMessage));
+    }));
+    const transport = new StdioServerTransport(input as unknown as typeof process.stdin);
     await server.connect(transport);
     closeTransport = () => server.close();
     // The client closing stdin ends the session.

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import type { WitType } from '../component/wit-types.js';
 import type { Denial } from '../sandbox/spec.js';
+import { MAX_DENIALS_PER_CALL, MAX_DENIAL_BYTES_PER_CALL, boundDenial, denialBytes } from '../sandbox/denial-bounds.js';
 import { createWasiImports } from '../sandbox/wasi-host.js';
 import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
 import { unsupportedImports } from './host-imports.js';
@@ -46,29 +47,34 @@ function flushOutput(): void {
  * one message, audit row and log line per attempt: repeats and anything past the first few distinct
  * refusals are only counted, and one summary refusal closes the call.
  */
-const MAX_DENIALS = 32;
-const denials = { seen: new Set<string>(), suppressed: 0, last: undefined as Denial | undefined };
+const MAX_DENIALS = MAX_DENIALS_PER_CALL;
+const denials = { seen: new Set<string>(), bytes: 0, suppressed: 0, last: undefined as Denial | undefined };
 
-function onDenial(denial: Denial): void {
+function onDenial(raw: Denial): void {
+  // Truncate first: a guest choosing multi-MB paths must not make each record (or its key) that big.
+  const denial = boundDenial(raw);
   const key = `${denial.capability}\0${denial.target}\0${denial.reason}`;
-  if (denials.seen.has(key) || denials.seen.size >= MAX_DENIALS) {
+  const size = denialBytes(denial);
+  if (denials.seen.has(key) || denials.seen.size >= MAX_DENIALS || denials.bytes + size > MAX_DENIAL_BYTES_PER_CALL) {
     denials.suppressed++;
     denials.last = denial;
     return;
   }
   denials.seen.add(key);
+  denials.bytes += size;
   post({ type: 'denial', denial });
 }
 
 function endCallDenials(): void {
   const { suppressed, last } = denials;
   denials.seen.clear();
+  denials.bytes = 0;
   denials.suppressed = 0;
   denials.last = undefined;
   if (suppressed === 0 || !last) return;
   port.postMessage({
     type: 'denial',
-    denial: { capability: last.capability, target: last.target, reason: `${suppressed} more refusals in this call (repeats, or beyond the first ${MAX_DENIALS} distinct ones) were not reported one by one; the last: ${last.reason}` },
+    denial: boundDenial({ capability: last.capability, target: last.target, reason: `${suppressed} more refusals in this call (repeats, or beyond the first ${MAX_DENIALS} distinct ones or ${MAX_DENIAL_BYTES_PER_CALL} bytes) were not reported one by one; the last: ${last.reason}` }),
   } satisfies FromWorker);
 }
 

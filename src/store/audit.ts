@@ -1,5 +1,6 @@
 // Typed queries for the append-only `audit` table: every tool call, denial and permission change.
 import type Database from 'better-sqlite3';
+import { truncateUtf8 } from '../sandbox/denial-bounds.js';
 import { statementCache, type Prepare } from './statements.js';
 
 export type AuditOutcome = 'ok' | 'error' | 'denied' | 'timeout' | 'trap' | 'granted' | 'revoked' | 'pending' | (string & {});
@@ -42,6 +43,14 @@ interface Row {
   detail: string | null;
 }
 
+/** No single audit field a component can influence (target, detail, tool name) grows a row past this. */
+export const MAX_AUDIT_FIELD_BYTES = 4096;
+
+function bounded(text: string | null | undefined): string | null {
+  if (text === undefined || text === null) return null;
+  return text.length <= MAX_AUDIT_FIELD_BYTES / 4 ? text : truncateUtf8(text, MAX_AUDIT_FIELD_BYTES);
+}
+
 export class AuditTable {
   private readonly sql: Prepare;
 
@@ -55,9 +64,24 @@ export class AuditTable {
         `INSERT INTO audit (ts, component_id, tool, duration_ms, outcome, capability, target, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(e.ts ?? Date.now(), e.componentId ?? null, e.tool ?? null, e.durationMs ?? null, e.outcome,
-        e.capability ?? null, e.target ?? null, e.detail ?? null);
+      .run(e.ts ?? Date.now(), bounded(e.componentId), bounded(e.tool), e.durationMs ?? null, e.outcome,
+        bounded(e.capability), bounded(e.target), bounded(e.detail));
     return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * Retention: deletes the oldest rows beyond `maxRows` and rows older than `maxAgeMs`, at most
+   * `chunk` rows per call so a prune never stalls the server; both walk the id / ts indexes.
+   */
+  prune(limits: { maxRows: number; maxAgeMs: number; now?: number; chunk?: number }): number {
+    const chunk = Math.max(1, Math.floor(limits.chunk ?? 5000));
+    const maxId = (this.sql('SELECT MAX(id) FROM audit').pluck().get() as number | null) ?? 0;
+    let removed = this.sql('DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE id <= ? ORDER BY id LIMIT ?)')
+      .run(maxId - Math.max(0, Math.floor(limits.maxRows)), chunk).changes;
+    const cutoff = (limits.now ?? Date.now()) - limits.maxAgeMs;
+    removed += this.sql('DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE ts < ? ORDER BY ts LIMIT ?)')
+      .run(cutoff, chunk).changes;
+    return removed;
   }
 
   /** Newest first. */

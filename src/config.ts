@@ -15,6 +15,11 @@ export interface Config {
   memoryLimitBytes: number;
   /** Largest serialized tool result accepted from a component. */
   maxOutputBytes: number;
+  /** Largest JSON-RPC message accepted on stdio; longer lines are dropped as they arrive and answered with an error. */
+  maxMessageBytes: number;
+  /** Audit log retention: rows beyond the newest `auditMaxRows` or older than `auditMaxAgeDays` are pruned. */
+  auditMaxRows: number;
+  auditMaxAgeDays: number;
   /** Registries allowed over plain http besides loopback. */
   insecureRegistries: string[];
   requireSignatures: boolean;
@@ -79,7 +84,7 @@ function bool(value: unknown, field: string): boolean {
 /** Keys a config file may hold; an unknown one is usually a typo of a setting the user believes is on. */
 const FILE_KEYS = [
   'approval', 'call_timeout_ms', 'memory_limit', 'max_output_bytes', 'insecure_registries',
-  'require_signatures', 'trust', 'disabled_builtins', 'log_level',
+  'require_signatures', 'trust', 'disabled_builtins', 'log_level', 'max_message_bytes', 'audit',
 ];
 
 function approvalMode(value: unknown, field: string): ApprovalMode {
@@ -122,6 +127,17 @@ function readConfigFile(path: string): Record<string, unknown> {
   return doc as Record<string, unknown>;
 }
 
+/** The `audit:` mapping of the config file (`max_rows`, `max_age_days`). */
+function auditSection(value: unknown): { max_rows?: unknown; max_age_days?: unknown } {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new WassetteError(ErrorCode.InvalidConfig, 'audit: expected a mapping (max_rows, max_age_days)');
+  }
+  const unknown = Object.keys(value).filter((k) => k !== 'max_rows' && k !== 'max_age_days');
+  if (unknown.length > 0) throw new WassetteError(ErrorCode.InvalidConfig, `audit: unknown setting "${unknown[0]}" (known: max_rows, max_age_days)`);
+  return value as { max_rows?: unknown; max_age_days?: unknown };
+}
+
 function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -135,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const home = resolve(overrides.home ?? env.WASSETTE_HOME ?? defaultHome(env));
   const file = readConfigFile(env.WASSETTE_CONFIG ?? join(home, 'config.yaml'));
   const pick = (key: string, envKey: string): unknown => env[envKey] ?? file[key];
+  const auditFile = auditSection(file.audit);
 
   const cfg: Config = {
     home,
@@ -142,6 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     callTimeoutMs: timeoutMs(pick('call_timeout_ms', 'WASSETTE_CALL_TIMEOUT_MS') ?? 30_000, 'call_timeout_ms'),
     memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),
     maxOutputBytes: positiveInt(pick('max_output_bytes', 'WASSETTE_MAX_OUTPUT_BYTES') ?? 4 * 1024 * 1024, 'max_output_bytes'),
+    maxMessageBytes: positiveInt(pick('max_message_bytes', 'WASSETTE_MAX_MESSAGE_BYTES') ?? 16 * 1024 * 1024, 'max_message_bytes'),
+    auditMaxRows: positiveInt(env.WASSETTE_AUDIT_MAX_ROWS ?? auditFile.max_rows ?? 100_000, 'audit.max_rows'),
+    auditMaxAgeDays: positiveInt(env.WASSETTE_AUDIT_MAX_AGE_DAYS ?? auditFile.max_age_days ?? 30, 'audit.max_age_days'),
     insecureRegistries: list(pick('insecure_registries', 'WASSETTE_INSECURE_REGISTRIES')),
     requireSignatures: bool(pick('require_signatures', 'WASSETTE_REQUIRE_SIGNATURES') ?? false, 'require_signatures'),
     trust: Array.isArray(file.trust) ? (file.trust as unknown[]) : [],

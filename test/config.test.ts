@@ -42,6 +42,8 @@ describe('config file', () => {
     ['approval: [1\n', /^config file .*config\.yaml: [^\n]+$/],
     ['aproval: auto\n', /unknown setting "aproval"/],
     ['trust:\n  scope: "*"\n', /trust must be a list/],
+    ['audit:\n  max_row: 5\n', /audit: unknown setting "max_row"/],
+    ['audit: 5\n', /audit: expected a mapping/],
   ])('%j is refused with one line', (yaml, message) => {
     writeFileSync(join(home, 'config.yaml'), yaml);
     let err: Error | undefined;
@@ -58,10 +60,21 @@ describe('config file', () => {
     writeFileSync(join(home, 'config.yaml'), [
       'approval: auto', 'call_timeout_ms: 5000', 'memory_limit: 64Mi', 'max_output_bytes: 1000',
       'insecure_registries: [reg:5000]', 'require_signatures: false', 'trust: []', 'disabled_builtins: [load_component]', 'log_level: warn',
+      'max_message_bytes: 2048', 'audit:', '  max_rows: 500', '  max_age_days: 7',
     ].join('\n'));
     expect(loadConfig(env())).toMatchObject({
       approval: 'auto', callTimeoutMs: 5000, memoryLimitBytes: 64 * 1024 ** 2, maxOutputBytes: 1000,
       insecureRegistries: ['reg:5000'], requireSignatures: false, trust: [], disabledBuiltins: ['load_component'], logLevel: 'warn',
+      maxMessageBytes: 2048, auditMaxRows: 500, auditMaxAgeDays: 7,
     });
+  });
+});
+
+describe('stdio and audit bounds', () => {
+  it('come from the environment, with generous defaults', () => {
+    expect(loadConfig(env())).toMatchObject({ maxMessageBytes: 16 * 1024 * 1024, auditMaxRows: 100_000, auditMaxAgeDays: 30 });
+    expect(loadConfig(env({ WASSETTE_MAX_MESSAGE_BYTES: '1024', WASSETTE_AUDIT_MAX_ROWS: '10', WASSETTE_AUDIT_MAX_AGE_DAYS: '2' })))
+      .toMatchObject({ maxMessageBytes: 1024, auditMaxRows: 10, auditMaxAgeDays: 2 });
+    expect(() => loadConfig(env({ WASSETTE_AUDIT_MAX_ROWS: '0' }))).toThrow(/audit.max_rows/);
   });
 });

@@ -1,6 +1,6 @@
 // `wassette serve`: MCP over stdio (default) or Streamable HTTP (`--http [host:port]`).
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { BoundedLines, DEFAULT_MAX_MESSAGE_BYTES, oversizedError } from '../server/bounded-lines.js';
+import { BoundedLines, oversizedError } from '../server/bounded-lines.js';
 import { createLogger } from '../log.js';
 import { serveHttp, parseListenAddress } from '../server/http.js';
 import { createMcpServer } from '../server/mcp-server.js';
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<void> {
   let closeTransport: () => Promise<void>;
   if (http === undefined) {
     const server = createMcpServer(wassette, logLine);
-    const maxMessage = Number(process.env.WASSETTE_MAX_MESSAGE_BYTES) > 0 ? Number(process.env.WASSETTE_MAX_MESSAGE_BYTES) : DEFAULT_MAX_MESSAGE_BYTES;
+    const maxMessage = config.maxMessageBytes;
     const input = process.stdin.pipe(new BoundedLines(maxMessage, (seen) => {
       log.warn(`dropped a stdio message of ${seen} bytes (limit ${maxMessage})`);
       process.stdout.write(oversizedError(maxMessage));

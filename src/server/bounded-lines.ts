@@ -2,8 +2,6 @@
 // drops longer ones without buffering them, answering each with one JSON-RPC error.
 import { Transform, type TransformCallback } from 'node:stream';
 
-export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-
 export class BoundedLines extends Transform {
   private parts: Buffer[] = [];
   private size = 0;

@@ -25,7 +25,7 @@ import type { CallContext, McpBackend } from './mcp-server.js';
 import { callComponentTool } from './tool-caller.js';
 import { dispatchBuiltin } from './builtin-handlers.js';
 import { SpecCache } from './spec-cache.js';
-import { AuditQueue } from './audit-queue.js';
+import { AuditQueue, DEFAULT_AUDIT_RETENTION } from './audit-queue.js';
 import { Restorer } from './restorer.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -86,7 +86,9 @@ export class Wassette implements McpBackend {
         this.toolsChanged();
       },
     });
-    this.audit = new AuditQueue(store, (e) => log.warn(`audit log write failed: ${errorMessage(e)}`));
+    this.audit = new AuditQueue(store, (e) => log.warn(`audit log write failed: ${errorMessage(e)}`), {
+      ...DEFAULT_AUDIT_RETENTION, maxRows: config.auditMaxRows, maxAgeMs: config.auditMaxAgeDays * 24 * 3600_000,
+    });
     this.specs = new SpecCache(() => store.externalChangeCounter(), (id) =>
       toSandboxSpec(this.permissions.effectivePolicy(id), {
         env: config.env,

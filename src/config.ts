@@ -34,7 +34,12 @@ export interface Config {
   dockerConfigDir: string | undefined;
   /** The server's environment, the source of granted variables that have no secret. */
   env: Readonly<Record<string, string | undefined>>;
+  /** `WASSETTE_HTTP_TOKEN`: the bearer token `serve --http` requires (else the generated one in home); never logged, never in `env`. */
+  httpToken?: string | undefined;
 }
+
+/** Server credentials kept out of `Config.env`, so no environment grant can hand them to a component. */
+const SERVER_ONLY_ENV = ['WASSETTE_HTTP_TOKEN', 'WASSETTE_REGISTRY_AUTH'];
 
 export type ConfigOverrides = Partial<Config>;
 
@@ -169,7 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     logLevel: logLevel(pick('log_level', 'WASSETTE_LOG') ?? 'info'),
     registryAuth: env.WASSETTE_REGISTRY_AUTH,
     dockerConfigDir: env.DOCKER_CONFIG,
-    env: Object.freeze({ ...env }),
+    env: Object.freeze(Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.includes(k)))),
+    httpToken: env.WASSETTE_HTTP_TOKEN === '' ? undefined : env.WASSETTE_HTTP_TOKEN,
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   return Object.freeze(merged);

@@ -7,6 +7,7 @@ type Runner = (argv: string[]) => Promise<void>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }> = {
   serve: { summary: 'serve MCP over stdio, or Streamable HTTP with --http [host:port]', load: async () => (await import('./serve.js')).run },
+  'http-token': { summary: 'print the bearer token serve --http requires (--rotate for a new one)', load: async () => (await import('./http-token.js')).run },
   inspect: { summary: 'show the tools, schemas and WIT of a component', load: async () => (await import('./inspect.js')).run },
   component: { summary: 'load | list | unload components', load: async () => (await import('./component.js')).run },
   policy: { summary: "get a component's effective policy", load: async () => (await import('./policy.js')).run },

@@ -2,13 +2,16 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { BoundedLines, oversizedError } from '../server/bounded-lines.js';
 import { createLogger } from '../log.js';
+import { ErrorCode, WassetteError } from '../errors.js';
+import { isLoopbackHost } from '../server/http-auth.js';
+import { checkTokenShape, readOrCreateHttpToken } from '../server/http-token.js';
 import { serveHttp, parseListenAddress } from '../server/http.js';
 import { createMcpServer } from '../server/mcp-server.js';
 import { openWassette } from '../server/wassette.js';
 import { loadCliConfig } from './context.js';
 import { parse } from './io.js';
 
-const USAGE = 'wassette serve [--http [host:port]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...';
+const USAGE = 'wassette serve [--http [host:port] [--token T | --no-auth]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...';
 
 export async function run(argv: string[]): Promise<void> {
   // `--http` takes an optional value, which parseArgs cannot express: peel it off first.
@@ -23,12 +26,33 @@ export async function run(argv: string[]): Promise<void> {
     'allowed-host': { type: 'string', multiple: true },
     'require-signatures': { type: 'boolean' },
     'insecure-registry': { type: 'string', multiple: true },
+    token: { type: 'string' },
+    'no-auth': { type: 'boolean' },
   }, USAGE);
   const config = loadCliConfig({
     requireSignatures: p.values['require-signatures'] === true,
     insecureRegistries: (p.values['insecure-registry'] as string[] | undefined) ?? [],
   });
   const log = createLogger(config.logLevel);
+  const flagToken = p.values.token as string | undefined;
+  const noAuth = p.values['no-auth'] === true;
+  const addr = http === undefined ? undefined : parseListenAddress(http);
+  if (http === undefined && (flagToken !== undefined || noAuth)) throw new WassetteError(ErrorCode.InvalidArgument, `--token and --no-auth apply to --http only (usage: ${USAGE})`);
+  if (noAuth && flagToken !== undefined) throw new WassetteError(ErrorCode.InvalidArgument, `--token and --no-auth cannot be combined (usage: ${USAGE})`);
+  if (noAuth && addr && !isLoopbackHost(addr.host)) {
+    throw new WassetteError(ErrorCode.InvalidArgument, `--no-auth is only accepted when binding a loopback address (127.0.0.1, ::1, localhost), not ${addr.host}`);
+  }
+  // Resolved before anything is opened, so a bad token fails fast. Flag > WASSETTE_HTTP_TOKEN > the token file.
+  let token: string | null = null;
+  if (addr && !noAuth) {
+    if (flagToken !== undefined) token = checkTokenShape(flagToken, '--token');
+    else if (config.httpToken !== undefined) token = checkTokenShape(config.httpToken, 'WASSETTE_HTTP_TOKEN');
+    else {
+      const file = readOrCreateHttpToken(config.home);
+      if (file.note) log.warn(file.note);
+      token = file.token;
+    }
+  }
   const started = Date.now();
   const wassette = await openWassette(config, log);
   const logLine = (m: string) => log.error(m);
@@ -48,11 +72,15 @@ export async function run(argv: string[]): Promise<void> {
     process.stdin.on('end', () => void shutdown());
     log.info(`serving MCP over stdio (${(await wassette.listTools()).length} tools, ready in ${Date.now() - started} ms)`);
   } else {
-    const addr = parseListenAddress(http);
     const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
-    const h = await serveHttp(wassette, { ...addr, allowedHosts: allowed }, logLine);
+    if (noAuth) log.warn('--no-auth: the HTTP transport accepts requests without a bearer token; any local process or user can drive this server');
+    const h = await serveHttp(wassette, {
+      ...addr!, allowedHosts: allowed, token,
+      onListening: (endpoints) => wassette.setControlPlane(endpoints),
+    }, logLine);
     closeTransport = h.close;
-    log.info(`serving MCP over Streamable HTTP at ${h.url} (ready in ${Date.now() - started} ms)`);
+    const auth = token === null ? 'no authentication' : 'bearer token required (`wassette http-token` prints it)';
+    log.info(`serving MCP over Streamable HTTP at ${h.url} (${auth}; ready in ${Date.now() - started} ms)`);
   }
 
   // Loads, unloads and grants made by the CLI or the approvals UI show up without a restart.

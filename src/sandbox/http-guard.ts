@@ -1,6 +1,9 @@
 // wasi:http/outgoing-handler for one instance: only requests to hosts on the network allow list leave the sandbox.
-import type { Denial } from './spec.js';
-import { isHostAllowed, parseAuthority } from './host-match.js';
+import { isIP } from 'node:net';
+import type { ControlPlaneEndpoint, Denial } from './spec.js';
+import { isHostAllowed, normalizeHost, parseAuthority } from './host-match.js';
+import { CONTROL_PLANE_REASON, isControlPlanePort, isControlPlaneTarget, resolvesToControlPlane } from './control-plane.js';
+import { resolveHostSync, type SyncResolver } from './resolve-sync.js';
 
 type DenialHook = (d: Denial) => void;
 interface OutgoingRequestLike {
@@ -16,8 +19,36 @@ function grantHint(host: string): string {
   return `grant_network_permission {host: '${host}'} to allow`;
 }
 
-/** Pure decision for an outgoing request's scheme and authority. */
-export function checkHttpRequest(allow: readonly string[], scheme: string, authority: string | undefined): HttpVerdict {
+/** The server's own endpoints, and how to resolve a granted name headed for one of their ports. */
+export interface ControlPlaneCheck {
+  endpoints: readonly ControlPlaneEndpoint[];
+  resolve: SyncResolver;
+}
+
+/** preview2-shim connects to `authority.split(':')[0]` on port `authority.split(':')[1]`: the names it will really look up. */
+function namesTheShimResolves(authority: string, host: string): string[] {
+  const shimHost = authority.split(':')[0] ?? '';
+  return [...new Set([shimHost, host])].filter((n) => n !== '' && isIP(normalizeHost(n)) === 0);
+}
+
+/**
+ * The control-plane part of the decision, for a request the allow list already accepted: a granted name on a
+ * control-plane port is resolved now and refused if any address is this machine's (a name that fails to resolve
+ * is refused too). What remains is a DNS answer that changes between this lookup and the shim's own; such a
+ * request still carries the granted name as Host, which the server's Host allowlist refuses.
+ */
+function controlPlaneVerdict(cp: ControlPlaneCheck, authority: string, host: string, port: number): string | undefined {
+  if (!isControlPlanePort(cp.endpoints, port)) return undefined;
+  for (const name of namesTheShimResolves(authority, host)) {
+    const r = cp.resolve(name);
+    if ('error' in r) return `${name} could not be resolved (${r.error}) to make sure it is not the server's own control plane`;
+    if (resolvesToControlPlane(r.addresses)) return `${name} resolves to ${r.addresses.join(', ')}: ${CONTROL_PLANE_REASON}`;
+  }
+  return undefined;
+}
+
+/** Pure decision for an outgoing request's scheme and authority (DNS only through `cp.resolve`, only for a control-plane port). */
+export function checkHttpRequest(allow: readonly string[], scheme: string, authority: string | undefined, cp?: ControlPlaneCheck): HttpVerdict {
   if (scheme !== 'http' && scheme !== 'https') {
     return { ok: false, target: `${scheme}://${authority ?? ''}`, reason: `scheme ${scheme} is not supported; only http and https requests can be granted` };
   }
@@ -27,8 +58,12 @@ export function checkHttpRequest(allow: readonly string[], scheme: string, autho
   const parsed = parseAuthority(authority, scheme);
   if (!parsed) return { ok: false, target: authority, reason: `the authority ${authority} is malformed` };
   const { host, port } = parsed;
-  if (isHostAllowed(allow, host, port)) return { ok: true, host, port };
   const target = `${host}:${port}`;
+  if (cp && isControlPlaneTarget(cp.endpoints, host, port)) return { ok: false, target, reason: `${target} refused: ${CONTROL_PLANE_REASON}` };
+  if (isHostAllowed(allow, host, port)) {
+    const refused = cp ? controlPlaneVerdict(cp, authority, host, port) : undefined;
+    return refused === undefined ? { ok: true, host, port } : { ok: false, target, reason: `${target} refused: ${refused}` };
+  }
   if (isHostAllowed(allow, host, undefined)) {
     return { ok: false, target, reason: `port ${port} of host ${host} is not in the network allow list; ${grantHint(`${host}:${port}`)}` };
   }
@@ -48,12 +83,19 @@ function schemeName(scheme: { tag: string; val?: string } | undefined): string {
  * preview2-shim sends each request once and never follows redirects, so every redirect hop the guest follows
  * is a new request that passes through this same check.
  */
-export function guardOutgoingHandler(shimHandler: unknown, allow: readonly string[], onDenial: DenialHook): { handle: Handle } {
+export function guardOutgoingHandler(
+  shimHandler: unknown,
+  allow: readonly string[],
+  onDenial: DenialHook,
+  controlPlane: readonly ControlPlaneEndpoint[] = [],
+  resolve: SyncResolver = resolveHostSync,
+): { handle: Handle } {
   const inner = (shimHandler as { handle: Handle }).handle;
+  const cp: ControlPlaneCheck | undefined = controlPlane.length > 0 ? { endpoints: controlPlane, resolve } : undefined;
   return {
     handle(request: unknown, options: unknown): unknown {
       const req = request as OutgoingRequestLike;
-      const verdict = checkHttpRequest(allow, schemeName(req.scheme()), req.authority());
+      const verdict = checkHttpRequest(allow, schemeName(req.scheme()), req.authority(), cp);
       if (!verdict.ok) {
         onDenial({ capability: 'network', target: verdict.target, reason: verdict.reason });
         throw { tag: 'HTTP-request-denied' };

@@ -1,6 +1,7 @@
 // wasi:sockets for one instance: TCP only to allowed addresses, name lookup only for allowed names, no UDP.
-import type { Denial } from './spec.js';
+import type { ControlPlaneEndpoint, Denial } from './spec.js';
 import { isHostAllowed, normalizeHost } from './host-match.js';
+import { CONTROL_PLANE_REASON, isControlPlaneTarget } from './control-plane.js';
 
 type DenialHook = (d: Denial) => void;
 type Method = (...args: unknown[]) => unknown;
@@ -41,6 +42,7 @@ interface Ctx {
   allow: readonly string[];
   resolved: ResolvedNames;
   onDenial: DenialHook;
+  controlPlane: readonly ControlPlaneEndpoint[];
 }
 
 function delegate(proto: object, names: readonly string[]): void {
@@ -63,6 +65,12 @@ export class GuardedTcpSocket {
     const ip = formatIp(addr);
     const port = addr.val.port;
     const { allow, resolved, onDenial } = this.ctx;
+    // Whatever was granted, and whichever granted name resolved to it (DNS rebinding included: this is the address itself).
+    if (op === 'connect' && isControlPlaneTarget(this.ctx.controlPlane, ip, port)) {
+      const target = addr.tag === 'ipv6' ? `[${ip}]:${port}` : `${ip}:${port}`;
+      onDenial({ capability: 'sockets', target, reason: `connect to ${target} refused: ${CONTROL_PLANE_REASON}` });
+      throw 'access-denied';
+    }
     if (isHostAllowed(allow, ip, port) || (op === 'connect' && resolved.covers(allow, ip, port))) return;
     const target = addr.tag === 'ipv6' ? `[${ip}]:${port}` : `${ip}:${port}`;
     onDenial({ capability: 'sockets', target, reason: `${op} to ${target} refused: address ${ip} is not in the network allow list; ${hint(ip)}` });
@@ -110,8 +118,13 @@ export class GuardedResolveAddressStream {
 }
 
 /** Replaces the wasi:sockets entries of `base` (WASIShim's import object, unversioned keys) with guarded ones. */
-export function guardSockets(base: Record<string, unknown>, allow: readonly string[], onDenial: DenialHook): Record<string, unknown> {
-  const ctx: Ctx = { allow, resolved: new ResolvedNames(), onDenial };
+export function guardSockets(
+  base: Record<string, unknown>,
+  allow: readonly string[],
+  onDenial: DenialHook,
+  controlPlane: readonly ControlPlaneEndpoint[] = [],
+): Record<string, unknown> {
+  const ctx: Ctx = { allow, resolved: new ResolvedNames(), onDenial, controlPlane };
   const tcpCreate = base['wasi:sockets/tcp-create-socket'] as { createTcpSocket: Method };
   const lookup = base['wasi:sockets/ip-name-lookup'] as { resolveAddresses: Method };
   return {

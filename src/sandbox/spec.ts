@@ -17,6 +17,18 @@ export interface SandboxSpec {
   timeoutMs: number;
   memoryBytes: number;
   maxOutputBytes: number;
+  /**
+   * The server's own listening endpoints (its control plane, e.g. `serve --http`): never reachable by a
+   * component, whatever it was granted. Absent when the server listens on nothing (stdio).
+   */
+  controlPlane?: ControlPlaneEndpoint[];
+}
+
+/** One port the server listens on, with the names it answers to there; every address of this machine on that port is refused too. */
+export interface ControlPlaneEndpoint {
+  port: number;
+  /** The bound address, `localhost`, and the Host names the server accepts (normalized by the guard). */
+  names: string[];
 }
 
 /** A refusal observed by the host side of the sandbox; recorded in the audit log and told to the agent. */

@@ -1,11 +1,13 @@
-// Streamable HTTP transport at /mcp: one MCP server per session, a Host allowlist against DNS rebinding,
-// and /healthz + /readyz endpoints.
+// Streamable HTTP transport at /mcp: one MCP server per session, a bearer token, a Host allowlist against
+// DNS rebinding, and /healthz + /readyz endpoints.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, WassetteError, isWassetteError } from '../errors.js';
+import type { ControlPlaneEndpoint } from '../sandbox/spec.js';
+import { bearerChallenge, bearerMatches } from './http-auth.js';
 import { createMcpServer, type McpBackend } from './mcp-server.js';
 
 export interface HttpOptions {
@@ -15,6 +17,13 @@ export interface HttpOptions {
   allowedHosts?: string[];
   /** Sessions kept at once; past it the least recently used one is closed (its client gets 404 and re-initializes). */
   maxSessions?: number;
+  /** Required `Authorization: Bearer` token; `null` turns authentication off (the CLI allows that only on loopback). */
+  token: string | null;
+  /**
+   * Called once bound (port 0 resolved), before any request is accepted, with the endpoints components must
+   * never reach: the bound port and every name the server answers to on it.
+   */
+  onListening?: (endpoints: ControlPlaneEndpoint[]) => void;
 }
 
 /** About 40 KB each; a client that initializes per request would otherwise grow the server without bound. */
@@ -79,6 +88,11 @@ export async function serveHttp(
     if (!allowed.includes(hostHeader)) return sendJson(res, 403, { error: `host "${hostHeader}" is not allowed` });
     const origin = req.headers.origin;
     if (!originAllowed(origin, allowed)) return sendJson(res, 403, { error: `origin "${origin ?? ''}" is not allowed` });
+    if (opts.token !== null && !bearerMatches(req.headers.authorization, opts.token)) {
+      // Nothing is read or created for an unauthenticated request.
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': bearerChallenge(req.headers.authorization !== undefined) });
+      return void res.end(JSON.stringify({ error: 'missing or wrong bearer token: send "Authorization: Bearer <token>" (`wassette http-token` prints it)' }));
+    }
 
     const sessionId = req.headers['mcp-session-id'];
     const body = req.method === 'POST' ? await readBody(req) : undefined;
@@ -124,7 +138,10 @@ export async function serveHttp(
     server.once('error', (e) => reject(new WassetteError(ErrorCode.Network, `cannot listen on ${opts.host}:${opts.port}: ${e.message}`, { cause: e })));
     server.listen(opts.port, opts.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  const port = bound.port;
+  // Before the allowlist is set every request is refused, so no component call runs before its sandbox knows this port.
+  opts.onListening?.([{ port, names: [...new Set([bound.address, opts.host, 'localhost', '127.0.0.1', '::1', ...(opts.allowedHosts ?? [])])] }]);
   allowed = hostAllowlist(opts.host, port, opts.allowedHosts ?? []);
   const shown = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {

@@ -15,7 +15,7 @@ import { toSandboxSpec } from '../sandbox/effective-policy.js';
 import { PermissionService } from '../sandbox/permission-service.js';
 import { policyToJson, policyFromJson, type Policy } from '../sandbox/policy.js';
 import { SecretStore } from '../sandbox/secrets.js';
-import type { SandboxSpec } from '../sandbox/spec.js';
+import type { ControlPlaneEndpoint, SandboxSpec } from '../sandbox/spec.js';
 import { openStore, type Store } from '../store/db.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtin-tools.js';
 import { Catalog, type LoadedComponent } from './catalog.js';
@@ -55,6 +55,7 @@ export class Wassette implements McpBackend {
   private registryClient: Promise<RegistryClient> | undefined;
   private readonly builtins: (typeof BUILTIN_TOOLS)[number][];
   private readonly restorer: Restorer;
+  private controlPlane: ControlPlaneEndpoint[] = [];
 
   constructor(
     readonly config: Readonly<Config>,
@@ -89,12 +90,14 @@ export class Wassette implements McpBackend {
     this.audit = new AuditQueue(store, (e) => log.warn(`audit log write failed: ${errorMessage(e)}`), {
       ...DEFAULT_AUDIT_RETENTION, maxRows: config.auditMaxRows, maxAgeMs: config.auditMaxAgeDays * 24 * 3600_000,
     });
-    this.specs = new SpecCache(() => store.externalChangeCounter(), (id) =>
-      toSandboxSpec(this.permissions.effectivePolicy(id), {
+    this.specs = new SpecCache(() => store.externalChangeCounter(), (id) => {
+      const spec = toSandboxSpec(this.permissions.effectivePolicy(id), {
         env: config.env,
         secrets: this.secrets.getAll(id),
         defaults: { timeoutMs: config.callTimeoutMs, memoryBytes: config.memoryLimitBytes, maxOutputBytes: config.maxOutputBytes },
-      }));
+      });
+      return this.controlPlane.length > 0 ? { ...spec, controlPlane: this.controlPlane } : spec;
+    });
   }
 
   // ---- McpBackend
@@ -269,6 +272,15 @@ export class Wassette implements McpBackend {
   /** The sandbox for the next call; rebuilt when grants, secrets or policies change (also from other processes). */
   specFor(id: string): SandboxSpec {
     return this.specs.get(id);
+  }
+
+  /**
+   * The endpoints this server listens on (set by `serve --http` once bound, before the first request is
+   * accepted): from then on every component's sandbox refuses them. Running instances restart on their next call.
+   */
+  setControlPlane(endpoints: ControlPlaneEndpoint[]): void {
+    this.controlPlane = endpoints.map((e) => ({ port: e.port, names: [...e.names] }));
+    this.specs.invalidate();
   }
 
   /** Secrets live in files, not SQLite: forget cached specs after changing them. */

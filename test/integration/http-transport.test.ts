@@ -7,11 +7,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, childEnv, fixture, tempHome } from '../helpers/cli.js';
+import { CLI, ROOT, childEnv, fixture, runCli, tempHome } from '../helpers/cli.js';
 
 interface HttpServer {
   child: ChildProcess;
   url: URL;
+  /** The bearer token it requires, as `wassette http-token` prints it. */
+  token: string;
   stderr(): string;
   stop(): Promise<number | null>;
 }
@@ -34,9 +36,11 @@ async function startHttp(home: string, addr: string): Promise<HttpServer> {
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
   });
+  const printed = await runCli(['http-token'], { home });
   return {
     child,
     url,
+    token: printed.stdout.trim(),
     stderr: () => stderr + stdout,
     stop: () => {
       const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
@@ -55,11 +59,11 @@ async function freePort(): Promise<number> {
 }
 
 /** A raw request, because fetch will not send a foreign Host header. */
-function rawRequest(url: URL, opts: { method?: string; host?: string; body?: string }): Promise<{ status: number; body: string }> {
+function rawRequest(url: URL, opts: { method?: string; host?: string; body?: string; token?: string }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       { hostname: url.hostname, port: url.port, path: url.pathname, method: opts.method ?? 'GET',
-        headers: { ...(opts.host ? { host: opts.host } : {}), 'content-type': 'application/json', accept: 'application/json, text/event-stream' } },
+        headers: { ...(opts.host ? { host: opts.host } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), 'content-type': 'application/json', accept: 'application/json, text/event-stream' } },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -73,13 +77,13 @@ function rawRequest(url: URL, opts: { method?: string; host?: string; body?: str
 
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
 
-async function connect(url: URL): Promise<{ client: Client; changed(): number }> {
+async function connect(url: URL, token: string): Promise<{ client: Client; changed(): number }> {
   const client = new Client({ name: 'http-test', version: '1.0.0' });
   let changed = 0;
   client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
     changed++;
   });
-  await client.connect(new StreamableHTTPClientTransport(url));
+  await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   return { client, changed: () => changed };
 }
 
@@ -104,8 +108,8 @@ describe('wassette serve --http', () => {
   });
 
   it('lists, loads and calls through the SDK client; a second client sees the same tools', async () => {
-    const a = await connect(srv.url);
-    const b = await connect(srv.url);
+    const a = await connect(srv.url, srv.token);
+    const b = await connect(srv.url, srv.token);
     try {
       expect((await a.client.listTools()).tools.map((x) => x.name)).toContain('load_component');
       const loaded = await a.client.callTool({ name: 'load_component', arguments: { path: fixture('all-types') } });
@@ -127,19 +131,19 @@ describe('wassette serve --http', () => {
   }, 30_000);
 
   it.each([['evil.example'], ['evil.example:80'], ['127.0.0.1.nip.io']])('refuses Host %s with 403', async (host) => {
-    const r = await rawRequest(srv.url, { method: 'POST', host, body: INIT });
+    const r = await rawRequest(srv.url, { method: 'POST', host, body: INIT, token: srv.token });
     expect(r.status).toBe(403);
     expect(r.body).toContain('not allowed');
   });
 
   it('accepts the bound address and localhost as Host', async () => {
     for (const host of [`127.0.0.1:${srv.url.port}`, `localhost:${srv.url.port}`]) {
-      expect((await rawRequest(srv.url, { method: 'POST', host, body: INIT })).status).toBe(200);
+      expect((await rawRequest(srv.url, { method: 'POST', host, body: INIT, token: srv.token })).status).toBe(200);
     }
   });
 
   it('answers a request without a session that is not initialize with 400', async () => {
-    const r = await rawRequest(srv.url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    const r = await rawRequest(srv.url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), token: srv.token });
     expect(r.status).toBe(400);
   });
 
@@ -155,7 +159,7 @@ describe('wassette serve --http host:port', () => {
     const srv = await startHttp(t.home, `127.0.0.1:${port}`);
     try {
       expect(srv.url.port).toBe(String(port));
-      const a = await connect(srv.url);
+      const a = await connect(srv.url, srv.token);
       await a.client.callTool({ name: 'load_component', arguments: { path: fixture('resources') } });
       await a.client.close();
       const t0 = Date.now();
@@ -164,7 +168,7 @@ describe('wassette serve --http host:port', () => {
       expect(Date.now() - t0).toBeLessThan(2000);
       const again = await startHttp(t.home, `127.0.0.1:${port}`);
       try {
-        const c = await connect(again.url);
+        const c = await connect(again.url, again.token);
         const names = (await c.client.listTools()).tools.map((x) => x.name);
         expect(names).toContain('test_res_counters_counter_new');
         await c.client.close();

@@ -1,4 +1,5 @@
-// serveHttp under hostile or careless clients: foreign Origin, oversized bodies, endless new sessions.
+// serveHttp under hostile or careless clients: no or a wrong bearer token, foreign Origin, oversized
+// bodies, endless new sessions.
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveHttp } from '../../src/server/http.js';
 import type { McpBackend } from '../../src/server/mcp-server.js';
@@ -10,7 +11,10 @@ const backend: McpBackend = {
 };
 
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
-const HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
+const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuv';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json', ...AUTH };
+const NO_AUTH = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 
 let closeServer: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -18,8 +22,8 @@ afterEach(async () => {
   closeServer = undefined;
 });
 
-async function start(maxSessions?: number): Promise<string> {
-  const h = await serveHttp(backend, { host: '127.0.0.1', port: 0, ...(maxSessions !== undefined ? { maxSessions } : {}) }, () => undefined);
+async function start(maxSessions?: number, token: string | null = TOKEN): Promise<string> {
+  const h = await serveHttp(backend, { host: '127.0.0.1', port: 0, token, ...(maxSessions !== undefined ? { maxSessions } : {}) }, () => undefined);
   closeServer = h.close;
   return h.url;
 }
@@ -29,6 +33,58 @@ async function initialize(url: string, headers: Record<string, string> = {}): Pr
   await r.text();
   return r;
 }
+
+describe('serveHttp bearer token', () => {
+  it.each([
+    ['no Authorization header', {}],
+    ['a wrong token', { authorization: `Bearer ${TOKEN}x` }],
+    ['a prefix of the token', { authorization: `Bearer ${TOKEN.slice(0, -1)}` }],
+    ['another scheme', { authorization: `Basic ${Buffer.from(`u:${TOKEN}`).toString('base64')}` }],
+    ['an empty bearer', { authorization: 'Bearer ' }],
+  ])('answers %s with 401, a Bearer challenge and no session', async (_what, headers) => {
+    const url = await start();
+    const r = await fetch(url, { method: 'POST', headers: { ...NO_AUTH, ...headers }, body: INIT });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toMatch(/^Bearer realm="wassette"/);
+    expect(r.headers.get('mcp-session-id')).toBeNull();
+    // The server created no session: a request with a made-up id is not found either way, and a
+    // follow-up with the right token still has to initialize.
+    const list = await fetch(url, { method: 'POST', headers: { ...HEADERS, 'mcp-protocol-version': '2025-06-18' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    expect(list.status).toBe(400);
+  });
+
+  it('accepts the token with any case of the scheme name and keeps /healthz open', async () => {
+    const url = await start();
+    expect((await initialize(url, { authorization: `bearer ${TOKEN}` })).status).toBe(200);
+    const health = await fetch(new URL('/healthz', url));
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+  });
+
+  it('needs the token on every request of a session, not only on initialize', async () => {
+    const url = await start();
+    const id = String((await initialize(url)).headers.get('mcp-session-id'));
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    const withoutToken = await fetch(url, { method: 'POST', headers: { ...NO_AUTH, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }, body });
+    expect(withoutToken.status).toBe(401);
+    const withToken = await fetch(url, { method: 'POST', headers: { ...HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }, body });
+    expect(withToken.status).toBe(200);
+  });
+
+  it('serves without a token only when told so (token: null)', async () => {
+    const url = await start(undefined, null);
+    expect((await fetch(url, { method: 'POST', headers: NO_AUTH, body: INIT })).status).toBe(200);
+  });
+
+  it('reports its bound port and names to onListening before serving', async () => {
+    let seen: Array<{ port: number; names: string[] }> = [];
+    const h = await serveHttp(backend, { host: '127.0.0.1', port: 0, token: TOKEN, allowedHosts: ['mcp.internal'], onListening: (e) => (seen = e) }, () => undefined);
+    closeServer = h.close;
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.port).toBe(Number(new URL(h.url).port));
+    expect(seen[0]!.names).toEqual(expect.arrayContaining(['127.0.0.1', 'localhost', 'mcp.internal']));
+  });
+});
 
 describe('serveHttp', () => {
   it.each([

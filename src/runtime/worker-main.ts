@@ -134,7 +134,7 @@ function withGuardedDecoder<T>(fn: () => T): T {
 }
 
 async function instantiate(): Promise<Record<string, unknown>> {
-  const imports = createWasiImports(init.spec, { onDenial, onOutput });
+  const imports = createWasiImports(init.spec, { onDenial, onOutput, ...(init.fdSlots ? { fdSlots: init.fdSlots } : {}) });
   const missing = unsupportedImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
   if (missing.length > 0) {
     throw new WassetteError(ErrorCode.UnsupportedImport, `component imports ${missing.map((m) => `"${m}"`).join(', ')}, which this host cannot provide`, { data: { imports: missing } });

@@ -19,6 +19,8 @@ export interface WorkerInit {
   spec: SandboxSpec;
   /** Cap on stdout/stderr bytes forwarded per call and stream. */
   maxStreamBytes: number;
+  /** Directory fds the guest holds (sandbox/fd-slots.ts); the main thread closes what is left when the worker ends. */
+  fdSlots?: SharedArrayBuffer;
 }
 
 export interface WireError {

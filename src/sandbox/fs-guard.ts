@@ -1,6 +1,9 @@
 // wasi:filesystem for one instance: wraps preview2-shim descriptors so read-only grants stay read-only and no path leaves a grant.
+import { constants, fstatSync, fsyncSync, openSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
+import { _createPreopenDescriptor } from '@bytecodealliance/preview2-shim/filesystem';
 import type { Denial, FsPreopen } from './spec.js';
+import { FdSlots } from './fd-slots.js';
 import { checkSubpath, isWithin, symlinkStaysWithin } from './path-guard.js';
 import { realOrSelf, resolveReal } from './symlink-guard.js';
 
@@ -30,6 +33,29 @@ interface Grant {
   read: boolean;
   write: boolean;
   onDenial: DenialHook;
+  slots: FdSlots;
+}
+
+/** `/proc/self/fd/<fd>`: the kernel resolves it to the open directory object itself, wherever it has been moved since. */
+function procPath(fd: number): string {
+  return `/proc/self/fd/${fd}`;
+}
+
+/**
+ * Opens a host directory and records the descriptor against the instance's budget. A directory descriptor the
+ * guest holds is this fd, never a path string: the shim's path operations start from `/proc/self/fd/<fd>`.
+ */
+function openDirFd(hostPath: string, slots: FdSlots, follow: boolean): number {
+  const fd = openSync(hostPath, constants.O_RDONLY | constants.O_DIRECTORY | (follow ? 0 : constants.O_NOFOLLOW));
+  if (!slots.add(fd)) {
+    slots.close(fd);
+    throw 'insufficient-memory';
+  }
+  return fd;
+}
+
+function dirDescriptor(fd: number): ShimDescriptor {
+  return _createPreopenDescriptor(procPath(fd)) as unknown as ShimDescriptor;
 }
 
 const ERRNO_CODES: Record<string, string> = {
@@ -51,21 +77,46 @@ function uriOf(root: string): string {
   return `fs://${root}`;
 }
 
-/** A descriptor the guest holds: the shim's descriptor plus the grant it came from and its real host path. */
+/**
+ * A descriptor the guest holds, with the grant it came from. A directory is a host fd of ours (the shim sees it as
+ * a preopen at `/proc/self/fd/<fd>`), so renames of anything above it never change what it refers to; a file is the
+ * shim's own descriptor, whose data operations go through its fd.
+ */
 export class GuardedDescriptor {
   readonly #inner: ShimDescriptor;
   readonly #grant: Grant;
+  /** Host path a file was opened at (for messages); a directory's current path is read from its fd. */
   readonly #hostPath: string;
-  readonly #isPreopen: boolean;
-  /** The flags it was opened with; undefined for a preopen. */
+  /** Our fd when this is a directory. */
+  readonly #dirFd: number | undefined;
+  /** The flags it was opened with; undefined for a grant's root. */
   readonly #opened: DescriptorFlags | undefined;
 
-  constructor(inner: ShimDescriptor, grant: Grant, hostPath: string, opened: DescriptorFlags | undefined) {
+  constructor(inner: ShimDescriptor, grant: Grant, hostPath: string, opened: DescriptorFlags | undefined, dirFd?: number) {
     this.#inner = inner;
     this.#grant = grant;
     this.#hostPath = hostPath;
-    this.#isPreopen = opened === undefined;
+    this.#dirFd = dirFd;
     this.#opened = opened;
+  }
+
+  /**
+   * Where a directory descriptor is now. Checked on every operation: a directory moved out of the grant (by anyone)
+   * is refused, and a removed one is gone.
+   */
+  #base(): string {
+    if (this.#dirFd === undefined) return this.#hostPath;
+    let now: string;
+    try {
+      now = readlinkSync(procPath(this.#dirFd));
+    } catch {
+      throw 'bad-descriptor';
+    }
+    if (now.endsWith(' (deleted)')) throw 'no-entry';
+    if (!isWithin(this.#grant.rootReal, now)) {
+      this.#deny('not-permitted', now, `the directory this descriptor refers to is now ${now}, outside the granted ${this.#grant.root}`);
+    }
+    return now;
   }
 
   static unwrap(d: unknown): GuardedDescriptor {
@@ -96,10 +147,11 @@ export class GuardedDescriptor {
   #resolve(subpath: string, followFinal: boolean): string {
     const verdict = checkSubpath(subpath);
     if (!verdict.ok) this.#deny('not-permitted', subpath, `${verdict.why}; only granted directories are visible`);
-    const real = resolveReal(this.#hostPath, verdict.segments, followFinal);
+    const base = this.#base();
+    const real = resolveReal(base, verdict.segments, followFinal);
     if (!isWithin(this.#grant.rootReal, real)) {
       this.#deny('not-permitted', real,
-        `${posix.join(this.#hostPath, ...verdict.segments)} leads to ${real}, outside the granted ${this.#grant.root}; ` +
+        `${posix.join(base, ...verdict.segments)} leads to ${real}, outside the granted ${this.#grant.root}; ` +
         `grant_storage_permission {uri: '${uriOf(real)}'} to allow`);
     }
     return real;
@@ -139,14 +191,15 @@ export class GuardedDescriptor {
     return this.#call('advise', ...args);
   }
   syncData(): unknown {
-    return this.#call('syncData');
+    return this.sync();
   }
   getFlags(): unknown {
-    // The shim has no flags for a preopen; report what the grant allows.
-    if (this.#isPreopen) return { read: this.#grant.read, mutateDirectory: this.#grant.write };
+    // A grant's root reports what the grant allows; an opened directory what it was opened with.
+    if (this.#dirFd !== undefined) return this.#opened ? { ...this.#opened } : { read: this.#grant.read, mutateDirectory: this.#grant.write };
     return this.#call('getFlags');
   }
   getType(): unknown {
+    if (this.#dirFd !== undefined) return 'directory';
     return this.#call('getType');
   }
   setSize(size: bigint): unknown {
@@ -155,7 +208,8 @@ export class GuardedDescriptor {
     return this.#call('setSize', size);
   }
   setTimes(...args: unknown[]): unknown {
-    this.#needWrite(this.#hostPath, 'set times of');
+    this.#needWrite(this.#base(), 'set times of');
+    if (this.#dirFd !== undefined) return this.#call('setTimesAt', { symlinkFollow: false }, '.', ...args);
     return this.#call('setTimes', ...args);
   }
   read(length: bigint, offset: bigint): unknown {
@@ -169,9 +223,9 @@ export class GuardedDescriptor {
     return this.#call('write', buffer, offset);
   }
   readDirectory(): unknown {
-    this.#needRead(this.#hostPath, 'list');
+    this.#needRead(this.#base(), 'list');
     // preview2-shim cannot list a preopen itself (it has no open handle); list it through a handle to `.`.
-    if (!this.#isPreopen) return this.#call('readDirectory');
+    if (this.#dirFd === undefined) return this.#call('readDirectory');
     const self = this.#call('openAt', { symlinkFollow: false }, '.', { directory: true }, { read: true }) as ShimDescriptor;
     try {
       return self.readDirectory!();
@@ -182,7 +236,13 @@ export class GuardedDescriptor {
     }
   }
   sync(): unknown {
-    return this.#call('sync');
+    if (this.#dirFd === undefined) return this.#call('sync');
+    try {
+      fsyncSync(this.#dirFd);
+    } catch (e) {
+      throw toErrorCode(e);
+    }
+    return undefined;
   }
   createDirectoryAt(path: string): unknown {
     const target = this.#resolve(path, false);
@@ -190,7 +250,10 @@ export class GuardedDescriptor {
     return this.#call('createDirectoryAt', path);
   }
   stat(): unknown {
-    if (this.#isPreopen) return this.#call('statAt', { symlinkFollow: false }, '.');
+    if (this.#dirFd !== undefined) {
+      this.#base();
+      return this.#call('statAt', { symlinkFollow: false }, '.');
+    }
     return this.#call('stat');
   }
   statAt(flags: PathFlags, path: string): unknown {
@@ -218,7 +281,22 @@ export class GuardedDescriptor {
     }
     if (flags.read) this.#needRead(target, 'open');
     const inner = this.#call('openAt', pathFlags, path, openFlags, flags) as ShimDescriptor;
-    return new GuardedDescriptor(inner, this.#grant, realOrSelf(target), { ...flags });
+    let isDir = false;
+    try {
+      isDir = inner.getType!() === 'directory';
+    } catch {
+      // not a directory we can tell; keep the shim's descriptor
+    }
+    if (!isDir) return new GuardedDescriptor(inner, this.#grant, realOrSelf(target), { ...flags });
+    // A directory becomes our own fd, so what it refers to can never be changed by a later rename.
+    inner[symbolDispose]?.call(inner);
+    let fd: number;
+    try {
+      fd = openDirFd(target, this.#grant.slots, false);
+    } catch (e) {
+      throw toErrorCode(e);
+    }
+    return new GuardedDescriptor(dirDescriptor(fd), this.#grant, target, { ...flags }, fd);
   }
   readlinkAt(path: string): unknown {
     const target = this.#resolve(path, false);
@@ -242,7 +320,9 @@ export class GuardedDescriptor {
     const link = this.#resolve(path, false);
     this.#needWrite(link, 'create symlink');
     if (!symlinkStaysWithin(this.#grant.rootReal, link, target)) {
-      this.#deny('not-permitted', link, `symlink ${link} -> ${target} would point outside the granted ${this.#grant.root}`);
+      this.#deny('not-permitted', link,
+        `symlink ${link} -> ${target} refused: a link a component makes must be relative and free of '..', ` +
+        `so it stays inside ${this.#grant.root} wherever it is moved`);
     }
     return this.#call('symlinkAt', target, path);
   }
@@ -252,9 +332,21 @@ export class GuardedDescriptor {
     return this.#call('unlinkFileAt', path);
   }
   isSameObject(other: unknown): boolean {
-    return other instanceof GuardedDescriptor && this.#call('isSameObject', other.#inner) === true;
+    if (!(other instanceof GuardedDescriptor)) return false;
+    if (this.#dirFd !== undefined || other.#dirFd !== undefined) {
+      if (this.#dirFd === undefined || other.#dirFd === undefined) return false;
+      const a = fstatSync(this.#dirFd, { bigint: true });
+      const b = fstatSync(other.#dirFd, { bigint: true });
+      return a.dev === b.dev && a.ino === b.ino;
+    }
+    return this.#call('isSameObject', other.#inner) === true;
   }
   metadataHash(): unknown {
+    if (this.#dirFd !== undefined) {
+      // Same formula as the shim's metadataHashAt: modification time and inode.
+      const st = fstatSync(this.#dirFd, { bigint: true });
+      return { upper: st.mtimeNs, lower: st.ino };
+    }
     return this.#call('metadataHash');
   }
   metadataHashAt(flags: PathFlags, path: string): unknown {
@@ -262,24 +354,34 @@ export class GuardedDescriptor {
     return this.#call('metadataHashAt', flags, path);
   }
   [symbolDispose](): void {
+    if (this.#dirFd !== undefined) {
+      this.#grant.slots.close(this.#dirFd);
+      return;
+    }
     this.#inner[symbolDispose]?.call(this.#inner);
   }
 }
 
 /**
- * Replaces `wasi:filesystem/types` and `/preopens` with guarded versions.
- * `shimTypes`/`shimPreopens` are what preview2-shim's WASIShim built from the same preopens (guest path = host path).
+ * Replaces `wasi:filesystem/types` and `/preopens` with guarded versions. Each grant is preopened at its own path
+ * from a directory fd opened here (a grant whose directory cannot be opened is not offered). `slots` holds every
+ * directory fd so the instance's budget is bounded and the main thread can close them after the worker ends.
  */
-export function guardFilesystem(shimTypes: unknown, shimPreopens: unknown, grants: readonly FsPreopen[], onDenial: DenialHook): Record<string, unknown> {
+export function guardFilesystem(
+  shimTypes: unknown, grants: readonly FsPreopen[], onDenial: DenialHook, slots: FdSlots = new FdSlots(),
+): Record<string, unknown> {
   const types = shimTypes as Record<string, unknown>;
-  const inner = (shimPreopens as { getDirectories(): [ShimDescriptor, string][] }).getDirectories();
-  const byPath = new Map(grants.map((g) => [g.path, g]));
   const dirs: [GuardedDescriptor, string][] = [];
-  for (const [descriptor, guestPath] of inner) {
-    const g = byPath.get(guestPath);
-    if (!g) continue;
+  for (const g of grants) {
     const rootReal = realOrSelf(g.path);
-    dirs.push([new GuardedDescriptor(descriptor, { root: g.path, rootReal, read: g.read, write: g.write, onDenial }, rootReal, undefined), guestPath]);
+    let fd: number;
+    try {
+      fd = openDirFd(rootReal, slots, true);
+    } catch {
+      continue;
+    }
+    const grant: Grant = { root: g.path, rootReal, read: g.read, write: g.write, onDenial, slots };
+    dirs.push([new GuardedDescriptor(dirDescriptor(fd), grant, rootReal, undefined, fd), g.path]);
   }
   return {
     'wasi:filesystem/types': { ...types, Descriptor: GuardedDescriptor },

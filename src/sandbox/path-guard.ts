@@ -31,16 +31,14 @@ export function isWithin(root: string, candidate: string): boolean {
 }
 
 /**
- * Would a symlink at `linkPath` with `target` resolve (lexically) inside `root`?
- * Used to refuse creating links that point out of a grant, so the grant never becomes a door for other programs.
+ * May a component create a symlink at `linkPath` (inside `root`) with `target`? Only relative targets without any
+ * `..` segment: such a link resolves beneath the directory holding it, so it stays inside the grant wherever that
+ * directory is later moved (a `../..` that is inside the grant where it is made can point out after a rename).
+ * Intermediate links it passes through obey the same rule, and links the component did not make are resolved
+ * and checked at use.
  */
 export function symlinkStaysWithin(root: string, linkPath: string, target: string): boolean {
-  if (target.includes('\0')) return false;
-  // The kernel applies `..` to where the segment before it really leads: `l1/..` with `l1 -> .` is the
-  // parent of the link's directory, not the directory itself. Only leading `..` segments are predictable.
-  const segments = target.split('/').filter((s) => s !== '' && s !== '.');
-  const firstNamed = segments.findIndex((s) => s !== '..');
-  if (firstNamed >= 0 && segments.indexOf('..', firstNamed) >= 0) return false;
-  if (posix.isAbsolute(target)) return isWithin(root, posix.normalize(target));
+  if (target === '' || target.includes('\0') || posix.isAbsolute(target)) return false;
+  if (target.split('/').some((s) => s === '..')) return false;
   return isWithin(root, posix.normalize(posix.join(posix.dirname(linkPath), target)));
 }

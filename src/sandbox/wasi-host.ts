@@ -2,6 +2,7 @@
 import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
 import type { Denial, SandboxSpec } from './spec.js';
 import { createCliImports, type OutputHook } from './stdio-guard.js';
+import { FdSlots } from './fd-slots.js';
 import { guardFilesystem } from './fs-guard.js';
 import { guardOutgoingHandler } from './http-guard.js';
 import { guardSockets } from './sockets-guard.js';
@@ -11,6 +12,8 @@ export interface WasiHostHooks {
   onDenial(d: Denial): void;
   /** Guest stdout/stderr; never written to the process's own stdout. */
   onOutput(stream: 'stdout' | 'stderr', chunk: Uint8Array): void;
+  /** Shared table of the directory fds this instance holds (see fd-slots.ts); a private one when absent. */
+  fdSlots?: SharedArrayBuffer;
 }
 
 /** The WASI version componentize-js 0.23 targets; jco's generated code reads unversioned keys, we provide both. */
@@ -29,7 +32,8 @@ function withVersionedKeys(unversioned: ImportObject): ImportObject {
 /**
  * The import object for jco's generated `instantiate(getCoreModule, imports)`.
  *
- * - Filesystem: each `spec.preopens` entry is preopened at the same guest path; read/write enforced per grant.
+ * - Filesystem: each `spec.preopens` entry is preopened at the same guest path from a directory fd; read/write
+ *   enforced per grant; directories the guest opens are fds too, so renames never change what they refer to.
  * - Environment: exactly `spec.env`.
  * - HTTP: `wasi:http/outgoing-handler.handle` only reaches hosts in `spec.networkAllow` (each redirect hop is a new
  *   request through the same check, since the shim never follows redirects itself).
@@ -45,16 +49,15 @@ function withVersionedKeys(unversioned: ImportObject): ImportObject {
 export function createWasiImports(spec: SandboxSpec, hooks: WasiHostHooks): ImportObject {
   const onDenial = (d: Denial): void => hooks.onDenial(d);
   const onOutput: OutputHook = (stream, chunk) => hooks.onOutput(stream, chunk);
-  const preopens: Record<string, string> = {};
-  for (const p of spec.preopens) preopens[p.path] = p.path;
+  // The shim gets no preopens of its own: every directory the guest sees is a guarded fd (fs-guard.ts).
   const shim = new WASIShim({
-    sandbox: { preopens, env: { ...spec.env }, args: [], enableNetwork: spec.networkAllow.length > 0 },
+    sandbox: { preopens: {}, env: { ...spec.env }, args: [], enableNetwork: spec.networkAllow.length > 0 },
   } as never);
   const base = shim.getImportObject() as ImportObject;
   const imports: ImportObject = {
     ...base,
     ...createCliImports(spec.env, onOutput),
-    ...guardFilesystem(base['wasi:filesystem/types'], base['wasi:filesystem/preopens'], spec.preopens, onDenial),
+    ...guardFilesystem(base['wasi:filesystem/types'], spec.preopens, onDenial, new FdSlots(hooks.fdSlots)),
     ...guardSockets(base, spec.networkAllow, onDenial, spec.controlPlane),
     'wasi:http/outgoing-handler': guardOutgoingHandler(base['wasi:http/outgoing-handler'], spec.networkAllow, onDenial, spec.controlPlane),
   };

@@ -46,9 +46,8 @@ describe('resolveReal', () => {
 
 function setup(grants: FsPreopen[]) {
   const denials: Denial[] = [];
-  const preopens = Object.fromEntries(grants.map((g) => [g.path, g.path]));
-  const base = new WASIShim({ sandbox: { preopens } } as never).getImportObject() as Record<string, unknown>;
-  const fs = guardFilesystem(base['wasi:filesystem/types'], base['wasi:filesystem/preopens'], grants, (d) => denials.push(d));
+  const base = new WASIShim({ sandbox: { preopens: {} } } as never).getImportObject() as Record<string, unknown>;
+  const fs = guardFilesystem(base['wasi:filesystem/types'], grants, (d) => denials.push(d));
   const dirs = (fs['wasi:filesystem/preopens'] as { getDirectories(): [D, string][] }).getDirectories();
   const byPath = (p: string) => dirs.find(([, g]) => g === p)![0];
   return { fs, denials, byPath };

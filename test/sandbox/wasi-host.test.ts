@@ -171,7 +171,7 @@ describe('filesystem grants (escape-probe component)', () => {
     expect(await attempt(p, 'symlinkAt', rw, '../outside/secret.txt', 'door')).toEqual({ err: 'not-permitted' });
     expect(existsSync(join(rw, 'door'))).toBe(false);
     expect(p.denials.length).toBe(before + 1);
-    expect(lastDenial()!.reason).toContain('would point outside');
+    expect(lastDenial()!.reason).toContain('stays inside');
   });
 
   it('refuses a symlink whose `..` follows another link, which the kernel resolves to outside the grant', async () => {
@@ -179,7 +179,7 @@ describe('filesystem grants (escape-probe component)', () => {
     // Lexically `self/..` is the grant itself; for every other program it is the grant's parent.
     expect(await attempt(p, 'symlinkAt', rw, 'self/..', 'up')).toEqual({ err: 'not-permitted' });
     expect(existsSync(join(rw, 'up'))).toBe(false);
-    expect(lastDenial()!.reason).toContain('would point outside');
+    expect(lastDenial()!.reason).toContain('stays inside');
   });
 
   it('refuses moving a read-only file into a write grant', async () => {

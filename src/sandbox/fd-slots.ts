@@ -1,0 +1,60 @@
+// Host file descriptors a worker holds for its guest, in memory shared with the main thread: a terminated worker
+// cannot close them itself, so the main thread closes what is left, and a guest cannot hold more than the budget.
+import { closeSync } from 'node:fs';
+
+/** Directory descriptors one component instance may hold open at once. */
+export const MAX_GUEST_DIR_FDS = 256;
+
+/** Shared memory for one worker's descriptor table (created on the main thread, passed in WorkerInit). */
+export function createFdSlots(count = MAX_GUEST_DIR_FDS): SharedArrayBuffer {
+  return new SharedArrayBuffer(count * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/** The worker's side: each slot holds fd + 1, or 0 when free. */
+export class FdSlots {
+  readonly #slots: Int32Array;
+
+  constructor(buffer: SharedArrayBuffer = createFdSlots()) {
+    this.#slots = new Int32Array(buffer);
+  }
+
+  /** Records `fd`; false when the budget is used up (the caller closes `fd` and refuses the open). */
+  add(fd: number): boolean {
+    for (let i = 0; i < this.#slots.length; i++) {
+      if (Atomics.compareExchange(this.#slots, i, 0, fd + 1) === 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Forgets `fd` and closes it. The slot is cleared first: a worker terminated in between leaks one descriptor,
+   * which is harmless, whereas the other order could make the main thread close a number already reused.
+   */
+  close(fd: number): void {
+    for (let i = 0; i < this.#slots.length; i++) {
+      if (Atomics.compareExchange(this.#slots, i, fd + 1, 0) === fd + 1) break;
+    }
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** The main thread's side, after the worker has exited: closes every descriptor it still held. */
+export function closeLeftoverFds(buffer: SharedArrayBuffer): number {
+  const slots = new Int32Array(buffer);
+  let closed = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const v = Atomics.exchange(slots, i, 0);
+    if (v === 0) continue;
+    try {
+      closeSync(v - 1);
+      closed++;
+    } catch {
+      // already closed
+    }
+  }
+  return closed;
+}

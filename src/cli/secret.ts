@@ -3,6 +3,7 @@ import { ErrorCode, WassetteError } from '../errors.js';
 import { normalizeEnvKey } from '../sandbox/grants.js';
 import type { Wassette } from '../server/wassette.js';
 import { withWassette } from './context.js';
+import { claimSecrets, sameIdentity } from '../server/carry-over.js';
 import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
 
 const USAGE = 'wassette secret set <id> KEY=VALUE|KEY... | list <id> | delete <id> KEY...   [--json]\n'
@@ -29,10 +30,17 @@ export function parseAssignments(words: readonly string[], env: Readonly<Record<
   return out;
 }
 
-function requireKnown(w: Wassette, id: string): void {
-  if (!w.store.components.get(id)) {
-    throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see wassette component list)`);
-  }
+function requireKnown(w: Wassette, id: string): { source: string; digest: string } {
+  const record = w.store.components.get(id);
+  if (!record) throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see wassette component list)`);
+  return record;
+}
+
+/** Who the id's stored secrets belong to, and whether that is the component loaded under the id now. */
+function ownerOf(w: Wassette, id: string): { source: string; digest: string; loaded: boolean } | undefined {
+  const owner = w.store.secretOwners.get(id);
+  if (!owner) return undefined;
+  return { source: owner.source, digest: owner.digest, loaded: sameIdentity(owner, w.store.components.get(id)) };
 }
 
 /**
@@ -56,7 +64,9 @@ export async function run(argv: string[]): Promise<void> {
       const values = parseAssignments(words, process.env);
       const keys = Object.keys(values).sort();
       const ungranted = await withWassette(async (w) => {
-        requireKnown(w, id);
+        const loaded = requireKnown(w, id);
+        // Secrets left by other code under this id are deleted, never handed to this component.
+        claimSecrets(w.store, w.secrets, id, loaded);
         w.secrets.set(id, values);
         record(w, id, 'secret-set', keys);
         const granted = new Set(w.permissions.effectivePolicy(id).environment.allow.map((r) => r.key));
@@ -69,18 +79,25 @@ export async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'list': {
-      const keys = await withWassette(async (w) => {
-        requireKnown(w, id);
-        return w.secrets.list(id);
+      // Works after an unload too: secrets stay with the component they were given to.
+      const { keys, owner } = await withWassette(async (w) => {
+        const o = ownerOf(w, id);
+        if (!o && !w.store.components.get(id) && w.secrets.list(id).length === 0) requireKnown(w, id);
+        return { keys: w.secrets.list(id), owner: o };
       }, { restore: false });
-      if (json) return printJson({ component_id: id, keys });
-      return keys.length === 0 ? printLine(`no secrets for ${id}`) : keys.forEach((k) => printLine(k));
+      if (json) return printJson({ component_id: id, keys, ...(owner ? { owner } : {}) });
+      if (keys.length === 0) return printLine(`no secrets for ${id}`);
+      keys.forEach((k) => printLine(k));
+      process.stderr.write(owner
+        ? `note: these belong to ${owner.source} ${owner.digest}${owner.loaded ? '' : ' (not the component loaded under this id now; it does not see them)'}\n`
+        : `note: these belong to no recorded component; no component sees them\n`);
+      return;
     }
     case 'delete': {
       if (words.length === 0) throw usageError(`name the keys to delete (usage: ${USAGE})`);
       for (const k of words) normalizeEnvKey(k);
       const removed = await withWassette(async (w) => {
-        requireKnown(w, id);
+        if (!w.store.secretOwners.get(id) && w.secrets.list(id).length === 0) requireKnown(w, id);
         const gone = w.secrets.delete(id, words);
         if (gone.length > 0) record(w, id, 'secret-deleted', gone);
         return gone;

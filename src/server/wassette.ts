@@ -15,6 +15,7 @@ import { toSandboxSpec } from '../sandbox/effective-policy.js';
 import { PermissionService } from '../sandbox/permission-service.js';
 import { policyToJson, policyFromJson, type Policy } from '../sandbox/policy.js';
 import { SecretStore } from '../sandbox/secrets.js';
+import { dropForeignRights, secretsFor } from './carry-over.js';
 import type { ControlPlaneEndpoint, SandboxSpec } from '../sandbox/spec.js';
 import { openStore, type Store } from '../store/db.js';
 import { BUILTIN_NAMES, BUILTIN_TOOLS } from './builtin-tools.js';
@@ -93,7 +94,7 @@ export class Wassette implements McpBackend {
     this.specs = new SpecCache(() => store.externalChangeCounter(), (id) => {
       const spec = toSandboxSpec(this.permissions.effectivePolicy(id), {
         env: config.env,
-        secrets: this.secrets.getAll(id),
+        secrets: secretsFor(store, this.secrets, id),
         defaults: { timeoutMs: config.callTimeoutMs, memoryBytes: config.memoryLimitBytes, maxOutputBytes: config.maxOutputBytes },
       });
       return this.controlPlane.length > 0 ? { ...spec, controlPlane: this.controlPlane } : spec;
@@ -181,6 +182,9 @@ export class Wassette implements McpBackend {
       verification: component.verification ?? null,
       tools: names,
     });
+    // Rights given to other code under this id (an earlier load, or before an unload) do not carry over.
+    const dropped = dropForeignRights(this.store, this.secrets, component.id, { source: component.source, digest: component.digest });
+    if (dropped) warnings = [...warnings, dropped];
     if (previous && previous.digest !== component.digest) await this.runtime.unload(component.id);
     this.catalog.put(component);
     this.specs.invalidate(component.id);

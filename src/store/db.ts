@@ -7,6 +7,7 @@ import { ApprovalsTable } from './approvals.js';
 import { AuditTable } from './audit.js';
 import { ComponentsTable } from './components.js';
 import { GrantsTable } from './grants.js';
+import { SecretOwnersTable } from './secret-owners.js';
 import { migrate } from './migrations.js';
 
 export interface Store {
@@ -15,6 +16,7 @@ export interface Store {
   readonly db: Database.Database;
   readonly components: ComponentsTable;
   readonly grants: GrantsTable;
+  readonly secretOwners: SecretOwnersTable;
   readonly audit: AuditTable;
   readonly approvals: ApprovalsTable;
   /**
@@ -59,6 +61,7 @@ export function openStore(home: string, options: OpenStoreOptions = {}): Store {
     db,
     components: new ComponentsTable(db),
     grants: new GrantsTable(db),
+    secretOwners: new SecretOwnersTable(db),
     audit: new AuditTable(db),
     approvals: new ApprovalsTable(db),
     externalChangeCounter: () => dataVersion.pluck().get() as number,

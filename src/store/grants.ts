@@ -15,6 +15,9 @@ export interface GrantRow {
   value: unknown;
   createdAt: number;
   grantedBy: GrantedBy;
+  /** The component identity the grant was given to (copied from `components` when added). */
+  source?: string;
+  digest?: string;
 }
 
 interface Row {
@@ -24,6 +27,8 @@ interface Row {
   value_json: string;
   created_at: number;
   granted_by: GrantedBy;
+  source: string;
+  digest: string;
 }
 
 function fromRow(r: Row): GrantRow {
@@ -34,6 +39,8 @@ function fromRow(r: Row): GrantRow {
     value: parseJsonColumn(r.value_json, null, 'grants.value_json'),
     createdAt: r.created_at,
     grantedBy: r.granted_by,
+    source: r.source,
+    digest: r.digest,
   };
 }
 
@@ -46,17 +53,29 @@ export class GrantsTable {
 
   /**
    * Adds a grant or, when (component, kind, key) exists, replaces its value and keeps the original
-   * created_at. Idempotent. Throws a foreign-key error if the component is not in `components`.
+   * created_at. Idempotent. The grant belongs to the source and digest recorded for the component
+   * now. Throws a foreign-key error if the component is not in `components`.
    */
-  add(g: Omit<GrantRow, 'createdAt'> & { createdAt?: number }): void {
-    this
+  add(g: Omit<GrantRow, 'createdAt' | 'source' | 'digest'> & { createdAt?: number }): void {
+    const changes = this
       .sql(
-        `INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by)
-         VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by, source, digest)
+         SELECT ?, ?, ?, ?, ?, ?, c.source, c.digest FROM components c WHERE c.id = ?
          ON CONFLICT (component_id, kind, grant_key) DO UPDATE SET value_json = excluded.value_json,
-           granted_by = excluded.granted_by`,
+           granted_by = excluded.granted_by, source = excluded.source, digest = excluded.digest`,
       )
-      .run(g.componentId, g.kind, g.key, JSON.stringify(g.value), g.createdAt ?? Date.now(), g.grantedBy);
+      .run(g.componentId, g.kind, g.key, JSON.stringify(g.value), g.createdAt ?? Date.now(), g.grantedBy, g.componentId).changes;
+    if (changes === 0) throw new Error(`FOREIGN KEY constraint failed: no component ${g.componentId}`);
+  }
+
+  /** Removes the component's grants that were given to another source or digest; returns how many. */
+  dropForeign(componentId: string): number {
+    return this
+      .sql(
+        `DELETE FROM grants WHERE component_id = ? AND NOT EXISTS (SELECT 1 FROM components c
+           WHERE c.id = grants.component_id AND c.source = grants.source AND c.digest = grants.digest)`,
+      )
+      .run(componentId).changes;
   }
 
   get(componentId: string, kind: GrantKind, key: string): GrantRow | undefined {
@@ -76,9 +95,14 @@ export class GrantsTable {
     return this.sql('DELETE FROM grants WHERE component_id = ?').run(componentId).changes;
   }
 
-  /** Grants in the order they were made. */
+  /** Grants in the order they were made; only those given to the source and digest recorded for the id now. */
   list(componentId: string): GrantRow[] {
-    return (this.sql('SELECT * FROM grants WHERE component_id = ? ORDER BY created_at, rowid').all(componentId) as Row[]).map(fromRow);
+    return (this
+      .sql(
+        `SELECT g.* FROM grants g JOIN components c ON c.id = g.component_id AND c.source = g.source AND c.digest = g.digest
+         WHERE g.component_id = ? ORDER BY g.created_at, g.rowid`,
+      )
+      .all(componentId) as Row[]).map(fromRow);
   }
 
   listAll(): GrantRow[] {

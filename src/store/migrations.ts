@@ -55,6 +55,24 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX approvals_status ON approvals (status, created_at);
   `,
+  // Grants and secrets belong to a component (source + digest), not to an id: other code loaded under
+  // the id gets neither. Existing rows attach to the identity currently recorded for their id.
+  `
+  ALTER TABLE grants ADD COLUMN source TEXT NOT NULL DEFAULT '';
+  ALTER TABLE grants ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+  UPDATE grants SET
+    source = (SELECT c.source FROM components c WHERE c.id = grants.component_id),
+    digest = (SELECT c.digest FROM components c WHERE c.id = grants.component_id);
+
+  -- No foreign key: secrets outlive an unload, so reloading the same bytes gets them back.
+  CREATE TABLE secret_owners (
+    component_id TEXT PRIMARY KEY,
+    source       TEXT NOT NULL,
+    digest       TEXT NOT NULL,
+    set_at       INTEGER NOT NULL
+  );
+  INSERT INTO secret_owners (component_id, source, digest, set_at) SELECT id, source, digest, loaded_at FROM components;
+  `,
 ];
 
 /** Brings the database to the latest schema; each step runs in its own IMMEDIATE transaction so two processes cannot race. */

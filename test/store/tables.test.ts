@@ -33,7 +33,7 @@ describe('components', () => {
 });
 
 describe('grants', () => {
-  it('adds idempotently, revokes, resets, and survives a component re-upsert', () => {
+  it('adds idempotently, revokes, resets, and survives a re-upsert of the same source and digest', () => {
     s.grants.add({ componentId: 'c1', kind: 'network', key: 'a.com', value: { host: 'a.com' }, grantedBy: 'agent', createdAt: 1 });
     s.grants.add({ componentId: 'c1', kind: 'network', key: 'a.com', value: { host: 'a.com' }, grantedBy: 'user', createdAt: 2 });
     s.grants.add({ componentId: 'c1', kind: 'environment', key: 'K', value: { key: 'K' }, grantedBy: 'user', createdAt: 3 });
@@ -41,12 +41,25 @@ describe('grants', () => {
       ['network', 'a.com', 1, 'user'],
       ['environment', 'K', 3, 'user'],
     ]);
-    s.components.upsert({ id: 'c1', source: 'again', digest: 'sha256:01', tools: [] });
+    s.components.upsert({ id: 'c1', source: 'oci://r/x:1', digest: 'sha256:01', tools: [] });
     expect(s.grants.list('c1')).toHaveLength(2);
+    expect(s.grants.list('c1')[0]).toMatchObject({ source: 'oci://r/x:1', digest: 'sha256:01' });
     expect(s.grants.revoke('c1', 'network', 'a.com')).toBe(true);
     expect(s.grants.revoke('c1', 'network', 'a.com')).toBe(false);
     expect(s.grants.reset('c1')).toBe(1);
     expect(s.grants.list('c1')).toEqual([]);
+  });
+
+  it.each([
+    ['other bytes', { source: 'oci://r/x:1', digest: 'sha256:ff' }],
+    ['another source', { source: 'oci://evil/x:1', digest: 'sha256:01' }],
+  ])('never applies grants given to the previous component once %s is recorded under the id; dropForeign removes them', (_, next) => {
+    s.grants.add({ componentId: 'c1', kind: 'environment', key: 'K', value: { key: 'K' }, grantedBy: 'user' });
+    s.components.upsert({ id: 'c1', ...next, tools: [] });
+    expect(s.grants.list('c1')).toEqual([]);
+    s.grants.add({ componentId: 'c1', kind: 'network', key: 'h', value: { host: 'h' }, grantedBy: 'user' });
+    expect(s.grants.dropForeign('c1')).toBe(1);
+    expect(s.grants.listAll().map((g) => [g.key, g.digest])).toEqual([['h', next.digest]]);
   });
 
   it('rejects grants for unknown components and drops grants when the component is deleted', () => {

@@ -8,7 +8,8 @@ import type { SandboxSpec } from '../sandbox/spec.js';
 import type { CallHooks, CallOutcome } from './call-outcome.js';
 import { checkImports } from './host-imports.js';
 import { ComponentInstance, type SpecSource } from './instance.js';
-import { capMemory } from './memory-cap.js';
+import { capMemory, definedLimits } from './memory-cap.js';
+import { coreInstanceCounts, splitMemoryBudget } from './memory-split.js';
 import { TranspileCache, digestHex, type TranspiledComponent } from './transpile-cache.js';
 import { WorkerPool } from './worker-pool.js';
 import type { CallTarget } from './worker-protocol.js';
@@ -136,12 +137,16 @@ export class ComponentRuntime {
   }
 }
 
+/** Caps every core module so that the memories and tables of all its core instances together fit `memoryBytes`. */
 async function compileCapped(t: TranspiledComponent, memoryBytes: number): Promise<Record<string, WebAssembly.Module>> {
+  const counts = coreInstanceCounts(await readFile(t.entry, 'utf8'), t.coreModules);
+  const raw = await Promise.all(t.coreModules.map((name) => readFile(join(t.dir, name))));
+  const shares = splitMemoryBudget(
+    raw.map((bytes, i) => ({ ...definedLimits(bytes), instances: counts.get(t.coreModules[i]!)! })),
+    memoryBytes,
+  );
   const entries = await Promise.all(
-    t.coreModules.map(async (name) => {
-      const bytes = capMemory(await readFile(join(t.dir, name)), memoryBytes);
-      return [name, await WebAssembly.compile(bytes)] as const;
-    }),
+    t.coreModules.map(async (name, i) => [name, await WebAssembly.compile(capMemory(raw[i]!, memoryBytes, shares[i]))] as const),
   );
   return Object.fromEntries(entries);
 }

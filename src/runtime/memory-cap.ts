@@ -1,4 +1,4 @@
-// Caps every linear memory of a core wasm module (defined and imported) at a maximum page count,
+// Caps every linear memory and table of a core wasm module (defined and imported) at a maximum,
 // because wasm memory lives outside V8's heap limits: with a declared maximum, `memory.grow`
 // fails inside the guest instead of exhausting the host. Tables get the same treatment: their
 // backing store is also outside the JS heap limits, so each table's maximum is capped at the
@@ -103,16 +103,24 @@ function cappedTableType(r: Reader, maxBytes: number): number[] {
   return [...refType, flags | 0x01, ...encodeUleb(min), ...encodeUleb(newMax)];
 }
 
-function rewriteTables(body: Uint8Array, maxBytes: number): number[] {
+function rewriteTables(body: Uint8Array, maxBytes: number, caps: number[] | undefined, first: number): number[] {
   const r = new Reader(body);
   const count = r.uleb();
   const out = [...encodeUleb(count)];
   for (let i = 0; i < count; i++) {
     // 0x40 0x00 introduces a table with an init expression (function references): not supported.
     if (body[r.pos] === 0x40) throw bad('tables with an initializer expression are not supported');
-    out.push(...cappedTableType(r, maxBytes));
+    out.push(...cappedTableType(r, shareOf(caps, first + i, maxBytes)));
   }
   return out;
+}
+
+/** The byte budget of the i-th defined memory/table: its share when a split is given, else the whole limit. */
+function shareOf(caps: number[] | undefined, i: number, maxBytes: number): number {
+  if (!caps) return maxBytes;
+  const c = caps[i];
+  if (c === undefined) throw bad('memory split does not cover every defined memory and table');
+  return Math.min(c, maxBytes);
 }
 
 function skipRefOrValType(r: Reader): void {
@@ -144,24 +152,83 @@ function rewriteImports(body: Uint8Array, maxBytes: number): number[] {
   return out;
 }
 
-function rewriteMemories(body: Uint8Array, maxBytes: number): number[] {
+function rewriteMemories(body: Uint8Array, maxBytes: number, caps: number[] | undefined, first: number): number[] {
   const r = new Reader(body);
   const count = r.uleb();
   const out = [...encodeUleb(count)];
-  for (let i = 0; i < count; i++) out.push(...cappedMemType(r, maxBytes));
+  for (let i = 0; i < count; i++) out.push(...cappedMemType(r, shareOf(caps, first + i, maxBytes)));
   return out;
 }
 
-/**
- * Returns a copy of a core module whose memories declare a maximum of at most `maxBytes`
- * (an existing smaller maximum is kept). Throws `memory-limit` when a memory's minimum
- * already exceeds the cap, and `invalid-component` for bytes that are not a core module.
- */
-export function capMemory(module: Uint8Array, maxBytes: number): Uint8Array<ArrayBuffer> {
+/** Byte budgets for each defined (not imported) memory and table of one module, in definition order. */
+export interface DefinedShares {
+  memories: number[];
+  tables: number[];
+}
+
+/** Limits of one defined memory or table, in host bytes (tables at TABLE_ENTRY_BYTES per entry). */
+export interface DefinedLimit {
+  minBytes: number;
+  /** The module's own declared maximum, if any. */
+  maxBytes?: number;
+  /** Granularity of the maximum in bytes (page size, or TABLE_ENTRY_BYTES). */
+  unit: number;
+}
+
+/** Reads the limits of every defined memory and table of a core module (imports are defined elsewhere). */
+export function definedLimits(module: Uint8Array): { memories: DefinedLimit[]; tables: DefinedLimit[] } {
+  checkPreamble(module);
+  const memories: DefinedLimit[] = [];
+  const tables: DefinedLimit[] = [];
+  const r = new Reader(module, 8);
+  while (r.pos < module.length) {
+    const id = r.byte();
+    const size = r.uleb();
+    const end = r.pos + size;
+    if (id === SECTION_MEMORY || id === SECTION_TABLE) {
+      const count = r.uleb();
+      for (let i = 0; i < count; i++) {
+        if (id === SECTION_TABLE) {
+          if (module[r.pos] === 0x40) throw bad('tables with an initializer expression are not supported');
+          skipRefOrValType(r);
+          const flags = r.byte();
+          const min = r.uleb();
+          const max = flags & 0x01 ? r.uleb() : undefined;
+          tables.push({ minBytes: min * TABLE_ENTRY_BYTES, ...(max !== undefined ? { maxBytes: max * TABLE_ENTRY_BYTES } : {}), unit: TABLE_ENTRY_BYTES });
+        } else {
+          const flags = r.byte();
+          if (flags > 0x0f) throw bad(`unknown memory limits flags 0x${flags.toString(16)}`);
+          const min = r.uleb();
+          const max = flags & 0x01 ? r.uleb() : undefined;
+          const unit = 2 ** (flags & 0x08 ? r.uleb() : 16);
+          memories.push({ minBytes: min * unit, ...(max !== undefined ? { maxBytes: max * unit } : {}), unit });
+        }
+      }
+    }
+    r.pos = end;
+    if (r.pos > module.length) throw bad('unexpected end of module');
+  }
+  return { memories, tables };
+}
+
+function checkPreamble(module: Uint8Array): void {
   if (module.length < 8 || module[0] !== 0 || module[1] !== 0x61 || module[2] !== 0x73 || module[3] !== 0x6d) {
     throw bad('not a wasm binary');
   }
   if (module[4] !== 1 || module[5] !== 0 || module[6] !== 0 || module[7] !== 0) throw bad('not a core module (layer/version mismatch)');
+}
+
+/**
+ * Returns a copy of a core module whose memories declare a maximum of at most `maxBytes`
+ * (an existing smaller maximum is kept). With `shares`, each defined memory and table gets its
+ * own byte budget instead (imported ones keep `maxBytes`: they are defined, and counted, elsewhere).
+ * Throws `memory-limit` when a minimum already exceeds its cap, and `invalid-component` for bytes
+ * that are not a core module.
+ */
+export function capMemory(module: Uint8Array, maxBytes: number, shares?: DefinedShares): Uint8Array<ArrayBuffer> {
+  checkPreamble(module);
+  let memIdx = 0;
+  let tableIdx = 0;
   const r = new Reader(module, 8);
   const parts: Uint8Array[] = [module.subarray(0, 8)];
   while (r.pos < module.length) {
@@ -175,8 +242,15 @@ export function capMemory(module: Uint8Array, maxBytes: number): Uint8Array<Arra
       continue;
     }
     const body = module.subarray(bodyStart, r.pos);
-    const rewritten =
-      id === SECTION_IMPORT ? rewriteImports(body, maxBytes) : id === SECTION_TABLE ? rewriteTables(body, maxBytes) : rewriteMemories(body, maxBytes);
+    let rewritten: number[];
+    if (id === SECTION_IMPORT) rewritten = rewriteImports(body, maxBytes);
+    else if (id === SECTION_TABLE) {
+      rewritten = rewriteTables(body, maxBytes, shares?.tables, tableIdx);
+      tableIdx += new Reader(body).uleb();
+    } else {
+      rewritten = rewriteMemories(body, maxBytes, shares?.memories, memIdx);
+      memIdx += new Reader(body).uleb();
+    }
     parts.push(Uint8Array.from([id, ...encodeUleb(rewritten.length), ...rewritten]));
   }
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
+import { sha256Hex } from '../../src/runtime/transpile-cache.js';
+import { coreInstanceCounts } from '../../src/runtime/memory-split.js';
+import { denyAllSpec } from '../../src/sandbox/spec.js';
+import type { CallTarget } from '../../src/runtime/worker-protocol.js';
 import { parse, print } from '@bytecodealliance/jco-transpile/wasm-tools';
-import { capMemory, encodeUleb, pagesForBytes } from '../../src/runtime/memory-cap.js';
+import { TABLE_ENTRY_BYTES, capMemory, encodeUleb, pagesForBytes } from '../../src/runtime/memory-cap.js';
 import { isWassetteError } from '../../src/errors.js';
 
 const PAGE = 65536;
@@ -89,4 +97,55 @@ describe('helpers', () => {
   ])('encodeUleb(%i)', (n, bytes) => expect(encodeUleb(n)).toEqual(bytes));
   it.each([[1, 1], [PAGE, 1], [10 * PAGE + 1, 10], [512 * 1024 * 1024, 8192]])('pagesForBytes(%i) = %i', (b, p) =>
     expect(pagesForBytes(b)).toBe(p));
+});
+
+describe('memory limit across core instances (fixtures/wat/multi-memory.wat)', () => {
+  // Four core instances of one module, each with its own memory (1 page) and table (1 entry), driven
+  // through the real runtime: growing all of them in one call must stay within one limit in total.
+  const LIMIT = 64 * PAGE;
+  const spec = denyAllSpec({ timeoutMs: 10_000, memoryBytes: LIMIT, maxOutputBytes: 64 * 1024 });
+  const fn = (name: string): CallTarget => ({ function: { name, kind: 'freestanding', params: [{ name: 'n', type: { kind: 'u32' } }], result: { kind: 'u32' } } });
+  let dir: string;
+  let rt: ComponentRuntime;
+  let digest: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wassette-split-'));
+    rt = new ComponentRuntime({ cacheDir: dir, log: () => {} });
+    const bytes = await parse(readFileSync(join(__dirname, '../../fixtures/wat/multi-memory.wat'), 'utf8'));
+    digest = `sha256:${sha256Hex(bytes)}`;
+    await rt.prepare(digest, bytes);
+  });
+  afterAll(async () => {
+    await rt.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts the four instances in the generated code', async () => {
+    const t = await rt.prepare(digest, await parse(readFileSync(join(__dirname, '../../fixtures/wat/multi-memory.wat'), 'utf8')));
+    const counts = coreInstanceCounts(readFileSync(t.entry, 'utf8'), t.coreModules);
+    expect(Math.max(...counts.values())).toBe(4);
+  });
+
+  it('growing every memory and table in one call cannot exceed the limit in sum', async () => {
+    const out = await rt.call('split', digest, spec, fn('mem'), [1]);
+    expect(out.ok).toBe(true);
+    const gained = (out as { ok: true; value: number }).value;
+    // 4 initial pages + gained pages, plus the tables' maxima, within the limit; and growth was real.
+    expect((4 + gained) * PAGE).toBeLessThanOrEqual(LIMIT);
+    expect(gained).toBeGreaterThanOrEqual(40);
+    const tab = await rt.call('split', digest, spec, fn('tab'), [64]);
+    const entries = (tab as { ok: true; value: number }).value;
+    expect(((4 + gained) * PAGE) + (4 + entries) * TABLE_ENTRY_BYTES).toBeLessThanOrEqual(LIMIT);
+    // A second round gets nothing more: every share is used up.
+    expect(((await rt.call('split', digest, spec, fn('mem'), [1])) as { value: number }).value).toBe(0);
+  });
+
+  it('refuses at load a component whose initial sizes already sum above the limit', async () => {
+    const small = denyAllSpec({ timeoutMs: 10_000, memoryBytes: 3 * PAGE, maxOutputBytes: 64 * 1024 });
+    const out = await rt.call('split-small', digest, small, fn('mem'), [1]);
+    expect(out.ok).toBe(false);
+    expect(JSON.stringify(out)).toContain('memory-limit');
+    expect(JSON.stringify(out)).toContain(String(3 * PAGE));
+  });
 });

@@ -58,7 +58,7 @@ export interface McpSession {
   logs: unknown[];
   close(): Promise<void>;
   /** The server process id (null once it has exited). */
-  pid(): number | null;
+  pid?(): number | null;
 }
 
 export interface SessionOptions {

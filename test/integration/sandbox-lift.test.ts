@@ -12,7 +12,7 @@ const names = new Map<string, string>();
 
 /** Peak resident set of the server process so far, in MiB (Linux). */
 function peakMb(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${s.pid()}/status`, 'utf8'));
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${s.pid!()}/status`, 'utf8'));
   return Number(m![1]) / 1024;
 }
 

@@ -4,12 +4,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+import { patchGlue } from './glue-patch.js';
 
 /** Name of the generated ES module inside a cache entry (.mjs: the cache dir has no package.json). */
 export const ENTRY_FILE = 'component.mjs';
 const MANIFEST_FILE = 'manifest.json';
 /** Bumped when the transpile options change, so old entries are not reused. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 export interface TranspiledComponent {
   digest: string;
@@ -107,7 +108,9 @@ export class TranspileCache {
     const coreModules: string[] = [];
     const sizes: Record<string, number> = {};
     try {
-      for (const [name, data] of Object.entries(result.files)) {
+      for (const [name, raw] of Object.entries(result.files)) {
+        // The glue's export calls go through the worker's lift guard (see glue-patch.ts).
+        const data = name === 'component.js' ? new TextEncoder().encode(patchGlue(new TextDecoder().decode(raw)).source) : raw;
         const path = join(tmp, name === 'component.js' ? ENTRY_FILE : name);
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, data);

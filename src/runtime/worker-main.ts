@@ -8,6 +8,8 @@ import { MAX_DENIALS_PER_CALL, MAX_DENIAL_BYTES_PER_CALL, boundDenial, denialByt
 import { createWasiImports } from '../sandbox/wasi-host.js';
 import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
 import { unsupportedImports } from './host-imports.js';
+import { LIFT_HOOK } from './glue-patch.js';
+import { LIFT_BUDGET_FACTOR, liftCost } from './lift-cost.js';
 import { jsonSizeUpTo } from './output-size.js';
 import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
 
@@ -133,6 +135,23 @@ function withGuardedDecoder<T>(fn: () => T): T {
   }
 }
 
+/** The result type of the export call in progress, taken by the first core call that returns. */
+const pendingLift = { armed: false, type: undefined as WitType | undefined };
+
+/** Called by the patched glue (glue-patch.ts) between the core call returning and lifting its result. */
+function liftGuard(ret: unknown, memory: WebAssembly.Memory | null): unknown {
+  if (!pendingLift.armed) return ret;
+  pendingLift.armed = false;
+  const budget = LIFT_BUDGET_FACTOR * liftLimit.bytes;
+  const view = memory ? new DataView(memory.buffer) : undefined;
+  const cost = liftCost(pendingLift.type, view, ret, budget);
+  if (cost > budget) {
+    throw new WassetteError(ErrorCode.OutputTooLarge, `the result would cost more than ${budget} bytes to copy out of the component (${LIFT_BUDGET_FACTOR}x the ${liftLimit.bytes}-byte output limit); refused before copying`, { data: { size: cost, limit: liftLimit.bytes } });
+  }
+  return ret;
+}
+(globalThis as Record<string, unknown>)[LIFT_HOOK] = liftGuard;
+
 async function instantiate(): Promise<Record<string, unknown>> {
   const imports = createWasiImports(init.spec, { onDenial, onOutput, ...(init.fdSlots ? { fdSlots: init.fdSlots } : {}) });
   const missing = unsupportedImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
@@ -197,12 +216,16 @@ async function invoke(exportsObj: Record<string, unknown>, target: CallTarget, a
   const guestArgs = args.map((a, i) => argToGuest(a, params[i]!.type, table, consumed));
   const type = resultType(target);
   let raw: unknown;
+  pendingLift.armed = true;
+  pendingLift.type = type;
   try {
     raw = self ? await fn.apply(guestArgs[0], guestArgs.slice(1)) : await fn(...guestArgs);
     if (type?.kind === 'result') raw = { tag: 'ok', val: raw };
   } catch (e) {
     if (type?.kind !== 'result' || typeof e !== 'object' || e === null || !Object.hasOwn(e, 'payload')) throw e;
     raw = { tag: 'err', val: (e as { payload: unknown }).payload };
+  } finally {
+    pendingLift.armed = false;
   }
   for (const h of consumed) table.delete(h);
   return resultFromGuest(raw, type, table);

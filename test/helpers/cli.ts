@@ -57,6 +57,8 @@ export interface McpSession {
   listChanged(): number;
   logs: unknown[];
   close(): Promise<void>;
+  /** The server process id (null once it has exited). */
+  pid?(): number | null;
 }
 
 export interface SessionOptions {
@@ -97,6 +99,7 @@ export async function startStdioSession(opts: SessionOptions): Promise<McpSessio
     listChanged: () => changed,
     logs,
     close: () => client.close(),
+    pid: () => transport.pid,
   };
 }
 

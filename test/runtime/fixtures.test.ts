@@ -77,7 +77,8 @@ describe('runtime on fixtures', () => {
       const blob = target('blob', [{ name: 'n', type: u32 }], str);
       const limits = { ...spec, memoryBytes: 64 * 1024 * 1024, maxOutputBytes: 1024 * 1024 };
       const out = await tight.call('big', digest['big-output']!, limits, blob, [50_000_000]);
-      expect(out).toMatchObject({ ok: false, code: 'output-too-large', data: { size: 50_000_000 } });
+      expect(out).toMatchObject({ ok: false, code: 'output-too-large' });
+      expect((out as unknown as { data: { size: number } }).data.size).toBeGreaterThanOrEqual(50_000_000);
       expect(await tight.call('big', digest['big-output']!, limits, blob, [3])).toMatchObject({ ok: true, value: 'xxx' });
     } finally {
       await tight.close();

@@ -36,7 +36,8 @@ beforeAll(async () => {
   copyFileSync(fixture('spin'), join(dir, 'quick-spin.wasm'));
   writeFileSync(join(dir, 'quick-spin.policy.yaml'), 'version: "1.0"\nresources:\n  limits:\n    timeout: 300ms\n');
   copyFileSync(fixture('grow'), join(dir, 'roomy-grow.wasm'));
-  writeFileSync(join(dir, 'roomy-grow.policy.yaml'), 'version: "1.0"\nresources:\n  limits:\n    memory: 128Mi\n');
+  // Its own timeout too: growing 2047 pages one at a time takes over a second on a loaded 2-core machine.
+  writeFileSync(join(dir, 'roomy-grow.policy.yaml'), 'version: "1.0"\nresources:\n  limits:\n    memory: 128Mi\n    timeout: 15000ms\n');
 
   s = await startStdioSession({
     home: t.home,

@@ -1,7 +1,7 @@
 // End to end over `serve --http`: a component granted loopback cannot reach the server's own /mcp (HTTP or TCP,
 // by any spelling of this machine), a plain loopback server stays reachable; the bearer token guards /mcp, lives
 // 0600 in WASSETTE_HOME, survives restarts, is replaced when others could read it; `--no-auth` is loopback-only.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, childEnv, fixture, runCli, tempHome } from '../helpers/cli.js';
+import { fixture, runCli, tempHome } from '../helpers/cli.js';
+import { spawnHttpServer } from '../helpers/http-serve.js';
 
 const ID = 'escape-probe';
 
@@ -24,32 +25,8 @@ interface HttpServer {
 
 /** Starts `wassette serve --http <addr> ...extra` and waits for the "serving ... at <url>" log line. */
 async function startHttp(home: string, addr: string, extra: string[] = []): Promise<HttpServer> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--http', addr, ...extra], { env: childEnv(home), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise<URL>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 40_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /Streamable HTTP at (http:\/\/\S+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(new URL(m[1]!));
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
-  return {
-    child,
-    url,
-    port: Number(url.port),
-    stderr: () => stderr,
-    stop: () => {
-      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-      const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  const srv = await spawnHttpServer(home, addr, extra);
+  return { child: srv.child, url: srv.url, port: Number(srv.url.port), stderr: srv.output, stop: srv.stop };
 }
 
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });

@@ -1,13 +1,14 @@
 // End to end over Streamable HTTP: `wassette serve --http`, the SDK's HTTP client at /mcp, the Host
 // allowlist (DNS rebinding), /healthz, and clients sharing one set of loaded components.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, childEnv, fixture, runCli, tempHome } from '../helpers/cli.js';
+import { fixture, runCli, tempHome } from '../helpers/cli.js';
+import { spawnHttpServer } from '../helpers/http-serve.js';
 
 interface HttpServer {
   child: ChildProcess;
@@ -20,34 +21,9 @@ interface HttpServer {
 
 /** Starts `wassette serve --http <addr>` and waits for the "serving ... at <url>" log line. */
 async function startHttp(home: string, addr: string): Promise<HttpServer> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--http', addr], { env: childEnv(home), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  let stdout = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  const url = await new Promise<URL>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /Streamable HTTP at (http:\/\/\S+)/.exec(stderr);
-      if (m) {
-        clearTimeout(timer);
-        resolve(new URL(m[1]!));
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
+  const srv = await spawnHttpServer(home, addr, [], 20_000);
   const printed = await runCli(['http-token'], { home });
-  return {
-    child,
-    url,
-    token: printed.stdout.trim(),
-    stderr: () => stderr + stdout,
-    stop: () => {
-      const exited = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  return { child: srv.child, url: srv.url, token: printed.stdout.trim(), stderr: srv.output, stop: srv.stop };
 }
 
 async function freePort(): Promise<number> {

@@ -29,7 +29,8 @@ function withVersionedKeys(unversioned: ImportObject): ImportObject {
 /**
  * The import object for jco's generated `instantiate(getCoreModule, imports)`.
  *
- * - Filesystem: each `spec.preopens` entry is preopened at the same guest path; read/write enforced per grant.
+ * - Filesystem: each `spec.preopens` entry is preopened at the same guest path, plus a deny-by-default `/` that
+ *   reports every path outside the grants; paths are resolved beneath host directory fds (fs-guard.ts).
  * - Environment: exactly `spec.env`.
  * - HTTP: `wasi:http/outgoing-handler.handle` only reaches hosts in `spec.networkAllow` (each redirect hop is a new
  *   request through the same check, since the shim never follows redirects itself).
@@ -42,16 +43,15 @@ function withVersionedKeys(unversioned: ImportObject): ImportObject {
 export function createWasiImports(spec: SandboxSpec, hooks: WasiHostHooks): ImportObject {
   const onDenial = (d: Denial): void => hooks.onDenial(d);
   const onOutput: OutputHook = (stream, chunk) => hooks.onOutput(stream, chunk);
-  const preopens: Record<string, string> = {};
-  for (const p of spec.preopens) preopens[p.path] = p.path;
+  // The shim gets no preopens: its filesystem re-resolves path strings, ours is used instead.
   const shim = new WASIShim({
-    sandbox: { preopens, env: { ...spec.env }, args: [], enableNetwork: spec.networkAllow.length > 0 },
+    sandbox: { preopens: {}, env: { ...spec.env }, args: [], enableNetwork: spec.networkAllow.length > 0 },
   } as never);
   const base = shim.getImportObject() as ImportObject;
   const imports: ImportObject = {
     ...base,
     ...createCliImports(spec.env, onOutput),
-    ...guardFilesystem(base['wasi:filesystem/types'], base['wasi:filesystem/preopens'], spec.preopens, onDenial),
+    ...guardFilesystem(spec.preopens, onDenial),
     ...guardSockets(base, spec.networkAllow, onDenial),
     'wasi:http/outgoing-handler': guardOutgoingHandler(base['wasi:http/outgoing-handler'], spec.networkAllow, onDenial),
   };

@@ -1,9 +1,9 @@
 // Host file descriptors a worker holds for its guest, in memory shared with the main thread: a terminated worker
-// cannot close them itself, so the main thread closes what is left, and a guest cannot hold more than the budget.
+// cannot close them itself (no finalizer runs), so the main thread closes what is left.
 import { closeSync } from 'node:fs';
 
-/** Directory descriptors one component instance may hold open at once. */
-export const MAX_GUEST_DIR_FDS = 256;
+/** Slots in the shared table: above fs-context's cap on open fds plus the grants' root fds. */
+export const MAX_GUEST_DIR_FDS = 1024;
 
 /** Shared memory for one worker's descriptor table (created on the main thread, passed in WorkerInit). */
 export function createFdSlots(count = MAX_GUEST_DIR_FDS): SharedArrayBuffer {

@@ -12,7 +12,7 @@ export interface WasiHostHooks {
   onDenial(d: Denial): void;
   /** Guest stdout/stderr; never written to the process's own stdout. */
   onOutput(stream: 'stdout' | 'stderr', chunk: Uint8Array): void;
-  /** Shared table of the directory fds this instance holds (see fd-slots.ts); a private one when absent. */
+  /** Shared table of the host fds this instance holds (see fd-slots.ts); a private one when absent. */
   fdSlots?: SharedArrayBuffer;
 }
 
@@ -32,16 +32,13 @@ function withVersionedKeys(unversioned: ImportObject): ImportObject {
 /**
  * The import object for jco's generated `instantiate(getCoreModule, imports)`.
  *
- * - Filesystem: each `spec.preopens` entry is preopened at the same guest path from a directory fd; read/write
- *   enforced per grant; directories the guest opens are fds too, so renames never change what they refer to.
+ * - Filesystem: each `spec.preopens` entry is preopened at the same guest path, plus a deny-by-default `/` that
+ *   reports every path outside the grants; paths are resolved beneath host directory fds (fs-guard.ts).
  * - Environment: exactly `spec.env`.
  * - HTTP: `wasi:http/outgoing-handler.handle` only reaches hosts in `spec.networkAllow` (each redirect hop is a new
  *   request through the same check, since the shim never follows redirects itself).
  * - Sockets: TCP connect only to allowed IP literals or to addresses resolved from allowed names; no bind/listen
  *   unless allowed exactly; UDP refused; name lookup only for allowed names.
- * - Control plane: `spec.controlPlane` (the server's own listening ports) is refused to HTTP and TCP whatever is
- *   granted: every address of this machine on those ports, the names the server answers to, and granted names
- *   that resolve to this machine.
  * - Clocks and random are always allowed. stdout/stderr go to `hooks.onOutput`; stdin is empty; `exit` throws.
  *
  * Call once per component instance (never share between instances): all state lives in the returned object.
@@ -49,7 +46,7 @@ function withVersionedKeys(unversioned: ImportObject): ImportObject {
 export function createWasiImports(spec: SandboxSpec, hooks: WasiHostHooks): ImportObject {
   const onDenial = (d: Denial): void => hooks.onDenial(d);
   const onOutput: OutputHook = (stream, chunk) => hooks.onOutput(stream, chunk);
-  // The shim gets no preopens of its own: every directory the guest sees is a guarded fd (fs-guard.ts).
+  // The shim gets no preopens: its filesystem re-resolves path strings, ours is used instead.
   const shim = new WASIShim({
     sandbox: { preopens: {}, env: { ...spec.env }, args: [], enableNetwork: spec.networkAllow.length > 0 },
   } as never);
@@ -57,9 +54,9 @@ export function createWasiImports(spec: SandboxSpec, hooks: WasiHostHooks): Impo
   const imports: ImportObject = {
     ...base,
     ...createCliImports(spec.env, onOutput),
-    ...guardFilesystem(base['wasi:filesystem/types'], spec.preopens, onDenial, new FdSlots(hooks.fdSlots)),
-    ...guardSockets(base, spec.networkAllow, onDenial, spec.controlPlane),
-    'wasi:http/outgoing-handler': guardOutgoingHandler(base['wasi:http/outgoing-handler'], spec.networkAllow, onDenial, spec.controlPlane),
+    ...guardFilesystem(spec.preopens, onDenial, new FdSlots(hooks.fdSlots)),
+    ...guardSockets(base, spec.networkAllow, onDenial),
+    'wasi:http/outgoing-handler': guardOutgoingHandler(base['wasi:http/outgoing-handler'], spec.networkAllow, onDenial),
   };
   return withVersionedKeys(imports);
 }

@@ -27,6 +27,12 @@ function denialLines(denials: readonly Denial[]): string[] {
 
 function audit(deps: CallerDeps, tool: NamedTool, outcome: CallOutcome, result: string, detail?: string): void {
   const { componentId } = tool;
+  // A call that failed after the sandbox refused something failed because of the refusal (a guest seldom says
+  // why it gave up): record it as denied, so the audit log does not call a missing grant an error.
+  if (result !== 'ok' && outcome.denials.length > 0) {
+    detail = detail ? `${result}: ${detail}` : result;
+    result = 'denied';
+  }
   deps.audit.push(
     ...outcome.denials.map((d) => ({ componentId, tool: tool.name, outcome: 'denied', capability: d.capability, target: d.target, detail: d.reason })),
     { componentId, tool: tool.name, durationMs: Math.round(outcome.durationMs * 1000) / 1000, outcome: result, ...(detail ? { detail } : {}) },

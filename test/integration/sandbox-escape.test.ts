@@ -78,11 +78,10 @@ afterAll(async () => {
 });
 
 describe('deny-by-default sandbox over MCP (escape-probe)', () => {
-  it('starts with no directories, no environment, no network and no sockets', async () => {
-    expect((await call(s, 'list_preopens')).structuredContent).toEqual({ result: [] });
-    const passwd = await call(s, 'read_at', { dir: '', rel: '/etc/passwd', follow: true });
-    expect(passwd.isError).toBe(true);
-    expect(passwd.structuredContent?.error).toBe('no-such-preopen');
+  it('starts with no directories (only the deny-by-default root), no environment, no network and no sockets', async () => {
+    expect((await call(s, 'list_preopens')).structuredContent).toEqual({ result: ['/'] });
+    expect(await refused('read_at', { dir: '/', rel: 'etc/passwd', follow: true }, 'storage', /grant_storage_permission \{uri: 'fs:\/\/\/etc', access: \['read'\]\}/)).toBe('not-permitted');
+    expect(await refused('read_at', { dir: '', rel: '/etc/passwd', follow: true }, 'storage', /not relative to \//)).toBe('not-permitted');
     expect((await call(s, 'env_keys')).structuredContent).toEqual({ result: [] });
     expect((await call(s, 'get_env', { key: 'PROBE_VISIBLE' })).structuredContent).toEqual({ result: null });
 
@@ -153,10 +152,10 @@ describe('deny-by-default sandbox over MCP (escape-probe)', () => {
   }, 30_000);
 
   it('reset_permission takes every grant away on the next call', async () => {
-    expect((await call(s, 'list_preopens')).structuredContent).toEqual({ result: [ro] });
+    expect((await call(s, 'list_preopens')).structuredContent).toEqual({ result: [ro, '/'] });
     const r = await call(s, 'reset_permission', { component_id: ID });
     expect(r.structuredContent?.removed).toBeGreaterThanOrEqual(2);
-    expect((await call(s, 'list_preopens')).structuredContent).toEqual({ result: [] });
+    expect((await call(s, 'list_preopens')).structuredContent).toEqual({ result: ['/'] });
     expect((await call(s, 'env_keys')).structuredContent).toEqual({ result: [] });
   }, 30_000);
 

@@ -4,7 +4,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WASIShim } from '@bytecodealliance/preview2-shim/instantiation';
 import { FdSlots, closeLeftoverFds, createFdSlots } from '../../src/sandbox/fd-slots.js';
 import { guardFilesystem } from '../../src/sandbox/fs-guard.js';
 import type { Denial, FsPreopen } from '../../src/sandbox/spec.js';
@@ -29,8 +28,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 function setup(grants: FsPreopen[], slots = new FdSlots()) {
   const denials: Denial[] = [];
-  const base = new WASIShim({ sandbox: { preopens: {} } } as never).getImportObject() as Record<string, unknown>;
-  const fs = guardFilesystem(base['wasi:filesystem/types'], grants, (d) => denials.push(d), slots);
+  const fs = guardFilesystem(grants, (d: Denial) => denials.push(d), slots);
   const dirs = (fs['wasi:filesystem/preopens'] as { getDirectories(): [D, string][] }).getDirectories();
   return { denials, root: (p: string) => dirs.find(([, g]) => g === p)![0] };
 }
@@ -77,19 +75,27 @@ describe('a descriptor survives renames above it', () => {
     expect(() => etc.readDirectory!()).toThrow('not-permitted');
     expect(() => etc.createDirectoryAt!('x')).toThrow('not-permitted');
     expect(existsSync(join(outside, 'etc', 'x'))).toBe(false);
-    expect(denials.some((d) => d.reason.includes('outside the granted'))).toBe(true);
+    expect(denials.some((d) => d.target.startsWith(outside) && d.capability === 'storage')).toBe(true);
   });
 
-  it('directory fds are bounded per instance and closed by the main thread after the worker', () => {
+  it('host fds are bounded per instance and closed by the main thread after the worker', () => {
     const buffer = createFdSlots(4);
     const { root: pre } = setup([{ path: grant, read: true, write: false }], new FdSlots(buffer));
     const opened: D[] = [];
-    for (let i = 0; i < 3; i++) opened.push(pre(grant).openAt!(follow, 'a', { directory: true }, { read: true }) as D);
-    expect(() => pre(grant).openAt!(follow, 'a', { directory: true }, { read: true })).toThrow('insufficient-memory');
-    opened[0]![dispose]!();
+    let refused: unknown;
+    for (let i = 0; i < 10 && refused === undefined; i++) {
+      try {
+        opened.push(pre(grant).openAt!(follow, 'a', { directory: true }, { read: true }) as D);
+      } catch (e) {
+        refused = e;
+      }
+    }
+    expect(typeof refused).toBe('string');
+    expect(opened.length).toBeLessThan(4);
+    opened.pop()![dispose]!();
     opened.push(pre(grant).openAt!(follow, 'a', { directory: true }, { read: true }) as D);
-    // The root fd and three opened directories are still held; a terminated worker leaves them to the main thread.
-    expect(closeLeftoverFds(buffer)).toBe(4);
+    // A terminated worker runs no finalizer: the main thread closes every fd still recorded (root + opened ones).
+    expect(closeLeftoverFds(buffer)).toBe(opened.length + 1);
   });
 });
 

@@ -39,6 +39,9 @@ function withVersionedKeys(unversioned: ImportObject): ImportObject {
  *   request through the same check, since the shim never follows redirects itself).
  * - Sockets: TCP connect only to allowed IP literals or to addresses resolved from allowed names; no bind/listen
  *   unless allowed exactly; UDP refused; name lookup only for allowed names.
+ * - Control plane: `spec.controlPlane` (the server's own listening ports) is refused to HTTP and TCP whatever is
+ *   granted: every address of this machine on those ports, the names the server answers to, and granted names
+ *   that resolve to this machine.
  * - Clocks and random are always allowed. stdout/stderr go to `hooks.onOutput`; stdin is empty; `exit` throws.
  *
  * Call once per component instance (never share between instances): all state lives in the returned object.
@@ -55,8 +58,8 @@ export function createWasiImports(spec: SandboxSpec, hooks: WasiHostHooks): Impo
     ...base,
     ...createCliImports(spec.env, onOutput),
     ...guardFilesystem(spec.preopens, onDenial, new FdSlots(hooks.fdSlots)),
-    ...guardSockets(base, spec.networkAllow, onDenial),
-    'wasi:http/outgoing-handler': guardOutgoingHandler(base['wasi:http/outgoing-handler'], spec.networkAllow, onDenial),
+    ...guardSockets(base, spec.networkAllow, onDenial, spec.controlPlane),
+    'wasi:http/outgoing-handler': guardOutgoingHandler(base['wasi:http/outgoing-handler'], spec.networkAllow, onDenial, spec.controlPlane),
   };
   return withVersionedKeys(imports);
 }

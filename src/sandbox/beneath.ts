@@ -1,6 +1,6 @@
 // Resolves a guest path beneath a host directory fd one segment at a time, like openat2(RESOLVE_BENEATH):
 // the kernel only ever sees `/proc/self/fd/<dirfd>/<one name>`, never a multi-segment or `..` string.
-import { closeSync, constants, fstatSync, openSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 
 /** Linux O_PATH: a handle on the object itself, no read permission needed, usable as a base for lookups. */
@@ -16,20 +16,23 @@ export function at(fd: number, name?: string): string {
   return name === undefined ? `/proc/self/fd/${fd}` : `/proc/self/fd/${fd}/${name}`;
 }
 
-/** Where the object behind `fd` is now; `deleted` when it no longer has a name anywhere. */
-export function currentPath(fd: number): { path: string; deleted: boolean } {
+/**
+ * Where the object behind `fd` is now. `deleted`: it has no name anywhere (nothing on the host is reached through
+ * it); `unknown`: the name it was opened through was removed but it lives on under another name (a hard link) the
+ * kernel does not tell us.
+ */
+export function currentPath(fd: number): { path: string; state: 'named' | 'deleted' | 'unknown' } {
   const path = readlinkSync(at(fd));
-  if (path.endsWith(' (deleted)')) {
-    // A real name can end in " (deleted)" too: only a link count of zero says the object is gone.
-    let gone = false;
-    try {
-      gone = fstatSync(fd).nlink === 0;
-    } catch {
-      gone = false;
-    }
-    if (gone) return { path: path.slice(0, -' (deleted)'.length), deleted: true };
+  if (!path.endsWith(' (deleted)')) return { path, state: 'named' };
+  const mine = fstatSync(fd);
+  try {
+    // A real name can end in " (deleted)" too: then it is still this very object.
+    const named = lstatSync(path);
+    if (named.dev === mine.dev && named.ino === mine.ino) return { path, state: 'named' };
+  } catch {
+    // no such name: the object's name is gone
   }
-  return { path, deleted: false };
+  return { path: path.slice(0, -' (deleted)'.length), state: mine.nlink === 0 ? 'deleted' : 'unknown' };
 }
 
 /** Is /proc/self/fd usable (Linux with /proc mounted)? Without it no path is resolved at all. */

@@ -317,6 +317,28 @@ describe('guardFilesystem: confinement survives renames', () => {
     expect(readAll(f)).toBe('inside');
   });
 
+  it('refuses a file whose opened name was removed while another name of it left the grant (found by the fuzz test)', () => {
+    const { byPath } = setup([{ path: G, read: true, write: true }]);
+    const g = byPath(G);
+    g.createDirectoryAt!('d');
+    const f = g.openAt!(follow, 'x', { create: true }, RW) as D;
+    f.write!(enc('inside'), 0n);
+    g.linkAt!(nofollow, 'x', g, 'd/y');
+    g.unlinkFileAt!('x');
+    renameSync(join(G, 'd'), join(sentinel, 'secret-dir', 'd')); // another program moves the other name out
+    expect(() => f.write!(enc('changed'), 0n)).toThrow('not-permitted');
+    expect(() => f.read!(10n, 0n)).toThrow('not-permitted');
+    expect(readFileSync(join(sentinel, 'secret-dir', 'd', 'y'), 'utf8')).toBe('inside');
+    // An unlinked file with no other name is private to its descriptor: still usable.
+    const tmp = g.openAt!(follow, 'tmp', { create: true }, RW) as D;
+    g.unlinkFileAt!('tmp');
+    expect(tmp.write!(enc('scratch'), 0n)).toBe(7n);
+    expect(readAll(tmp)).toBe('scratch');
+    // A real name ending in " (deleted)" is just a name.
+    const odd = g.openAt!(follow, 'odd (deleted)', { create: true }, RW) as D;
+    expect(odd.write!(enc('ok'), 0n)).toBe(2n);
+  });
+
   it('treats a renamed-away grant root as outside the grant', () => {
     const { byPath } = setup([{ path: G, read: true, write: true }]);
     const g = byPath(G);

@@ -7,6 +7,12 @@ import { posix } from 'node:path';
 export const O_PATH = 0o10000000;
 const DIR_HANDLE = O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 export const MAX_SYMLINK_HOPS = 40;
+/** Longest guest path accepted (Linux PATH_MAX). */
+export const MAX_PATH_BYTES = 4096;
+/** Directory levels held open at once while resolving; each is one host fd until the call returns. */
+export const MAX_DEPTH = 128;
+/** Segments one resolution may walk, symlink targets included: bounds the work a guest can ask for per call. */
+const MAX_STEPS = 4096;
 
 /**
  * `/proc/self/fd/<fd>` (a magic link the kernel follows to the open object itself, wherever it has been
@@ -90,6 +96,7 @@ function segmentsOf(path: string): string[] {
 export function resolveBeneath(base: number, path: string, followFinal: boolean): Resolved {
   if (path.includes('\0')) throw 'invalid';
   if (path === '') throw 'no-entry';
+  if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw 'name-too-long';
   if (path.startsWith('/')) throw new Escape('absolute', posix.normalize(path));
   let mustBeDir = path.endsWith('/');
   const follow = followFinal || mustBeDir;
@@ -101,6 +108,7 @@ export function resolveBeneath(base: number, path: string, followFinal: boolean)
   const top = (): number => stack[stack.length - 1]!;
   const here = (): string => currentPath(top()).path;
   let hops = 0;
+  let steps = 0;
   const splice = (name: string, target: string): void => {
     if (++hops > MAX_SYMLINK_HOPS) throw 'loop';
     const rest = pending.slice(1);
@@ -117,6 +125,7 @@ export function resolveBeneath(base: number, path: string, followFinal: boolean)
   };
   try {
     for (;;) {
+      if (++steps > MAX_STEPS) throw 'name-too-long';
       const seg = pending[0];
       if (seg === undefined) return { dir: top(), name: '.', mustBeDir, release };
       if (seg === '..') {
@@ -132,6 +141,7 @@ export function resolveBeneath(base: number, path: string, followFinal: boolean)
         splice(seg, target);
         continue;
       }
+      if (stack.length > MAX_DEPTH) throw 'name-too-long';
       let fd: number;
       try {
         fd = openSync(at(top(), seg), DIR_HANDLE);

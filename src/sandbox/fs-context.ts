@@ -9,8 +9,11 @@ import { isWithin } from './path-guard.js';
 export type DenialHook = (d: Denial) => void;
 export type AccessList = Array<'read' | 'write'>;
 
-/** Host fds one instance's descriptors and directory streams may hold at once. */
-export const MAX_OPEN_FDS = 512;
+/**
+ * Host fds one instance's descriptors and directory streams may hold at once (resolution holds at most
+ * MAX_DEPTH more, only during a call). The fd table is the whole server's: one guest must not exhaust it.
+ */
+export const MAX_OPEN_FDS = 256;
 
 /** One storage grant as the worker enforces it. */
 export interface FsGrant {

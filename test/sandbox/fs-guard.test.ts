@@ -208,6 +208,21 @@ describe('guardFilesystem: grants', () => {
     expect(openFds()).toBe(before);
   });
 
+  it('bounds the fds and work of one resolution', () => {
+    const rw = join(base, 'rw');
+    const { byPath } = setup([{ path: rw, read: true, write: true }]);
+    const deep = Array.from({ length: 200 }, () => 'd').join('/');
+    mkdirSync(join(rw, deep), { recursive: true });
+    byPath(rw).statAt!(nofollow, '.');
+    const before = openFds();
+    expect(byPath(rw).statAt!(nofollow, deep.slice(0, 199)).type).toBe('directory'); // 100 levels
+    expect(() => byPath(rw).statAt!(nofollow, deep)).toThrow('name-too-long');
+    expect(() => byPath(rw).statAt!(nofollow, 'x/'.repeat(3000))).toThrow('name-too-long');
+    symlinkSync('.', join(rw, 'self'));
+    expect(() => byPath(rw).statAt!(follow, Array.from({ length: 50 }, () => 'self').join('/'))).toThrow('loop');
+    expect(openFds()).toBe(before);
+  });
+
   it('caps the host fds one instance can hold', () => {
     const rw = join(base, 'rw');
     const { byPath } = setup([{ path: rw, read: true, write: true }]);

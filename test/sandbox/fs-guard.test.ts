@@ -281,8 +281,11 @@ describe('guardFilesystem: confinement survives renames', () => {
     g.createDirectoryAt!('p');
     g.createDirectoryAt!('p/q');
     symlinkSync('../..', join(G, 'p', 'q', 'a')); // what the guest may no longer create itself
-    g.renameAt!('p/q/a', g, 'a');
-    expect(lstatSync(join(G, 'a')).isSymbolicLink()).toBe(true);
+    // Nor move into place: a link it renames or hard-links is held to the rule for links it makes.
+    expect(() => g.renameAt!('p/q/a', g, 'a')).toThrow('not-permitted');
+    expect(() => g.linkAt!(nofollow, 'p/q/a', g, 'a')).toThrow('not-permitted');
+    expect(denials.at(-1)!.reason).toMatch(/hard-link of symlink .* -> \.\.\/\.\. .* refused/);
+    symlinkSync('../..', join(G, 'a')); // so another program puts it there
 
     // The old descriptor is the directory object it was opened on, now G/b/etc.
     expect(() => old.openAt!(follow, 'passwd', {}, R)).toThrow('no-entry');

@@ -96,6 +96,8 @@ describe('filesystem confinement over MCP (fs-attack)', () => {
       `link ${G} b/etc/pwned ${G} a/etc/linked`,
       `read / ${etc.slice(1)}/passwd`,
       `list /`,
+      `swrite old streamed.txt via-stream`,
+      `sread ${G} b/etc/streamed.txt`,
     ];
     const r = await call(s, 'run', { steps });
     expect(r.isError, text(r)).toBeFalsy();
@@ -107,6 +109,8 @@ describe('filesystem confinement over MCP (fs-attack)', () => {
       'err not-permitted', 'err not-permitted',
       // `/` refuses what is outside the grants and lists nothing.
       'err not-permitted', 'ok ',
+      // The shim's own streams, served from the objects we opened.
+      'ok', 'ok via-stream',
     ]);
 
     expect(JSON.stringify([r1, r])).not.toContain(SENTINEL);

@@ -1,12 +1,18 @@
 // Resolves a guest path beneath a host directory fd one segment at a time, like openat2(RESOLVE_BENEATH):
 // the kernel only ever sees `/proc/self/fd/<dirfd>/<one name>`, never a multi-segment or `..` string.
-import { closeSync, constants, fstatSync, openSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 
 /** Linux O_PATH: a handle on the object itself, no read permission needed, usable as a base for lookups. */
 export const O_PATH = 0o10000000;
 const DIR_HANDLE = O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 export const MAX_SYMLINK_HOPS = 40;
+/** Longest guest path accepted (Linux PATH_MAX). */
+export const MAX_PATH_BYTES = 4096;
+/** Directory levels held open at once while resolving; each is one host fd until the call returns. */
+export const MAX_DEPTH = 128;
+/** Segments one resolution may walk, symlink targets included: bounds the work a guest can ask for per call. */
+const MAX_STEPS = 4096;
 
 /**
  * `/proc/self/fd/<fd>` (a magic link the kernel follows to the open object itself, wherever it has been
@@ -16,20 +22,23 @@ export function at(fd: number, name?: string): string {
   return name === undefined ? `/proc/self/fd/${fd}` : `/proc/self/fd/${fd}/${name}`;
 }
 
-/** Where the object behind `fd` is now; `deleted` when it no longer has a name anywhere. */
-export function currentPath(fd: number): { path: string; deleted: boolean } {
+/**
+ * Where the object behind `fd` is now. `deleted`: it has no name anywhere (nothing on the host is reached through
+ * it); `unknown`: the name it was opened through was removed but it lives on under another name (a hard link) the
+ * kernel does not tell us.
+ */
+export function currentPath(fd: number): { path: string; state: 'named' | 'deleted' | 'unknown' } {
   const path = readlinkSync(at(fd));
-  if (path.endsWith(' (deleted)')) {
-    // A real name can end in " (deleted)" too: only a link count of zero says the object is gone.
-    let gone = false;
-    try {
-      gone = fstatSync(fd).nlink === 0;
-    } catch {
-      gone = false;
-    }
-    if (gone) return { path: path.slice(0, -' (deleted)'.length), deleted: true };
+  if (!path.endsWith(' (deleted)')) return { path, state: 'named' };
+  const mine = fstatSync(fd);
+  try {
+    // A real name can end in " (deleted)" too: then it is still this very object.
+    const named = lstatSync(path);
+    if (named.dev === mine.dev && named.ino === mine.ino) return { path, state: 'named' };
+  } catch {
+    // no such name: the object's name is gone
   }
-  return { path, deleted: false };
+  return { path: path.slice(0, -' (deleted)'.length), state: mine.nlink === 0 ? 'deleted' : 'unknown' };
 }
 
 /** Is /proc/self/fd usable (Linux with /proc mounted)? Without it no path is resolved at all. */
@@ -87,6 +96,7 @@ function segmentsOf(path: string): string[] {
 export function resolveBeneath(base: number, path: string, followFinal: boolean): Resolved {
   if (path.includes('\0')) throw 'invalid';
   if (path === '') throw 'no-entry';
+  if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw 'name-too-long';
   if (path.startsWith('/')) throw new Escape('absolute', posix.normalize(path));
   let mustBeDir = path.endsWith('/');
   const follow = followFinal || mustBeDir;
@@ -98,6 +108,7 @@ export function resolveBeneath(base: number, path: string, followFinal: boolean)
   const top = (): number => stack[stack.length - 1]!;
   const here = (): string => currentPath(top()).path;
   let hops = 0;
+  let steps = 0;
   const splice = (name: string, target: string): void => {
     if (++hops > MAX_SYMLINK_HOPS) throw 'loop';
     const rest = pending.slice(1);
@@ -114,6 +125,7 @@ export function resolveBeneath(base: number, path: string, followFinal: boolean)
   };
   try {
     for (;;) {
+      if (++steps > MAX_STEPS) throw 'name-too-long';
       const seg = pending[0];
       if (seg === undefined) return { dir: top(), name: '.', mustBeDir, release };
       if (seg === '..') {
@@ -129,6 +141,7 @@ export function resolveBeneath(base: number, path: string, followFinal: boolean)
         splice(seg, target);
         continue;
       }
+      if (stack.length > MAX_DEPTH) throw 'name-too-long';
       let fd: number;
       try {
         fd = openSync(at(top(), seg), DIR_HANDLE);

@@ -10,8 +10,11 @@ import { isWithin } from './path-guard.js';
 export type DenialHook = (d: Denial) => void;
 export type AccessList = Array<'read' | 'write'>;
 
-/** Host fds one instance's descriptors and directory streams may hold at once. */
-export const MAX_OPEN_FDS = 512;
+/**
+ * Host fds one instance's descriptors and directory streams may hold at once (resolution holds at most
+ * MAX_DEPTH more, only during a call). The fd table is the whole server's: one guest must not exhaust it.
+ */
+export const MAX_OPEN_FDS = 256;
 
 /** One storage grant as the worker enforces it. */
 export interface FsGrant {
@@ -97,11 +100,12 @@ export class FsContext {
   checkInside(g: FsGrant, fd: number): void {
     const root = g.rootReal ?? g.root;
     const now = currentPath(fd);
-    if (isWithin(root, now.path)) return;
-    if (now.deleted) return; // nothing on the host is reached through an object that has no name any more
-    this.deny('not-permitted', now.path,
-      `${now.path} is no longer inside the granted ${g.root} (it was moved after the descriptor was opened); ` +
-      `${grantCall(posix.dirname(now.path), g.write ? ['read', 'write'] : ['read'])} to allow`);
+    if (now.state === 'deleted') return; // nothing on the host is reached through an object that has no name any more
+    if (now.state === 'named' && isWithin(root, now.path)) return;
+    const where = now.state === 'named'
+      ? `${now.path} is no longer inside the granted ${g.root} (it was moved after the descriptor was opened)`
+      : `${now.path} was removed, and the file it named lives on only under another name that may be outside the granted ${g.root}`;
+    this.deny('not-permitted', now.path, `${where}; ${grantCall(posix.dirname(now.path), g.write ? ['read', 'write'] : ['read'])} to allow`);
   }
 
   /** Counts a new host fd held by `owner`; `close` runs on dispose, or when `owner` is collected without one. */

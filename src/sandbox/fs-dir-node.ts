@@ -16,6 +16,16 @@ import { guestLinkTargetProblem, isWithin } from './path-guard.js';
 const READ: AccessList = ['read'];
 const WRITE: AccessList = ['read', 'write'];
 
+function readlinkOrUndefined(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EINVAL' || code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
 function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
   try {
     return lstatSync(path);
@@ -193,6 +203,7 @@ export class DirNode {
     this.beneath(oldPath, oldFlags.symlinkFollow === true, WRITE, (from) =>
       dest.beneath(newPath, false, WRITE, (to) => {
         if (from.mustBeDir || to.mustBeDir) throw 'not-directory';
+        this.#refuseMovingLink(from, newPath, 'hard-link');
         linkSync(at(from.dir, from.name), at(to.dir, to.name));
       }));
   }
@@ -213,8 +224,22 @@ export class DirNode {
     this.beneath(oldPath, false, WRITE, (from) =>
       dest.beneath(newPath, false, WRITE, (to) => {
         if (from.mustBeDir && !lstatSync(at(from.dir, from.name)).isDirectory()) throw 'not-directory';
+        this.#refuseMovingLink(from, newPath, 'rename');
         renameSync(at(from.dir, from.name), at(to.dir, to.name));
       }));
+  }
+
+  /**
+   * A symlink the guest gives a new place (rename, hard link) is as good as one it made: one that another program
+   * left with an absolute or `..` target could point out of the grant from there, so it stays where it is.
+   */
+  #refuseMovingLink(from: Resolved, newPath: string, op: string): void {
+    const target = readlinkOrUndefined(at(from.dir, from.name));
+    if (target === undefined) return;
+    const problem = guestLinkTargetProblem(target);
+    if (!problem) return;
+    const w = this.ctx.lexical(from.dir, from.name);
+    this.ctx.deny('not-permitted', w, `${op} of symlink ${w} -> ${target} (to ${newPath}) refused: ${problem}`);
   }
 
   symlinkAt(target: string, path: string): void {

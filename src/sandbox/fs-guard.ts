@@ -25,6 +25,15 @@ export function guardFilesystem(grants: readonly FsPreopen[], onDenial: DenialHo
   const usable = procChecked ? grants : [];
   const ctx = new FsContext(usable.map((g): FsGrant => ({ root: g.path, read: g.read, write: g.write })), onDenial, slots);
   const nodes = ctx.grants.map((g) => new DirNode(ctx, g, undefined, {}));
+  // Open the grant roots before any guest code runs, so nothing the guest renames later can redirect them;
+  // a root that does not exist yet is opened on first use.
+  for (const g of ctx.grants) {
+    try {
+      ctx.rootFd(g);
+    } catch {
+      // missing for now
+    }
+  }
   const dirs: [Descriptor, string][] = nodes.map((n) => [new Descriptor(n), n.grant.root]);
   if (!ctx.grants.some((g) => g.root === ROOT_PREOPEN)) dirs.push([new Descriptor(new RootNode(ctx, nodes)), ROOT_PREOPEN]);
   if (!procChecked && grants.length > 0) {

@@ -45,7 +45,7 @@ beforeAll(async () => {
   mkdirSync(join(G, 'p', 'q'), { recursive: true });
   writeFileSync(join(etc, 'passwd'), SENTINEL);
   // The link the issue's guest made (`G/p/q/a -> ../..`, harmless where it is); a guest may no longer create it,
-  // so the test plants it, as any other program could, and the guest renames it into place.
+  // so the test plants it, as any other program could.
   symlinkSync('../..', join(G, 'p', 'q', 'a'));
   sentinelMtimes = mtimes();
 
@@ -64,13 +64,23 @@ afterAll(async () => {
 
 describe('filesystem confinement over MCP (fs-attack)', () => {
   it('the rename + symlink attack through an old descriptor reaches nothing outside the grant', async () => {
-    const steps = [
+    // The issue's sequence: each way of putting `G/a -> ../..` in place is refused to the guest...
+    const first = [
       `mkdir ${G} a`,
       `mkdir ${G} a/etc`,
       `open old ${G} a/etc dir,read`,
       `rename ${G} a ${G} b`,
       `symlink ${G} ../.. p/q/a2`,
       `rename ${G} p/q/a ${G} a`,
+      `link ${G} p/q/a ${G} a`,
+    ];
+    const r1 = await call(s, 'run', { steps: first });
+    expect(r1.isError, text(r1)).toBeFalsy();
+    expect(r1.structuredContent?.result).toEqual(['ok', 'ok', 'ok', 'ok', 'err not-permitted', 'err not-permitted', 'err not-permitted']);
+    // ...so another program puts it there, while the guest still holds the old descriptor (same instance).
+    symlinkSync('../..', join(G, 'a'));
+
+    const steps = [
       `read old passwd`,
       `sread old passwd`,
       `open made old pwned create,write`,
@@ -82,30 +92,28 @@ describe('filesystem confinement over MCP (fs-attack)', () => {
       `write ${G} a/etc/pwned3 x`,
       `mkdir ${G} a/etc/made-dir2`,
       `open new ${G} a/etc dir,read,follow`,
-      `list ${G}`,
       `rename ${G} b/etc ${G} a/etc/moved`,
       `link ${G} b/etc/pwned ${G} a/etc/linked`,
       `read / ${etc.slice(1)}/passwd`,
       `list /`,
+      `swrite old streamed.txt via-stream`,
+      `sread ${G} b/etc/streamed.txt`,
     ];
     const r = await call(s, 'run', { steps });
     expect(r.isError, text(r)).toBeFalsy();
-    const out = r.structuredContent?.result as string[];
-    expect(out).toHaveLength(steps.length);
-    const byStep = Object.fromEntries(steps.map((st, i) => [st, out[i]]));
-    expect(byStep[`symlink ${G} ../.. p/q/a2`]).toBe('err not-permitted');
-    expect(byStep[`rename ${G} p/q/a ${G} a`]).toBe('ok');
-    // The old descriptor is the directory it was opened on (now G/b/etc), not the string G/a/etc.
-    expect(byStep['read old passwd']).toBe('err no-entry');
-    expect(byStep['open made old pwned create,write']).toBe('ok');
-    expect(byStep['list old']).toBe('ok made-dir,pwned,pwned2');
-    for (const st of steps.slice(12, 17)) expect(byStep[st], st).toBe('err not-permitted');
-    expect(byStep[`rename ${G} b/etc ${G} a/etc/moved`]).toBe('err not-permitted');
-    expect(byStep[`link ${G} b/etc/pwned ${G} a/etc/linked`]).toBe('err not-permitted');
-    expect(byStep[`read / ${etc.slice(1)}/passwd`]).toBe('err not-permitted');
-    expect(byStep['list /']).toBe('ok ');
+    expect(r.structuredContent?.result).toEqual([
+      // The old descriptor is the directory it was opened on (now G/b/etc), not the string G/a/etc.
+      'err no-entry', 'err no-entry', 'ok', 'ok', 'ok', 'ok made-dir,pwned,pwned2',
+      // New paths through the link climb above G.
+      'err not-permitted', 'err not-permitted', 'err not-permitted', 'err not-permitted', 'err not-permitted',
+      'err not-permitted', 'err not-permitted',
+      // `/` refuses what is outside the grants and lists nothing.
+      'err not-permitted', 'ok ',
+      // The shim's own streams, served from the objects we opened.
+      'ok', 'ok via-stream',
+    ]);
 
-    expect(JSON.stringify(r)).not.toContain(SENTINEL);
+    expect(JSON.stringify([r1, r])).not.toContain(SENTINEL);
     sentinelUntouched();
     expect(lstatSync(join(G, 'b', 'etc', 'pwned')).isFile()).toBe(true);
 
@@ -114,7 +122,7 @@ describe('filesystem confinement over MCP (fs-attack)', () => {
     expect(text(r)).toContain(`grant_storage_permission {uri: 'fs://${etc}', access: ['read']}`);
     const denied = await auditJson('--outcome', 'denied');
     expect(denied.some((e) => e.capability === 'storage' && String(e.target).startsWith(etc))).toBe(true);
-    expect(denied.every((e) => !String(e.target).startsWith(G) || /symlink/.test(e.detail))).toBe(true);
+    expect(denied.filter((e) => /symlink/.test(e.detail)).length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
   it('an absolute path outside every grant, read through `/` as wasi-libc does, is a denial naming the grant', async () => {

@@ -208,6 +208,21 @@ describe('guardFilesystem: grants', () => {
     expect(openFds()).toBe(before);
   });
 
+  it('bounds the fds and work of one resolution', () => {
+    const rw = join(base, 'rw');
+    const { byPath } = setup([{ path: rw, read: true, write: true }]);
+    const deep = Array.from({ length: 200 }, () => 'd').join('/');
+    mkdirSync(join(rw, deep), { recursive: true });
+    byPath(rw).statAt!(nofollow, '.');
+    const before = openFds();
+    expect(byPath(rw).statAt!(nofollow, deep.slice(0, 199)).type).toBe('directory'); // 100 levels
+    expect(() => byPath(rw).statAt!(nofollow, deep)).toThrow('name-too-long');
+    expect(() => byPath(rw).statAt!(nofollow, 'x/'.repeat(3000))).toThrow('name-too-long');
+    symlinkSync('.', join(rw, 'self'));
+    expect(() => byPath(rw).statAt!(follow, Array.from({ length: 50 }, () => 'self').join('/'))).toThrow('loop');
+    expect(openFds()).toBe(before);
+  });
+
   it('caps the host fds one instance can hold', () => {
     const rw = join(base, 'rw');
     const { byPath } = setup([{ path: rw, read: true, write: true }]);
@@ -266,8 +281,11 @@ describe('guardFilesystem: confinement survives renames', () => {
     g.createDirectoryAt!('p');
     g.createDirectoryAt!('p/q');
     symlinkSync('../..', join(G, 'p', 'q', 'a')); // what the guest may no longer create itself
-    g.renameAt!('p/q/a', g, 'a');
-    expect(lstatSync(join(G, 'a')).isSymbolicLink()).toBe(true);
+    // Nor move into place: a link it renames or hard-links is held to the rule for links it makes.
+    expect(() => g.renameAt!('p/q/a', g, 'a')).toThrow('not-permitted');
+    expect(() => g.linkAt!(nofollow, 'p/q/a', g, 'a')).toThrow('not-permitted');
+    expect(denials.at(-1)!.reason).toMatch(/hard-link of symlink .* -> \.\.\/\.\. .* refused/);
+    symlinkSync('../..', join(G, 'a')); // so another program puts it there
 
     // The old descriptor is the directory object it was opened on, now G/b/etc.
     expect(() => old.openAt!(follow, 'passwd', {}, R)).toThrow('no-entry');
@@ -315,6 +333,28 @@ describe('guardFilesystem: confinement survives renames', () => {
     // Moved back, it is usable again.
     renameSync(join(sentinel, 'secret-dir', 'moved'), join(G, 'd'));
     expect(readAll(f)).toBe('inside');
+  });
+
+  it('refuses a file whose opened name was removed while another name of it left the grant (found by the fuzz test)', () => {
+    const { byPath } = setup([{ path: G, read: true, write: true }]);
+    const g = byPath(G);
+    g.createDirectoryAt!('d');
+    const f = g.openAt!(follow, 'x', { create: true }, RW) as D;
+    f.write!(enc('inside'), 0n);
+    g.linkAt!(nofollow, 'x', g, 'd/y');
+    g.unlinkFileAt!('x');
+    renameSync(join(G, 'd'), join(sentinel, 'secret-dir', 'd')); // another program moves the other name out
+    expect(() => f.write!(enc('changed'), 0n)).toThrow('not-permitted');
+    expect(() => f.read!(10n, 0n)).toThrow('not-permitted');
+    expect(readFileSync(join(sentinel, 'secret-dir', 'd', 'y'), 'utf8')).toBe('inside');
+    // An unlinked file with no other name is private to its descriptor: still usable.
+    const tmp = g.openAt!(follow, 'tmp', { create: true }, RW) as D;
+    g.unlinkFileAt!('tmp');
+    expect(tmp.write!(enc('scratch'), 0n)).toBe(7n);
+    expect(readAll(tmp)).toBe('scratch');
+    // A real name ending in " (deleted)" is just a name.
+    const odd = g.openAt!(follow, 'odd (deleted)', { create: true }, RW) as D;
+    expect(odd.write!(enc('ok'), 0n)).toBe(2n);
   });
 
   it('treats a renamed-away grant root as outside the grant', () => {

@@ -6,7 +6,7 @@ import type { Denial, SandboxSpec } from '../sandbox/spec.js';
 import type { CallHooks, CallOutcome } from './call-outcome.js';
 import { spawnWorker } from './worker-pool.js';
 import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
-import { closeLeftoverFds, createFdSlots } from '../sandbox/fd-slots.js';
+import { createFdSlots } from '../sandbox/fd-slots.js';
 
 /** What a worker needs besides its spec: produced by the runtime (transpile cache + compiled modules). */
 export type InstanceLoader = (spec: SandboxSpec) => Promise<Omit<WorkerInit, 'spec' | 'maxStreamBytes'>>;
@@ -208,8 +208,6 @@ export class ComponentInstance {
     const fdSlots = createFdSlots();
     const init: WorkerInit = { ...(await this.opts.load(spec)), spec, maxStreamBytes: this.opts.maxStreamBytes ?? 1024 * 1024, fdSlots };
     const worker = this.opts.spawn ? this.opts.spawn(init) : spawnWorker({ log: this.opts.log, ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}) }, init);
-    // A terminated worker cannot close the directory fds its guest held; they are process-wide, so close them here.
-    worker.once('exit', () => closeLeftoverFds(fdSlots));
     const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent };
     live.ready = new Promise<void>((resolve, reject) => {
       const startLimit = Math.max(spec.timeoutMs, this.opts.minStartTimeoutMs ?? 10_000);

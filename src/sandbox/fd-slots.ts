@@ -1,5 +1,5 @@
-// Host file descriptors a worker holds for its guest, in memory shared with the main thread: a terminated worker
-// cannot close them itself (no finalizer runs), so the main thread closes what is left.
+// Host file descriptors a worker holds for its guest, in a table shared with the main thread (a second, hard bound
+// beside fs-context's count). Node closes a terminated worker's fds itself, so nothing closes them from outside.
 import { closeSync } from 'node:fs';
 
 /** Slots in the shared table: above fs-context's cap on open fds plus the grants' root fds. */
@@ -42,7 +42,7 @@ export class FdSlots {
   }
 }
 
-/** The main thread's side, after the worker has exited: closes every descriptor it still held. */
+/** Closes every descriptor still recorded: only for a table whose worker is still alive (tests, orderly teardown). */
 export function closeLeftoverFds(buffer: SharedArrayBuffer): number {
   const slots = new Int32Array(buffer);
   let closed = 0;

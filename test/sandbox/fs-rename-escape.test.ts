@@ -78,7 +78,7 @@ describe('a descriptor survives renames above it', () => {
     expect(denials.some((d) => d.target.startsWith(outside) && d.capability === 'storage')).toBe(true);
   });
 
-  it('host fds are bounded per instance and closed by the main thread after the worker', () => {
+  it('host fds are bounded per instance and every held one is recorded', () => {
     const buffer = createFdSlots(4);
     const { root: pre } = setup([{ path: grant, read: true, write: false }], new FdSlots(buffer));
     const opened: D[] = [];
@@ -94,7 +94,7 @@ describe('a descriptor survives renames above it', () => {
     expect(opened.length).toBeLessThan(4);
     opened.pop()![dispose]!();
     opened.push(pre(grant).openAt!(follow, 'a', { directory: true }, { read: true }) as D);
-    // A terminated worker runs no finalizer: the main thread closes every fd still recorded (root + opened ones).
+    // Every fd still held is recorded (root + opened ones).
     expect(closeLeftoverFds(buffer)).toBe(opened.length + 1);
   });
 });

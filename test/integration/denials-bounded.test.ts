@@ -24,7 +24,9 @@ describe('denials with multi-MB targets stay small', () => {
     for (let i = 0; i < 8; i++) {
       const r = await call(s, 'read_at', { dir: ro, rel: `../${String(i).repeat(2 * 1024 * 1024)}`, follow: true });
       expect(JSON.stringify(r).length).toBeLessThan(64 * 1024);
-      expect(text(r)).toMatch(/denied|refused|outside|climbs/i);
+      // Refused either as a denial (cut to its bounds) or, by the resolver's PATH_MAX bound, before anything is recorded.
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(/denied|refused|outside|climbs|name-too-long/i);
     }
     await new Promise((r) => setTimeout(r, 500));
     const grown = dbBytes() - before;

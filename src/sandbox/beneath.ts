@@ -73,7 +73,8 @@ export interface Resolved {
   release(): void;
 }
 
-function readlinkOrUndefined(path: string): string | undefined {
+/** A link's target, or undefined when `path` is not a link (or gone). */
+export function readlinkOrUndefined(path: string): string | undefined {
   try {
     return readlinkSync(path);
   } catch (e) {

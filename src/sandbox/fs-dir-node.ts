@@ -5,7 +5,7 @@ import {
   opendirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync, utimesSync, type Dir,
 } from 'node:fs';
 import { posix } from 'node:path';
-import { at, Escape, O_PATH, resolveBeneath, type Resolved } from './beneath.js';
+import { at, Escape, O_PATH, readlinkOrUndefined, resolveBeneath, type Resolved } from './beneath.js';
 import {
   FsContext, grantCall, type AccessList, type DescriptorFlags, type FsGrant, type OpenFlags, type PathFlags,
 } from './fs-context.js';
@@ -15,16 +15,6 @@ import { guestLinkTargetProblem, isWithin } from './path-guard.js';
 
 const READ: AccessList = ['read'];
 const WRITE: AccessList = ['read', 'write'];
-
-function readlinkOrUndefined(path: string): string | undefined {
-  try {
-    return readlinkSync(path);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'EINVAL' || code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
 
 function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
   try {

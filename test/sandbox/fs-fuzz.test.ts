@@ -13,22 +13,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardFilesystem } from '../../src/sandbox/fs-guard.js';
 import type { Denial } from '../../src/sandbox/spec.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 type D = Record<string | symbol, (...a: unknown[]) => any>;
 
 const SEEDS = process.env.WASSETTE_FUZZ_SEED ? [Number(process.env.WASSETTE_FUZZ_SEED)] : [1, 2, 3];
 const OPS = Number(process.env.WASSETTE_FUZZ_OPS ?? Math.ceil(10_500 / SEEDS.length));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Entry { type: string; size?: number; mtimeMs?: number; content?: string; link?: string }
 

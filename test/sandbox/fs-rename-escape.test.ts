@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FdSlots, closeLeftoverFds, createFdSlots } from '../../src/sandbox/fd-slots.js';
 import { guardFilesystem } from '../../src/sandbox/fs-guard.js';
 import type { Denial, FsPreopen } from '../../src/sandbox/spec.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 type D = Record<string | symbol, (...a: unknown[]) => unknown>;
 const dispose: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('dispose');
@@ -99,18 +100,6 @@ describe('a descriptor survives renames above it', () => {
   });
 });
 
-/** Mulberry32: a small seeded PRNG, so a failing sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function snapshot(dir: string): string {
   const out: string[] = [];
   const walk = (d: string): void => {
@@ -139,7 +128,7 @@ describe('randomized guest operations never reach the sentinel tree', () => {
     const sentinelBefore = snapshot(outside);
     const roBefore = snapshot(ro);
     const { root: pre } = setup([{ path: grant, read: true, write: true }, { path: ro, read: true, write: false }]);
-    const rnd = prng(seed);
+    const rnd = mulberry32(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const names = ['a', 'b', 'c', 'etc', 'passwd', 'x', 'l'];
     const targets = ['..', '../..', '../../outside', '../../outside/etc', outside, '/etc', 'a', 'b/c', '.', 'a/../..', './x', '../ro'];

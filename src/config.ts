@@ -10,6 +10,8 @@ export type ApprovalMode = 'prompt' | 'auto';
 export interface Config {
   /** Directory holding all state: SQLite db, blob cache, transpile cache, index, secrets. */
   home: string;
+  /** The config file read (`$WASSETTE_CONFIG` or `<home>/config.yaml`), whether or not it exists. */
+  configFile: string;
   approval: ApprovalMode;
   callTimeoutMs: number;
   memoryLimitBytes: number;
@@ -154,12 +156,14 @@ function list(value: unknown): string[] {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Readonly<Config> {
   const home = resolve(overrides.home ?? env.WASSETTE_HOME ?? defaultHome(env));
-  const file = readConfigFile(env.WASSETTE_CONFIG ?? join(home, 'config.yaml'));
+  const configFile = resolve(env.WASSETTE_CONFIG ?? join(home, 'config.yaml'));
+  const file = readConfigFile(configFile);
   const pick = (key: string, envKey: string): unknown => env[envKey] ?? file[key];
   const auditFile = auditSection(file.audit);
 
   const cfg: Config = {
     home,
+    configFile,
     approval: approvalMode(pick('approval', 'WASSETTE_APPROVAL') ?? 'prompt', 'approval'),
     callTimeoutMs: timeoutMs(pick('call_timeout_ms', 'WASSETTE_CALL_TIMEOUT_MS') ?? 30_000, 'call_timeout_ms'),
     memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),

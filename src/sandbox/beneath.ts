@@ -93,8 +93,9 @@ function segmentsOf(path: string): string[] {
  * through the parent's magic link; `..` pops our own stack of fds and may not climb above `base`; a symlink is
  * read and its (relative) target spliced in, at most 40 times. The final component is followed only when
  * `followFinal` (or the path ends in `/`). Throws an `Escape` for absolute paths and anything climbing above `base`.
+ * `enter` sees every directory entered (its fd, held until release, and its name) and may throw to stop there.
  */
-export function resolveBeneath(base: number, path: string, followFinal: boolean): Resolved {
+export function resolveBeneath(base: number, path: string, followFinal: boolean, enter?: (fd: number, name: string) => void): Resolved {
   if (path.includes('\0')) throw 'invalid';
   if (path === '') throw 'no-entry';
   if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw 'name-too-long';
@@ -155,6 +156,7 @@ export function resolveBeneath(base: number, path: string, followFinal: boolean)
         continue;
       }
       stack.push(fd);
+      enter?.(fd, seg);
       pending.shift();
     }
   } catch (e) {

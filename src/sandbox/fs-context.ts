@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import type { Denial } from './spec.js';
 import { currentPath, O_PATH } from './beneath.js';
 import { FdSlots } from './fd-slots.js';
+import { Fence } from './fs-fence.js';
 import { isWithin } from './path-guard.js';
 
 export type DenialHook = (d: Denial) => void;
@@ -52,8 +53,12 @@ export class FsContext {
   /** Shared with the main thread, which closes what is left when the worker is terminated (no finalizer runs then). */
   readonly #slots: FdSlots;
 
-  constructor(grants: FsGrant[], onDenial: DenialHook, slots: FdSlots = new FdSlots()) {
+  /** What no grant reaches (the server's own state, per-process /proc). */
+  readonly fence: Fence;
+
+  constructor(grants: FsGrant[], onDenial: DenialHook, slots: FdSlots = new FdSlots(), fence: Fence = new Fence([])) {
     this.grants = grants;
+    this.fence = fence;
     this.#onDenial = onDenial;
     this.#slots = slots;
   }
@@ -101,11 +106,18 @@ export class FsContext {
     const root = g.rootReal ?? g.root;
     const now = currentPath(fd);
     if (now.state === 'deleted') return; // nothing on the host is reached through an object that has no name any more
+    const fenced = this.fence.pathReason(now.path);
+    if (fenced !== undefined) this.refuseFenced(now.path, fenced);
     if (now.state === 'named' && isWithin(root, now.path)) return;
     const where = now.state === 'named'
       ? `${now.path} is no longer inside the granted ${g.root} (it was moved after the descriptor was opened)`
       : `${now.path} was removed, and the file it named lives on only under another name that may be outside the granted ${g.root}`;
     this.deny('not-permitted', now.path, `${where}; ${grantCall(posix.dirname(now.path), g.write ? ['read', 'write'] : ['read'])} to allow`);
+  }
+
+  /** Refuses `path` because it lies behind the fence, whatever is granted. */
+  refuseFenced(path: string, reason: string): never {
+    this.deny('access', path, `${path} refused: ${reason}`);
   }
 
   /** Counts a new host fd held by `owner`; `close` runs on dispose, or when `owner` is collected without one. */

@@ -5,7 +5,7 @@ import {
   opendirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync, utimesSync, type Dir,
 } from 'node:fs';
 import { posix } from 'node:path';
-import { at, Escape, O_PATH, readlinkOrUndefined, resolveBeneath, type Resolved } from './beneath.js';
+import { at, currentPath, Escape, O_PATH, readlinkOrUndefined, resolveBeneath, type Resolved } from './beneath.js';
 import {
   FsContext, grantCall, type AccessList, type DescriptorFlags, type FsGrant, type OpenFlags, type PathFlags,
 } from './fs-context.js';
@@ -57,13 +57,20 @@ export class DirNode {
   /** Resolves `path` beneath this directory and runs `op` on the result; refuses escapes as denials. */
   beneath<T>(path: string, follow: boolean, access: AccessList, op: (r: Resolved) => T): T {
     let r: Resolved;
+    const fence = this.ctx.fence;
+    const enter = (fd: number, name: string): void => {
+      const why = fence.enterReason(fd, name);
+      if (why !== undefined) this.ctx.refuseFenced(currentPath(fd).path, why);
+    };
     try {
-      r = resolveBeneath(this.live(), path, follow);
+      r = resolveBeneath(this.live(), path, follow, enter);
     } catch (e) {
       if (e instanceof Escape) this.#refuseEscape(e, path, access);
       throw e;
     }
     try {
+      const why = fence.finalReason(r.dir, r.name);
+      if (why !== undefined) this.ctx.refuseFenced(posix.join(currentPath(r.dir).path, r.name), why);
       return op(r);
     } finally {
       r.release();

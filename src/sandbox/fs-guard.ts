@@ -4,6 +4,7 @@ import { procFdAvailable } from './beneath.js';
 import { FsContext, type DenialHook, type FsGrant } from './fs-context.js';
 import { Descriptor, DirectoryEntryStream, filesystemErrorCode } from './fs-descriptor.js';
 import { DirNode } from './fs-dir-node.js';
+import { Fence } from './fs-fence.js';
 import { RootNode } from './fs-root-node.js';
 import type { FsPreopen } from './spec.js';
 import type { FdSlots } from './fd-slots.js';
@@ -18,12 +19,18 @@ let procChecked: boolean | undefined;
 /**
  * Replaces `wasi:filesystem/types` and `/preopens`. Each grant is preopened at its own path; `/` is preopened too
  * (unless `/` itself is granted), so a wasi-libc guest asking for any absolute path reaches the host and the
- * refusal is reported. Without /proc/self/fd (not Linux, or /proc not mounted) no directory is reachable at all.
+ * refusal is reported. `reserved` host paths (the server's own state) and per-process /proc are fenced off from
+ * every grant (fs-fence.ts). Without /proc/self/fd (not Linux, or /proc not mounted) no directory is reachable at all.
  */
-export function guardFilesystem(grants: readonly FsPreopen[], onDenial: DenialHook, slots?: FdSlots): Record<string, unknown> {
+export function guardFilesystem(
+  grants: readonly FsPreopen[],
+  onDenial: DenialHook,
+  slots?: FdSlots,
+  reserved: readonly string[] = [],
+): Record<string, unknown> {
   procChecked ??= procFdAvailable();
   const usable = procChecked ? grants : [];
-  const ctx = new FsContext(usable.map((g): FsGrant => ({ root: g.path, read: g.read, write: g.write })), onDenial, slots);
+  const ctx = new FsContext(usable.map((g): FsGrant => ({ root: g.path, read: g.read, write: g.write })), onDenial, slots, new Fence(reserved));
   const nodes = ctx.grants.map((g) => new DirNode(ctx, g, undefined, {}));
   // Open the grant roots before any guest code runs, so nothing the guest renames later can redirect them;
   // a root that does not exist yet is opened on first use.

@@ -22,6 +22,8 @@ export interface SandboxSpec {
    * component, whatever it was granted. Absent when the server listens on nothing (stdio).
    */
   controlPlane?: ControlPlaneEndpoint[];
+  /** Host paths no storage grant reaches, however broad: the server's own state (its home, its config file). */
+  reserved?: string[];
 }
 
 /** One port the server listens on, with the names it answers to there; every address of this machine on that port is refused too. */

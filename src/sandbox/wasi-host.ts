@@ -57,7 +57,7 @@ export function createWasiImports(spec: SandboxSpec, hooks: WasiHostHooks): Impo
   const imports: ImportObject = {
     ...base,
     ...createCliImports(spec.env, onOutput),
-    ...guardFilesystem(spec.preopens, onDenial, new FdSlots(hooks.fdSlots)),
+    ...guardFilesystem(spec.preopens, onDenial, new FdSlots(hooks.fdSlots), spec.reserved),
     ...guardSockets(base, spec.networkAllow, onDenial, spec.controlPlane),
     'wasi:http/outgoing-handler': guardOutgoingHandler(base['wasi:http/outgoing-handler'], spec.networkAllow, onDenial, spec.controlPlane),
   };

@@ -97,7 +97,8 @@ export class Wassette implements McpBackend {
         secrets: secretsFor(store, this.secrets, id),
         defaults: { timeoutMs: config.callTimeoutMs, memoryBytes: config.memoryLimitBytes, maxOutputBytes: config.maxOutputBytes },
       });
-      return this.controlPlane.length > 0 ? { ...spec, controlPlane: this.controlPlane } : spec;
+      const own = { ...spec, reserved: [config.home, config.configFile] };
+      return this.controlPlane.length > 0 ? { ...own, controlPlane: this.controlPlane } : own;
     });
   }
 

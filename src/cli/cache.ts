@@ -2,7 +2,8 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../oci/blob-store.js';
-import { isSha256Digest, parseManifest } from '../oci/manifest.js';
+import { isSha256Digest } from '../oci/digest.js';
+import { parseManifest } from '../oci/manifest.js';
 import { parseReference } from '../oci/reference.js';
 import { withWassette } from './context.js';
 import { parse, printJson, printLine, usageError } from './io.js';

@@ -2,13 +2,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, WassetteError } from '../errors.js';
+import { parsePinnedUrl } from '../oci/digest.js';
 
 export type SourceRef =
   | { kind: 'file'; path: string }
   | { kind: 'oci'; ref: string }
+  /** `sha256` is the pinned digest, `sha256:<hex>`. */
   | { kind: 'https'; url: string; sha256?: string };
-
-const SHA256_PIN = /^sha256=([0-9a-f]{64})$/;
 
 /**
  * Parses `oci://…`, `https://…[#sha256=<hex>]`, `http://…` (loopback only, checked when fetched),
@@ -30,13 +30,8 @@ export function parseSource(input: string, cwd: string = process.cwd()): SourceR
       return { kind: 'oci', ref: text };
     case 'https':
     case 'http': {
-      const url = new URL(text);
-      const pin = url.hash.length > 1 ? SHA256_PIN.exec(url.hash.slice(1)) : null;
-      if (url.hash.length > 1 && !pin) {
-        throw new WassetteError(ErrorCode.InvalidReference, `"${url.hash}" is not a digest pin; use #sha256=<64 hex digits>`);
-      }
-      url.hash = '';
-      return pin?.[1] ? { kind: 'https', url: url.toString(), sha256: pin[1] } : { kind: 'https', url: url.toString() };
+      const { url, pin } = parsePinnedUrl(text);
+      return pin ? { kind: 'https', url: url.toString(), sha256: pin } : { kind: 'https', url: url.toString() };
     }
     default:
       throw new WassetteError(ErrorCode.InvalidReference, `unsupported scheme "${scheme}://" in "${text}"; use oci://, https://, file:// or a path`);

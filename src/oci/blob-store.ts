@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, WassetteError } from '../errors.js';
-import { isSha256Digest, sha256Digest } from './manifest.js';
+import { isSha256Digest, sha256Digest } from './digest.js';
 
 export interface RefEntry {
   manifestDigest: string;

@@ -2,7 +2,8 @@
 import { ErrorCode, WassetteError } from '../errors.js';
 import { CATALOG_SCOPE, RegistryAuth, repositoryScope } from './auth.js';
 import type { CredentialLookup } from './credentials.js';
-import { type Descriptor, type ImageIndex, type ParsedManifest, isSha256Digest, parseManifest, sha256Digest, verifyDigest } from './manifest.js';
+import { isSha256Digest, sha256Digest } from './digest.js';
+import { type Descriptor, type ImageIndex, type ParsedManifest, parseManifest, verifyDigest } from './manifest.js';
 import { MANIFEST_ACCEPT, MediaType } from './media-types.js';
 import { failure, type OpenResponse, readBody, send, streamVerified, type TransportOptions } from './registry-http.js';
 

@@ -1,8 +1,9 @@
 // Classic cosign key signatures: the `sha256-<hex>.sig` tag, simple-signing payloads, signing and verifying.
-import { createPrivateKey, createPublicKey, createHash, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+import { isSha256Digest, sha256Digest } from './digest.js';
 import {
-  MAX_SIGNATURES_PER_KIND, OCI_MANIFEST, encodeJson, fail, fetchSmallBlob, isSha256Digest, parseImageManifest, parseJson,
+  MAX_SIGNATURES_PER_KIND, OCI_MANIFEST, encodeJson, fail, fetchSmallBlob, parseImageManifest, parseJson,
   type Descriptor, type SignatureCheck, type SignatureSource,
 } from './signature-source.js';
 
@@ -25,7 +26,7 @@ export interface TrustedKey {
 
 export function keyFingerprint(key: KeyObject): string {
   const der = key.export({ type: 'spki', format: 'der' });
-  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+  return sha256Digest(der);
 }
 
 /** Reads a PEM public key (or derives the public half of a PEM private key). */

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { BlobStore } from './blob-store.js';
+import { parsePinnedUrl } from './digest.js';
 import { isLoopback } from './reference.js';
 
 export interface HttpsFetchOptions {
@@ -25,23 +26,6 @@ export interface HttpsFetchResult {
   source: 'network' | 'cache';
 }
 
-/** Splits `https://host/x.wasm#sha256=<hex>` into the URL to fetch and the pinned digest. */
-export function parsePinnedUrl(input: string): { url: URL; pin: string | undefined } {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch {
-    throw new WassetteError(ErrorCode.InvalidArgument, `"${input}" is not a URL`);
-  }
-  checkScheme(url);
-  const fragment = url.hash.slice(1);
-  url.hash = '';
-  if (!fragment) return { url, pin: undefined };
-  const m = /^sha256[=:]([a-fA-F0-9]{64})$/.exec(fragment);
-  if (!m?.[1]) throw new WassetteError(ErrorCode.InvalidArgument, `URL fragment "#${fragment}" must be #sha256=<64 hex digits>`);
-  return { url, pin: `sha256:${m[1].toLowerCase()}` };
-}
-
 function checkScheme(url: URL): void {
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && isLoopback(url.hostname)) return;
@@ -56,6 +40,7 @@ function checkScheme(url: URL): void {
  */
 export async function fetchHttps(input: string, options: HttpsFetchOptions = {}): Promise<HttpsFetchResult> {
   const { url, pin } = parsePinnedUrl(input);
+  checkScheme(url);
   const store = options.cacheStore;
   if (pin && store) {
     const cached = await store.get(pin);

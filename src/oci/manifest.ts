@@ -1,7 +1,7 @@
 // OCI manifest / index / descriptor types and the pure helpers around them (parse, digest, verify).
-import { createHash } from 'node:crypto';
 import { ErrorCode, WassetteError } from '../errors.js';
-import { isIndexMediaType, MediaType } from './media-types.js';
+import { isSha256Digest, sha256Digest } from './digest.js';
+import { isIndexMediaType } from './media-types.js';
 
 export interface Platform {
   architecture?: string;
@@ -41,12 +41,6 @@ export interface ImageIndex {
 
 export type ParsedManifest = { kind: 'manifest'; manifest: ImageManifest } | { kind: 'index'; index: ImageIndex };
 
-const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-
-export function sha256Digest(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
 /** Throws `digest-mismatch` naming both digests when `bytes` do not hash to `expected`. */
 export function verifyDigest(bytes: Uint8Array, expected: string, what: string): void {
   const actual = sha256Digest(bytes);
@@ -55,10 +49,6 @@ export function verifyDigest(bytes: Uint8Array, expected: string, what: string):
       data: { expected, actual },
     });
   }
-}
-
-export function isSha256Digest(digest: string): boolean {
-  return DIGEST_RE.test(digest);
 }
 
 function checkDescriptor(d: unknown, where: string): Descriptor {
@@ -100,9 +90,4 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
 /** Serializes a manifest the way it will be pushed (the bytes the digest is computed over). */
 export function encodeJson(doc: unknown): Uint8Array {
   return Buffer.from(JSON.stringify(doc), 'utf8');
-}
-
-export function manifestMediaType(m: ParsedManifest): string {
-  if (m.kind === 'index') return m.index.mediaType ?? MediaType.OciIndex;
-  return m.manifest.mediaType ?? MediaType.OciManifest;
 }

@@ -2,9 +2,10 @@
 import { X509Certificate, createPrivateKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import {
-  MAX_SIGNATURES_PER_KIND, attachReferrer, encodeJson, fail, fetchSmallBlob, parseImageManifest, parseJson, sha256Digest,
+  MAX_SIGNATURES_PER_KIND, attachReferrer, encodeJson, fail, fetchSmallBlob, parseImageManifest, parseJson,
   type Descriptor, type SignatureCheck, type SignatureSource,
 } from './signature-source.js';
+import { sha256Digest } from './digest.js';
 
 export const NOTATION_ARTIFACT_TYPE = 'application/vnd.cncf.notary.signature';
 export const NOTATION_JWS_MEDIA_TYPE = 'application/jose+json';

@@ -1,7 +1,8 @@
 // Publishes a component in the wasm-pkg layout (wasm config + application/wasm layer) with optional policy and description layers.
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { RegistryClient } from './client.js';
-import { type Descriptor, encodeJson, type ImageManifest, sha256Digest } from './manifest.js';
+import { sha256Digest } from './digest.js';
+import { type Descriptor, encodeJson, type ImageManifest } from './manifest.js';
 import { Annotation, MediaType } from './media-types.js';
 import { formatReference, type OciReference, parseReference, withDigest } from './reference.js';
 

@@ -1,7 +1,7 @@
 // The narrow registry surface signature code needs, an in-memory implementation, and shared OCI helpers.
-import { createHash } from 'node:crypto';
 import { ErrorCode, WassetteError, isWassetteError } from '../errors.js';
 import type { RegistryClient } from './client.js';
+import { isSha256Digest, sha256Digest } from './digest.js';
 
 /** An OCI content descriptor (the fields signature code reads and writes). */
 export interface Descriptor {
@@ -43,14 +43,6 @@ export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 export const MAX_SIGNATURE_BLOB = 4 * 1024 * 1024;
 /** Bounds the work an attacker-controlled referrers list can cause. */
 export const MAX_SIGNATURES_PER_KIND = 16;
-
-export function sha256Digest(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-export function isSha256Digest(value: unknown): value is string {
-  return typeof value === 'string' && /^sha256:[a-f0-9]{64}$/.test(value);
-}
 
 /** Fetches a small blob and checks its size and digest, whatever the source already checked. */
 export async function fetchSmallBlob(source: SignatureSource, repo: string, desc: Descriptor): Promise<Uint8Array> {

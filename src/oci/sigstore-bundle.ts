@@ -10,9 +10,10 @@ import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { TrustedKey } from './cosign.js';
 import {
-  MAX_SIGNATURES_PER_KIND, attachReferrer, fail, fetchSmallBlob, parseImageManifest, parseJson, sha256Digest,
+  MAX_SIGNATURES_PER_KIND, attachReferrer, fail, fetchSmallBlob, parseImageManifest, parseJson,
   type Descriptor, type SignatureCheck, type SignatureSource,
 } from './signature-source.js';
+import { sha256Digest } from './digest.js';
 
 export const SIGSTORE_BUNDLE_ARTIFACT_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 const BUNDLE_LAYER_PREFIX = 'application/vnd.dev.sigstore.bundle';

@@ -1,6 +1,5 @@
 // First step of loading: get a component's bytes from a file, an https URL or an OCI registry,
 // verified by digest (and signature for OCI), cached in the content-addressed blob store.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -8,6 +7,7 @@ import type { SourceRef } from '../component/source.js';
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { BlobStore } from '../oci/blob-store.js';
 import type { RegistryClient } from '../oci/client.js';
+import { pinnedUrl, sha256Digest } from '../oci/digest.js';
 import { fetchHttps } from '../oci/https-source.js';
 import { pullComponent, type PulledComponent } from '../oci/pull.js';
 import { parseReference } from '../oci/reference.js';
@@ -39,8 +39,6 @@ export interface FetchDeps {
   priorVerification?: (pinnedReference: string) => VerificationOutcome | undefined;
 }
 
-const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
 /** The policy file for a component file: `<stem>.policy.yaml`, else `policy.yaml` in the same directory. */
 export function policyFileFor(componentPath: string): string | undefined {
   const dir = dirname(componentPath);
@@ -58,7 +56,7 @@ async function fromFile(path: string, deps: FetchDeps): Promise<FetchedComponent
   if (!info.isFile()) throw new WassetteError(ErrorCode.InvalidArgument, `${path} is not a regular file`);
   if (info.size > deps.maxBytes) throw new WassetteError(ErrorCode.SizeLimit, `${path} is ${info.size} bytes, above the ${deps.maxBytes}-byte limit`);
   const bytes = new Uint8Array(await readFile(path));
-  const digest = sha256(bytes);
+  const digest = sha256Digest(bytes);
   const policyFile = policyFileFor(path);
   return {
     bytes,
@@ -101,9 +99,9 @@ export async function fetchComponent(source: SourceRef, deps: FetchDeps): Promis
     case 'file':
       return fromFile(source.path, deps);
     case 'https': {
-      const input = source.sha256 ? `${source.url}#sha256=${source.sha256}` : source.url;
+      const input = source.sha256 ? pinnedUrl(source.url, source.sha256) : source.url;
       const got = await fetchHttps(input, { cacheStore: deps.blobs, maxBytes: deps.maxBytes });
-      return { bytes: got.bytes, digest: got.digest, source: `${source.url}#sha256=${got.digest.slice(7)}`, warnings: [] };
+      return { bytes: got.bytes, digest: got.digest, source: pinnedUrl(source.url, got.digest), warnings: [] };
     }
     case 'oci':
       return fromOci(source.ref, deps);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keptBlobs } from '../../src/cli/cache.js';
 import { BlobStore } from '../../src/oci/blob-store.js';
-import { encodeJson, sha256Digest } from '../../src/oci/manifest.js';
+import { sha256Digest } from '../../src/oci/digest.js';
+import { encodeJson } from '../../src/oci/manifest.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -8,7 +8,8 @@ describe('parseSource', () => {
     ['file:///abs/y.wasm', { kind: 'file', path: '/abs/y.wasm' }],
     ['oci://127.0.0.1:5000/team/tool:1.0', { kind: 'oci', ref: 'oci://127.0.0.1:5000/team/tool:1.0' }],
     ['https://example.com/t.wasm', { kind: 'https', url: 'https://example.com/t.wasm' }],
-    [`https://example.com/t.wasm#sha256=${'a'.repeat(64)}`, { kind: 'https', url: 'https://example.com/t.wasm', sha256: 'a'.repeat(64) }],
+    [`https://example.com/t.wasm#sha256=${'a'.repeat(64)}`, { kind: 'https', url: 'https://example.com/t.wasm', sha256: `sha256:${'a'.repeat(64)}` }],
+    [`https://example.com/t.wasm#sha256=${'A'.repeat(64)}`, { kind: 'https', url: 'https://example.com/t.wasm', sha256: `sha256:${'a'.repeat(64)}` }],
   ])('%s', (input, expected) => {
     expect(parseSource(input, '/cwd')).toEqual(expected);
   });
@@ -17,6 +18,8 @@ describe('parseSource', () => {
     ['', /empty/],
     ['ftp://host/x.wasm', /unsupported scheme "ftp:\/\/"/],
     ['https://e.com/x.wasm#md5=abc', /not a digest pin/],
+    [`https://e.com/x.wasm#sha256:${'a'.repeat(64)}`, /not a digest pin/],
+    ['https://', /not a URL/],
     ['file://relative/x', /not a valid file:\/\/ URI/],
   ])('rejects %j', (input, message) => {
     expect(() => parseSource(input, '/cwd')).toThrow(message);

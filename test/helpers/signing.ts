@@ -5,7 +5,8 @@ import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:cry
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeJson, sha256Digest, type Descriptor, type SignatureSource } from '../../src/oci/signature-source.js';
+import { sha256Digest } from '../../src/oci/digest.js';
+import { encodeJson, type Descriptor, type SignatureSource } from '../../src/oci/signature-source.js';
 
 export interface KeyPair {
   privateKeyPem: string;

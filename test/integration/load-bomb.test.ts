@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/oci/blob-store.js';
-import { sha256Digest } from '../../src/oci/manifest.js';
+import { sha256Digest } from '../../src/oci/digest.js';
 import { openStore } from '../../src/store/db.js';
 import { call, fixture, runCli, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
 

@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/oci/blob-store.js';
-import { sha256Digest } from '../../src/oci/manifest.js';
+import { sha256Digest } from '../../src/oci/digest.js';
 import { tempHome } from './registry-fixtures.js';
 
 describe('BlobStore', () => {

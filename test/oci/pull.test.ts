@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobStore } from '../../src/oci/blob-store.js';
 import { RegistryClient } from '../../src/oci/client.js';
-import { encodeJson, sha256Digest } from '../../src/oci/manifest.js';
+import { sha256Digest } from '../../src/oci/digest.js';
+import { encodeJson } from '../../src/oci/manifest.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { publishComponent } from '../../src/oci/publish.js';
 import { pullComponent } from '../../src/oci/pull.js';

@@ -5,7 +5,6 @@ export const ErrorCode = {
   InvalidArgument: 'invalid-argument',
   InvalidComponent: 'invalid-component',
   UnsupportedImport: 'unsupported-import',
-  UnknownTool: 'unknown-tool',
   UnknownComponent: 'unknown-component',
   ToolCollision: 'tool-collision',
   Trap: 'trap',
@@ -13,7 +12,6 @@ export const ErrorCode = {
   Busy: 'busy',
   MemoryLimit: 'memory-limit',
   OutputTooLarge: 'output-too-large',
-  PermissionDenied: 'permission-denied',
   InvalidPolicy: 'invalid-policy',
   InvalidConfig: 'invalid-config',
   InvalidReference: 'invalid-reference',
@@ -41,6 +39,14 @@ export class WassetteError extends Error {
     this.code = code;
     this.data = options.data;
   }
+}
+
+/**
+ * The one error for an id no component is loaded under, whichever table was asked (the catalog or
+ * the components table): one wording, naming both ways to list what is loaded.
+ */
+export function unknownComponent(id: string): WassetteError {
+  return new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see list_components or wassette component list)`, { data: { id } });
 }
 
 export function isWassetteError(e: unknown, code?: ErrorCodeValue): e is WassetteError {

@@ -1,5 +1,5 @@
 // `wassette secret set|list|delete`: per-component secrets (environment values for granted keys); values are never printed.
-import { ErrorCode, WassetteError } from '../errors.js';
+import { unknownComponent } from '../errors.js';
 import { normalizeEnvKey } from '../sandbox/grants.js';
 import type { Wassette } from '../server/wassette.js';
 import { withWassette } from './context.js';
@@ -32,7 +32,7 @@ export function parseAssignments(words: readonly string[], env: Readonly<Record<
 
 function requireKnown(w: Wassette, id: string): { source: string; digest: string } {
   const record = w.store.components.get(id);
-  if (!record) throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see wassette component list)`);
+  if (!record) throw unknownComponent(id);
   return record;
 }
 

@@ -7,7 +7,7 @@ import type { Denial } from '../sandbox/spec.js';
 import { MAX_DENIALS_PER_CALL, MAX_DENIAL_BYTES_PER_CALL, boundDenial, denialBytes } from '../sandbox/denial-bounds.js';
 import { createWasiImports } from '../sandbox/wasi-host.js';
 import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
-import { unsupportedImports } from './host-imports.js';
+import { checkImports } from './host-imports.js';
 import { LIFT_HOOK } from './glue-patch.js';
 import { LIFT_BUDGET_FACTOR, liftCost } from './lift-cost.js';
 import { jsonSizeUpTo } from './output-size.js';
@@ -154,10 +154,7 @@ function liftGuard(ret: unknown, memory: WebAssembly.Memory | null): unknown {
 
 async function instantiate(): Promise<Record<string, unknown>> {
   const imports = createWasiImports(init.spec, { onDenial, onOutput, ...(init.fdSlots ? { fdSlots: init.fdSlots } : {}) });
-  const missing = unsupportedImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
-  if (missing.length > 0) {
-    throw new WassetteError(ErrorCode.UnsupportedImport, `component imports ${missing.map((m) => `"${m}"`).join(', ')}, which this host cannot provide`, { data: { imports: missing } });
-  }
+  checkImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
   const generated = (await import(init.entryUrl)) as {
     instantiate(get: (name: string) => WebAssembly.Module, imports: Record<string, unknown>, core: typeof WebAssembly.instantiate): Promise<Record<string, unknown>>;
   };

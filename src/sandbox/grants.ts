@@ -2,6 +2,11 @@
 import { posix } from 'node:path';
 import { parseMemoryQuantity } from '../config.js';
 import { ErrorCode, WassetteError } from '../errors.js';
+import { GRANT_KINDS, type GrantKind } from '../store/grants.js';
+import { parseHostPattern } from './host-match.js';
+
+// Re-exported so callers of the typed shapes need one import; the definition is the store's.
+export type { GrantKind };
 
 export type Access = 'read' | 'write';
 export const ACCESS_VALUES: readonly Access[] = ['read', 'write'];
@@ -14,8 +19,6 @@ export interface EnvironmentGrant { kind: 'environment'; key: string }
 /** Per-call memory limit in Kubernetes units (`256Mi`); replaces the policy's or server's limit. */
 export interface MemoryGrant { kind: 'memory'; limit: string }
 export type Grant = StorageGrant | NetworkGrant | EnvironmentGrant | MemoryGrant;
-export type GrantKind = Grant['kind'];
-export const GRANT_KINDS: readonly GrantKind[] = ['storage', 'network', 'environment', 'memory'];
 
 const bad = (message: string): WassetteError => new WassetteError(ErrorCode.InvalidArgument, message);
 
@@ -47,28 +50,6 @@ export function normalizeAccess(access: unknown, where = 'access'): Access[] {
     seen.add(a);
   });
   return ACCESS_VALUES.filter((a) => seen.has(a));
-}
-
-const HOST_RE = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/;
-const IPV6_RE = /^\[[0-9a-f:.]+\](?::\d{1,5})?$/;
-
-/**
- * Validates a network host pattern (Wassette's rules: a wildcard only as a leading `*.`). A lone `*`
- * is accepted only where `allowStar` says so (deny lists): as an allow it would open every host.
- */
-export function normalizeHost(host: unknown, allowStar = false): string {
-  if (typeof host !== 'string' || host.trim().length === 0) throw bad('host must be a non-empty string like "api.example.com"');
-  const h = host.trim().toLowerCase();
-  if (h === '*') {
-    if (allowStar) return h;
-    throw bad('host "*" would allow every host; list the hosts (or *.domain patterns) the component needs');
-  }
-  if (h.includes('://') || h.includes('/')) throw bad(`host "${host}" must be a bare host name (no scheme or path), e.g. "api.example.com"`);
-  if (h.includes('*') && !/^\*\.[^*]+$/.test(h)) throw bad(`host "${host}": a wildcard is only allowed as a leading "*." (e.g. "*.example.com")`);
-  if (!HOST_RE.test(h) && !IPV6_RE.test(h)) throw bad(`host "${host}" is not a valid host name, IP address or host:port`);
-  const port = /:(\d+)$/.exec(h)?.[1];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw bad(`host "${host}": port must be 1-65535`);
-  return h;
 }
 
 /** Validates a CIDR range such as `10.0.0.0/8` (Wassette policies may list these under network.allow). */
@@ -111,7 +92,7 @@ export function parseGrant(kind: GrantKind | string, details: unknown): Grant {
       const d = record(details, kind);
       return { kind, uri: normalizeStorageUri(d.uri).uri, access: normalizeAccess(d.access) };
     }
-    case 'network': return { kind, host: normalizeHost(record(details, kind).host) };
+    case 'network': return { kind, host: parseHostPattern(record(details, kind).host) };
     case 'environment': return { kind, key: normalizeEnvKey(record(details, kind).key) };
     case 'memory': return { kind, limit: normalizeMemoryLimit(record(details, kind).limit).limit };
     default: throw bad(`unknown grant kind "${kind}" (expected one of ${GRANT_KINDS.join(', ')})`);
@@ -132,7 +113,7 @@ export function grantKey(g: Grant): string {
 export function revokeKey(kind: GrantKind | string, details: unknown): string {
   switch (kind) {
     case 'storage': return normalizeStorageUri(record(details, kind).uri).uri;
-    case 'network': return normalizeHost(record(details, kind).host);
+    case 'network': return parseHostPattern(record(details, kind).host);
     case 'environment': return normalizeEnvKey(record(details, kind).key);
     case 'memory': return 'memory';
     default: throw bad(`unknown grant kind "${kind}" (expected one of ${GRANT_KINDS.join(', ')})`);

@@ -1,5 +1,6 @@
 // Pure matching of a network destination (host, port) against a component's network allow list.
 import { isIP } from 'node:net';
+import { ErrorCode, WassetteError } from '../errors.js';
 
 /** One parsed allow-list entry. `port` undefined means any port. */
 export interface HostRule {
@@ -27,13 +28,13 @@ function parsePort(text: string): number | undefined {
 }
 
 /**
- * Splits `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal. Returns undefined when malformed.
- * A scheme prefix and a path are tolerated (`https://example.com/x`) because people paste URLs into grants.
+ * Splits `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal. Returns undefined when
+ * malformed, including a scheme or path: parseHostPattern refuses those at the door, so an entry
+ * carrying one never reached here through a grant and allows nothing.
  */
 export function splitHostPort(text: string): { host: string; port: number | undefined } | undefined {
-  let t = text.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  t = t.replace(/[/?#].*$/, '');
-  if (t === '' || t.includes('@')) return undefined;
+  const t = text.trim();
+  if (t === '' || /[@/?#]/.test(t)) return undefined;
   if (t.startsWith('[')) {
     const close = t.indexOf(']');
     if (close < 0) return undefined;
@@ -93,6 +94,33 @@ export function isHostAllowed(allow: readonly string[], host: string, port: numb
 /** Authority of an outgoing HTTP request -> host and effective port (scheme default when absent). */
 export function parseAuthority(authority: string, scheme: 'http' | 'https'): { host: string; port: number } | undefined {
   const split = splitHostPort(authority);
-  if (!split || authority.includes('/')) return undefined;
+  if (!split) return undefined;
   return { host: split.host, port: split.port ?? (scheme === 'https' ? 443 : 80) };
+}
+
+const bad = (message: string): WassetteError => new WassetteError(ErrorCode.InvalidArgument, message);
+
+const HOST_RE = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/;
+const IPV6_RE = /^\[[0-9a-f:.]+\](?::\d{1,5})?$/;
+
+/**
+ * Validates a network host pattern from a grant or policy.yaml (Wassette's rules: a wildcard only as a
+ * leading `*.`). A lone `*` is accepted only where `allowStar` says so (deny lists): as an allow it
+ * would open every host. Schemes and paths are refused rather than stripped, so what is stored is
+ * exactly what parseHostRule matches: a pasted URL must not quietly widen or narrow a grant.
+ */
+export function parseHostPattern(host: unknown, allowStar = false): string {
+  if (typeof host !== 'string' || host.trim().length === 0) throw bad('host must be a non-empty string like "api.example.com"');
+  const h = host.trim().toLowerCase();
+  if (h === '*') {
+    if (allowStar) return h;
+    throw bad('host "*" would allow every host; list the hosts (or *.domain patterns) the component needs');
+  }
+  if (h.includes('://') || h.includes('/')) throw bad(`host "${host}" must be a bare host name (no scheme or path), e.g. "api.example.com"`);
+  if (h.includes('*') && !/^\*\.[^*]+$/.test(h)) throw bad(`host "${host}": a wildcard is only allowed as a leading "*." (e.g. "*.example.com")`);
+  if (!HOST_RE.test(h) && !IPV6_RE.test(h)) throw bad(`host "${host}" is not a valid host name, IP address or host:port`);
+  const port = /:(\d+)$/.exec(h)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw bad(`host "${host}": port must be 1-65535`);
+  if (!parseHostRule(h)) throw bad(`host "${host}" would match nothing (a wildcard needs a domain name after "*.", not an IP address)`);
+  return h;
 }

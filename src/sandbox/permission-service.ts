@@ -1,6 +1,6 @@
 // THE decision point for rights: every grant, revoke, reset and agent load request goes through here and persists in SQLite.
 import type { ApprovalMode } from '../config.js';
-import { ErrorCode, WassetteError } from '../errors.js';
+import { ErrorCode, WassetteError, unknownComponent } from '../errors.js';
 import type { Store } from '../store/db.js';
 import type { ApprovalKind, ApprovalRequest } from '../store/approvals.js';
 import { decide, type Actor } from './decision.js';
@@ -27,7 +27,7 @@ export class PermissionService {
 
   private requireComponent(componentId: string): void {
     if (!this.store.components.get(componentId)) {
-      throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${componentId}"; list them with list_components`);
+      throw unknownComponent(componentId);
     }
   }
 
@@ -145,7 +145,7 @@ export class PermissionService {
   /** The component's starting policy, or undefined (deny all) when it came without one. */
   basePolicy(componentId: string): Policy | undefined {
     const c = this.store.components.get(componentId);
-    if (!c) throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${componentId}"`);
+    if (!c) throw unknownComponent(componentId);
     return c.policy === null || c.policy === undefined ? undefined : policyFromJson(c.policy, `policy of component ${componentId}`);
   }
 

@@ -2,8 +2,9 @@
 import { isNode, LineCounter, parseDocument, stringify } from 'yaml';
 import { ErrorCode, WassetteError } from '../errors.js';
 import {
-  ACCESS_VALUES, normalizeCidr, normalizeEnvKey, normalizeHost, normalizeMemoryLimit, normalizeStorageUri, type Access,
+  ACCESS_VALUES, normalizeCidr, normalizeEnvKey, normalizeMemoryLimit, normalizeStorageUri, type Access,
 } from './grants.js';
+import { parseHostPattern } from './host-match.js';
 
 export interface StorageRule {
   /** Normalized `fs://<absolute path>`. */
@@ -99,7 +100,7 @@ function networkRules(ctx: Ctx, v: unknown, path: Path, allowStar: boolean): Net
     const e = ctx.map(entry, p, ['host', 'cidr']);
     if ((e.host === undefined) === (e.cidr === undefined)) ctx.fail(p, 'each entry needs exactly one of host, cidr');
     return e.host !== undefined
-      ? { host: ctx.check([...p, 'host'], () => normalizeHost(e.host, allowStar)) }
+      ? { host: ctx.check([...p, 'host'], () => parseHostPattern(e.host, allowStar)) }
       : { cidr: ctx.check([...p, 'cidr'], () => normalizeCidr(e.cidr)) };
   });
 }

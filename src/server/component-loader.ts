@@ -4,7 +4,7 @@ import { decodeComponent } from '../component/decode-component.js';
 import { componentTools } from '../component/tools.js';
 import { ErrorCode, WassetteError, errorMessage, isWassetteError } from '../errors.js';
 import type { ComponentRuntime } from '../runtime/component-runtime.js';
-import { unsupportedImports } from '../runtime/host-imports.js';
+import { checkImports } from '../runtime/host-imports.js';
 import { parsePolicy, type Policy } from '../sandbox/policy.js';
 import type { LoadedComponent } from './catalog.js';
 import type { FetchedComponent } from './fetch-component.js';
@@ -18,14 +18,7 @@ export interface PreparedComponent {
 /** Decodes and checks a component; throws InvalidComponent / UnsupportedImport / InvalidPolicy. */
 export function describeFetched(id: string, fetched: FetchedComponent, now = Date.now()): PreparedComponent {
   const description = decodeComponent(fetched.bytes);
-  const missing = unsupportedImports(description.imports);
-  if (missing.length > 0) {
-    throw new WassetteError(
-      ErrorCode.UnsupportedImport,
-      `component imports ${missing.map((m) => `"${m}"`).join(', ')}, which the host cannot provide (supported: WASI 0.2 cli, clocks, filesystem, io, random, sockets, http)`,
-      { data: { imports: missing } },
-    );
-  }
+  checkImports(description.imports);
   const tools = componentTools(description);
   const skipped = (description.skipped ?? []).map((f) => `${f.name} (${f.reason})`);
   if (tools.length === 0) {

@@ -3,7 +3,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { baseIdFor, parseSource } from '../component/source.js';
 import type { Config } from '../config.js';
-import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+import { ErrorCode, WassetteError, errorMessage, unknownComponent } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BlobStore } from '../oci/blob-store.js';
 import type { RegistryClient } from '../oci/client.js';
@@ -198,7 +198,7 @@ export class Wassette implements McpBackend {
 
   async unload(id: string): Promise<void> {
     if (!this.catalog.has(id) && !this.store.components.get(id)) {
-      throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}"`);
+      throw unknownComponent(id);
     }
     await this.runtime.unload(id);
     // Grants die with the component, so must requests for grants that nobody has decided yet.
@@ -260,7 +260,7 @@ export class Wassette implements McpBackend {
 
   requireComponent(id: string): LoadedComponent {
     const c = this.catalog.get(id);
-    if (!c) throw new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see list_components)`);
+    if (!c) throw unknownComponent(id);
     return c;
   }
 

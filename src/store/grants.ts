@@ -3,7 +3,9 @@ import type Database from 'better-sqlite3';
 import { statementCache, type Prepare } from './statements.js';
 import { parseJsonColumn } from './json.js';
 
-export type GrantKind = 'storage' | 'network' | 'environment' | 'memory';
+/** The kinds the `grants.kind` column holds; `src/sandbox/grants.ts` gives each its typed shape. */
+export const GRANT_KINDS = ['storage', 'network', 'environment', 'memory'] as const;
+export type GrantKind = (typeof GRANT_KINDS)[number];
 export type GrantedBy = 'user' | 'agent';
 
 export interface GrantRow {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHostAllowed, normalizeHost, parseAuthority, parseHostRule, splitHostPort } from '../../src/sandbox/host-match.js';
+import { isHostAllowed, normalizeHost, parseAuthority, parseHostPattern, parseHostRule, splitHostPort } from '../../src/sandbox/host-match.js';
 
 describe('isHostAllowed', () => {
   const cases: [string[], string, number | undefined, boolean][] = [
@@ -32,7 +32,8 @@ describe('isHostAllowed', () => {
     [['*'], 'example.com', 80, false],
     [['*.com'], 'example.com', 80, true],
     [['ex*ample.com'], 'example.com', 80, false],
-    [['https://example.com/path'], 'example.com', 443, true],
+    [['https://example.com/path'], 'example.com', 443, false],
+    [['example.com/path'], 'example.com', 443, false],
     [['user@example.com'], 'example.com', 443, false],
     [['example.com:99999'], 'example.com', 443, false],
     [[], 'example.com', 443, false],
@@ -54,6 +55,8 @@ describe('parsing', () => {
     ['example.com:0', undefined],
     ['example.com:abc', undefined],
     ['', undefined],
+    ['https://example.com', undefined],
+    ['example.com/x', undefined],
   ])('splitHostPort(%s)', (text, expected) => {
     expect(splitHostPort(text)).toEqual(expected);
   });
@@ -75,5 +78,24 @@ describe('parsing', () => {
     expect(parseAuthority('example.com', 'http')).toEqual({ host: 'example.com', port: 80 });
     expect(parseAuthority('example.com:8080', 'http')).toEqual({ host: 'example.com', port: 8080 });
     expect(parseAuthority('a@example.com', 'http')).toBeUndefined();
+  });
+});
+
+describe('parseHostPattern (grants and policy.yaml)', () => {
+  it('accepts a lone * only where asked (deny lists)', () => {
+    expect(parseHostPattern('*', true)).toBe('*');
+    expect(() => parseHostPattern('*')).toThrow(/would allow every host/);
+  });
+
+  it.each([
+    ['https://example.com', /no scheme or path/],
+    ['example.com/x', /no scheme or path/],
+    ['*.10.0.0.1', /would match nothing/],
+  ])('refuses %s instead of storing what matches nothing', (host, message) => {
+    expect(() => parseHostPattern(host)).toThrow(message);
+  });
+
+  it.each(['API.example.com', '*.example.org', 'localhost:8443', '[::1]:80'])('stores %s as parseHostRule reads it', (host) => {
+    expect(parseHostRule(parseHostPattern(host))).toBeDefined();
   });
 });

@@ -5,17 +5,11 @@
 // number of entries the byte budget pays for at TABLE_ENTRY_BYTES per entry.
 import { ErrorCode, WassetteError } from '../errors.js';
 
-const PAGE_BYTES = 65536;
 const SECTION_IMPORT = 2;
 const SECTION_TABLE = 4;
 const SECTION_MEMORY = 5;
 /** Host bytes charged per table entry (a V8 funcref/externref slot plus its bookkeeping; conservative). */
 export const TABLE_ENTRY_BYTES = 16;
-
-/** Page count for a byte budget at the default 64 KiB page size (at least one page). */
-export function pagesForBytes(bytes: number): number {
-  return Math.max(1, Math.floor(bytes / PAGE_BYTES));
-}
 
 class Reader {
   pos: number;

@@ -41,20 +41,3 @@ export class FdSlots {
     }
   }
 }
-
-/** Closes every descriptor still recorded: only for a table whose worker is still alive (tests, orderly teardown). */
-export function closeLeftoverFds(buffer: SharedArrayBuffer): number {
-  const slots = new Int32Array(buffer);
-  let closed = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const v = Atomics.exchange(slots, i, 0);
-    if (v === 0) continue;
-    try {
-      closeSync(v - 1);
-      closed++;
-    } catch {
-      // already closed
-    }
-  }
-  return closed;
-}

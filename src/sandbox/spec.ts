@@ -39,7 +39,3 @@ export interface Denial {
   target: string;
   reason: string;
 }
-
-export function denyAllSpec(limits: Pick<SandboxSpec, 'timeoutMs' | 'memoryBytes' | 'maxOutputBytes'>): SandboxSpec {
-  return { preopens: [], env: {}, networkAllow: [], ...limits };
-}

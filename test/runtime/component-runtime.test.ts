@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
 import { sha256Hex } from '../../src/runtime/transpile-cache.js';
-import { denyAllSpec, type SandboxSpec } from '../../src/sandbox/spec.js';
+import type { SandboxSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 import { MANY_WAT, MATH_WAT, RES_WAT, clock, clockWat, many, math, res } from './wat-components.js';
 
 const spec: SandboxSpec = denyAllSpec({ timeoutMs: 5_000, memoryBytes: 16 * 65536, maxOutputBytes: 64 * 1024 });

@@ -9,7 +9,8 @@ import { sha256Hex } from '../../src/runtime/transpile-cache.js';
 import { checkImports } from '../../src/runtime/host-imports.js';
 import type { CallTarget } from '../../src/runtime/worker-protocol.js';
 import type { WitFunction } from '../../src/component/wit-types.js';
-import { denyAllSpec, type SandboxSpec } from '../../src/sandbox/spec.js';
+import type { SandboxSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 
 const build = join(import.meta.dirname, '..', '..', 'fixtures', 'build');
 const spec: SandboxSpec = denyAllSpec({ timeoutMs: 10_000, memoryBytes: 64 * 1024 * 1024, maxOutputBytes: 64 * 1024 });

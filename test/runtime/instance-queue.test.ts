@@ -6,7 +6,7 @@ import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
 import { MAX_QUEUED } from '../../src/runtime/instance.js';
 import { sha256Hex } from '../../src/runtime/transpile-cache.js';
 import type { CallTarget } from '../../src/runtime/worker-protocol.js';
-import { denyAllSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
 
 const spin: CallTarget = { function: { name: 'spin', kind: 'freestanding', params: [] } };

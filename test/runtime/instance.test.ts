@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
 import { sha256Hex } from '../../src/runtime/transpile-cache.js';
 import type { CallTarget } from '../../src/runtime/worker-protocol.js';
-import { denyAllSpec, type SandboxSpec } from '../../src/sandbox/spec.js';
+import type { SandboxSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
 
 const limits = { timeoutMs: 10_000, memoryBytes: 16 * 65536, maxOutputBytes: 64 * 1024 };

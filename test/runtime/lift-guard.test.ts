@@ -8,7 +8,7 @@ import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
 import { sha256Hex } from '../../src/runtime/transpile-cache.js';
 import type { CallTarget } from '../../src/runtime/worker-protocol.js';
 import type { WitFunction, WitType } from '../../src/component/wit-types.js';
-import { denyAllSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 
 const MiB = 1024 * 1024;
 const LIMIT = 4 * MiB;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
 import { sha256Hex } from '../../src/runtime/transpile-cache.js';
 import { coreInstanceCounts } from '../../src/runtime/memory-split.js';
-import { denyAllSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 import type { CallTarget } from '../../src/runtime/worker-protocol.js';
 import { parse, print } from '@bytecodealliance/jco-transpile/wasm-tools';
-import { TABLE_ENTRY_BYTES, capMemory, encodeUleb, pagesForBytes } from '../../src/runtime/memory-cap.js';
+import { TABLE_ENTRY_BYTES, capMemory, encodeUleb } from '../../src/runtime/memory-cap.js';
 import { isWassetteError } from '../../src/errors.js';
 
 const PAGE = 65536;
@@ -95,8 +95,6 @@ describe('helpers', () => {
   it.each([
     [0, [0]], [127, [127]], [128, [0x80, 1]], [65536, [0x80, 0x80, 4]],
   ])('encodeUleb(%i)', (n, bytes) => expect(encodeUleb(n)).toEqual(bytes));
-  it.each([[1, 1], [PAGE, 1], [10 * PAGE + 1, 10], [512 * 1024 * 1024, 8192]])('pagesForBytes(%i) = %i', (b, p) =>
-    expect(pagesForBytes(b)).toBe(p));
 });
 
 describe('memory limit across core instances (fixtures/wat/multi-memory.wat)', () => {

@@ -6,7 +6,7 @@ import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
 import { sha256Hex } from '../../src/runtime/transpile-cache.js';
 import type { CallTarget } from '../../src/runtime/worker-protocol.js';
-import { denyAllSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 
 /** flood(n) writes n single bytes "x" to stderr, one blocking-write-and-flush each. */
 const FLOOD_WAT = `(component

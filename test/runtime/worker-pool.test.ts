@@ -9,7 +9,8 @@ import { ComponentInstance, type InstanceLoader } from '../../src/runtime/instan
 import { TranspileCache, sha256Hex } from '../../src/runtime/transpile-cache.js';
 import { WorkerPool } from '../../src/runtime/worker-pool.js';
 import type { CallTarget, WorkerInit } from '../../src/runtime/worker-protocol.js';
-import { denyAllSpec, type SandboxSpec } from '../../src/sandbox/spec.js';
+import type { SandboxSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
 
 const limits = { timeoutMs: 10_000, memoryBytes: 16 * 65536, maxOutputBytes: 64 * 1024 };
@@ -119,10 +120,9 @@ describe('WorkerPool', () => {
     const script = `
       import { readFileSync } from 'node:fs';
       import { ComponentRuntime } from ${src('runtime/component-runtime.ts')};
-      import { denyAllSpec } from ${src('sandbox/spec.ts')};
       const rt = new ComponentRuntime({ cacheDir: ${JSON.stringify(dir)}, log: () => undefined });
       await rt.prepare(${JSON.stringify(digest)}, readFileSync(${JSON.stringify(fixturePath('wasi-env'))}));
-      const out = await rt.call('c', ${JSON.stringify(digest)}, denyAllSpec(${JSON.stringify(limits)}), ${JSON.stringify(hasEnv)}, ['TOKEN']);
+      const out = await rt.call('c', ${JSON.stringify(digest)}, ${JSON.stringify(denyAllSpec(limits))}, ${JSON.stringify(hasEnv)}, ['TOKEN']);
       // Long enough for the spare to boot.
       await new Promise((r) => setTimeout(r, 1500));
       ${finish}

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { createWasiImports } from '../../src/sandbox/wasi-host.js';
-import { denyAllSpec, type Denial, type SandboxSpec } from '../../src/sandbox/spec.js';
+import type { Denial, SandboxSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 
 export const probeWasm = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'build', 'escape-probe.wasm');
 

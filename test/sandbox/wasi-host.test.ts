@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWasiImports } from '../../src/sandbox/wasi-host.js';
-import { denyAllSpec } from '../../src/sandbox/spec.js';
+import { denyAllSpec } from '../helpers/deny-all-spec.js';
 import { attempt, probe, type Probe } from './wasi-host-probe.js';
 
 let root: string;

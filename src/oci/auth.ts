@@ -2,7 +2,7 @@
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { Credential, CredentialLookup } from './credentials.js';
 import { isLoopback } from './reference.js';
-import { readCapped } from './registry-http.js';
+import { readCapped } from './read-capped.js';
 
 /** Real tokens are a few KB; anything far bigger is a broken or hostile token service. */
 const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { RegistryAuth } from './auth.js';
 import type { Descriptor } from './manifest.js';
+import { readCapped } from './read-capped.js';
 import { apiHost, isLoopback } from './reference.js';
 
 export interface TransportOptions {
@@ -142,39 +143,6 @@ export async function readBody(open: OpenResponse, maxBytes: number, what: strin
 /** Error bodies are read only this far and this long: a registry must not be able to stall or flood an error path. */
 const ERROR_BODY_BYTES = 64 * 1024;
 const ERROR_BODY_WAIT_MS = 5000;
-
-/**
- * Reads at most `maxBytes` of a body (the rest is cancelled), giving up after `waitMs`; for bodies
- * nobody streams under a request timer (error bodies, token responses).
- */
-export async function readCapped(response: Response, maxBytes: number, waitMs: number): Promise<{ bytes: Uint8Array; complete: boolean }> {
-  const reader = response.body?.getReader();
-  if (!reader) return { bytes: new Uint8Array(0), complete: true };
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let complete = false;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), waitMs)));
-  try {
-    while (total <= maxBytes) {
-      const next = await Promise.race([reader.read(), expired]);
-      if (next === 'expired') break;
-      if (next.done) {
-        complete = true;
-        break;
-      }
-      chunks.push(next.value);
-      total += next.value.byteLength;
-    }
-  } catch {
-    // A body that fails half way is as good as a truncated one here.
-  } finally {
-    clearTimeout(timer);
-    await reader.cancel().catch(() => undefined);
-  }
-  const bytes = Buffer.concat(chunks, total);
-  return complete && total <= maxBytes ? { bytes, complete } : { bytes: bytes.subarray(0, maxBytes), complete: false };
-}
 
 /** Turns a non-2xx response into an error a person can act on. `subject` names what was asked for. */
 export async function failure(registry: string, response: Response, subject: { repository?: string; reference?: string; what: string }): Promise<WassetteError> {

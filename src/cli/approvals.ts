@@ -5,9 +5,15 @@ import type { ApprovalRequest } from '../store/approvals.js';
 import type { Wassette } from '../server/wassette.js';
 import { withWassette } from './context.js';
 import { completeApprovedLoad } from '../server/approved-loads.js';
-import { parse, printJson, printLine, printTable, requirePositional, usageError } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, printTable, requirePositional, usageError, usageLine } from './io.js';
 
-const USAGE = 'wassette approvals [list [--all] [--json]] | approve <request-id> [--json] | deny <request-id> [--json]';
+export const HELP: CommandHelp = {
+  '': 'wassette approvals [--all] [--json]  (the same as list)',
+  list: 'wassette approvals list [--all] [--json]',
+  approve: 'wassette approvals approve <request-id> [--json]',
+  deny: 'wassette approvals deny <request-id> [--json]',
+};
+const USAGE = usageLine(HELP);
 
 export interface DecideResult {
   request: ApprovalRequest;

@@ -1,9 +1,10 @@
 // `wassette audit`: recorded calls, denials and permission changes, newest first.
 import type { AuditEntry } from '../store/audit.js';
 import { withWassette } from './context.js';
-import { parse, printJson, printLine, printTable, usageError } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, printTable, usageError, usageLine } from './io.js';
 
-const USAGE = 'wassette audit [--component <id>] [--outcome <ok|error|denied|timeout|granted|revoked|...>] [--limit <n>] [--json]';
+export const HELP: CommandHelp = { '': 'wassette audit [--component <id>] [--outcome <ok|error|denied|timeout|granted|revoked|...>] [--limit <n>] [--json]' };
+const USAGE = usageLine(HELP);
 
 function limitOf(raw: string | undefined): number {
   if (raw === undefined) return 50;

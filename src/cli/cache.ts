@@ -6,9 +6,10 @@ import { isSha256Digest } from '../oci/digest.js';
 import { parseManifest } from '../oci/manifest.js';
 import { parseReference } from '../oci/reference.js';
 import { withWassette } from './context.js';
-import { parse, printJson, printLine, usageError } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, usageError, usageLine } from './io.js';
 
-const USAGE = 'wassette cache prune [--json]';
+export const HELP: CommandHelp = { prune: 'wassette cache prune [--json]' };
+const USAGE = usageLine(HELP);
 
 export interface PruneReport {
   blobs: { removed: number; freedBytes: number; kept: number };

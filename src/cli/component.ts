@@ -1,8 +1,13 @@
 // `wassette component load|list|unload`: the user manages loaded components (no approval needed).
-import { parse, printJson, printLine, printTable, requirePositional, usageError } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, printTable, requirePositional, usageError, usageLine } from './io.js';
 import { withWassette } from './context.js';
 
-const USAGE = 'wassette component load <path|oci://…|https://…> [--policy policy.yaml] [--require-signatures] [--insecure-registry host[:port]]... [--json] | list [--json] | unload <id> [--json]';
+export const HELP: CommandHelp = {
+  load: 'wassette component load <path|oci://…|https://…> [--policy policy.yaml] [--require-signatures] [--insecure-registry host[:port]]... [--json]',
+  list: 'wassette component list [--json]',
+  unload: 'wassette component unload <id> [--json]',
+};
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;

@@ -1,9 +1,10 @@
 // `wassette http-token [--rotate]`: prints the bearer token `serve --http` requires (creating it on first use).
 import { loadConfig } from '../config.js';
 import { checkTokenShape, httpTokenPath, readOrCreateHttpToken, rotateHttpToken } from '../server/http-token.js';
-import { parse, printLine } from './io.js';
+import { type CommandHelp, parse, printLine, usageLine } from './io.js';
 
-const USAGE = 'wassette http-token [--rotate]';
+export const HELP: CommandHelp = { '': 'wassette http-token [--rotate]' };
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<void> {
   const p = parse(argv, { rotate: { type: 'boolean' } }, USAGE);

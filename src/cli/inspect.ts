@@ -1,8 +1,9 @@
 // `wassette inspect <ref>`: the tools, their schemas and the WIT of a component, without loading it.
-import { parse, printJson, printLine, requirePositional } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, requirePositional, usageLine } from './io.js';
 import { withWassette } from './context.js';
 
-const USAGE = 'wassette inspect <path|oci://…|https://…> [--json]';
+export const HELP: CommandHelp = { '': 'wassette inspect <path|oci://…|https://…> [--json]' };
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<void> {
   const p = parse(argv, { json: { type: 'boolean' } }, USAGE);

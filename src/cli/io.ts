@@ -9,6 +9,17 @@ export interface Parsed {
   positionals: string[];
 }
 
+/**
+ * A command's usage: one line per subcommand, keyed by its name; the key '' is the command run with
+ * no subcommand (a command without '' requires one). `--help` prints these (see help.ts).
+ */
+export type CommandHelp = Readonly<Record<string, string>>;
+
+/** All of a command's usage lines as one line, for usage errors. */
+export function usageLine(help: CommandHelp): string {
+  return Object.values(help).join(' | ');
+}
+
 export function parse(argv: string[], options: Options, usage: string): Parsed {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });

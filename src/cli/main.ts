@@ -1,27 +1,32 @@
 #!/usr/bin/env node
 // The `wassette` command: dispatches to one module per subcommand; the only place that sets the exit code.
 import { errorMessage, isWassetteError } from '../errors.js';
-import { printLine } from './io.js';
+import { missingSubcommand, usageText, wantsHelp } from './help.js';
+import { printLine, type CommandHelp } from './io.js';
 
-type Runner = (argv: string[]) => Promise<void>;
+/** What every subcommand module exports. */
+interface CommandModule {
+  run(argv: string[]): Promise<void>;
+  HELP: CommandHelp;
+}
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }> = {
-  serve: { summary: 'serve MCP over stdio, or Streamable HTTP with --http [host:port]', load: async () => (await import('./serve.js')).run },
-  'http-token': { summary: 'print the bearer token serve --http requires (--rotate for a new one)', load: async () => (await import('./http-token.js')).run },
-  inspect: { summary: 'show the tools, schemas and WIT of a component', load: async () => (await import('./inspect.js')).run },
-  component: { summary: 'load | list | unload components', load: async () => (await import('./component.js')).run },
-  policy: { summary: "get a component's effective policy", load: async () => (await import('./policy.js')).run },
-  permission: { summary: 'grant | revoke | reset permissions', load: async () => (await import('./permission.js')).run },
-  secret: { summary: 'set | list | delete secrets a component sees as environment variables', load: async () => (await import('./secret.js')).run },
-  approvals: { summary: 'list | approve | deny requests agents are waiting on', load: async () => (await import('./approvals.js')).run },
-  audit: { summary: 'show recorded calls and denials', load: async () => (await import('./audit.js')).run },
-  publish: { summary: 'push a component to an OCI registry', load: async () => (await import('./publish.js')).run },
-  sign: { summary: 'sign a published component with a cosign-compatible key signature', load: async () => (await import('./sign.js')).run },
-  cache: { summary: 'manage the blob and transpile cache (prune)', load: async () => (await import('./cache.js')).run },
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  serve: { summary: 'serve MCP over stdio, or Streamable HTTP with --http [[host:]port]', load: () => import('./serve.js') },
+  'http-token': { summary: 'print the bearer token serve --http requires (--rotate for a new one)', load: () => import('./http-token.js') },
+  inspect: { summary: 'show the tools, schemas and WIT of a component', load: () => import('./inspect.js') },
+  component: { summary: 'load | list | unload components', load: () => import('./component.js') },
+  policy: { summary: "get a component's effective policy", load: () => import('./policy.js') },
+  permission: { summary: 'grant | revoke | reset permissions', load: () => import('./permission.js') },
+  secret: { summary: 'set | list | delete secrets a component sees as environment variables', load: () => import('./secret.js') },
+  approvals: { summary: 'list | approve | deny requests agents are waiting on', load: () => import('./approvals.js') },
+  audit: { summary: 'show recorded calls and denials', load: () => import('./audit.js') },
+  publish: { summary: 'push a component to an OCI registry', load: () => import('./publish.js') },
+  sign: { summary: 'sign a published component with a cosign-compatible key signature', load: () => import('./sign.js') },
+  cache: { summary: 'manage the blob and transpile cache (prune)', load: () => import('./cache.js') },
 };
 
 function help(): void {
-  printLine('usage: wassette <command> [options]');
+  printLine('usage: wassette <command> [options]   (wassette <command> --help for its usage)');
   printLine();
   for (const [name, c] of Object.entries(COMMANDS)) printLine(`  ${name.padEnd(12)}${c.summary}`);
   printLine();
@@ -29,7 +34,9 @@ function help(): void {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  let [command, ...rest] = argv;
+  // `wassette help component load` is `wassette component load --help`.
+  if (command === 'help' && rest[0] !== undefined) [command, ...rest] = [...rest, '--help'];
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     help();
     return command === undefined ? 1 : 0;
@@ -43,7 +50,17 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wassette: unknown command "${command}" (see wassette --help)\n`);
     return 2;
   }
-  await (await entry.load())(rest);
+  const mod = await entry.load();
+  if (wantsHelp(rest)) {
+    printLine(`wassette ${command}: ${entry.summary}\n\n${usageText(mod.HELP, rest[0])}`);
+    return 0;
+  }
+  // Usage on stderr and exit 2, as for any usage error: a script must not read this as success.
+  if (missingSubcommand(mod.HELP, rest)) {
+    process.stderr.write(`wassette ${command}: missing subcommand (${Object.keys(mod.HELP).join(', ')})\n${usageText(mod.HELP, undefined)}\n`);
+    return 2;
+  }
+  await mod.run(rest);
   return 0;
 }
 

@@ -2,14 +2,16 @@
 import { resolve } from 'node:path';
 import { describeGrant, parseGrant, type GrantKind } from '../sandbox/grants.js';
 import { withWassette } from './context.js';
-import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, requirePositional, usageError } from './io.js';
 
-const USAGE = [
-  'wassette permission grant storage <id> <fs:///path | path> --access read[,write]',
-  '  | grant network <id> <host> | grant environment <id> <KEY> | grant memory <id> <256Mi>',
-  '  | revoke storage <id> <fs:///path | path> | revoke network <id> <host> | revoke environment <id> <KEY> | revoke memory <id>',
-  '  | reset <id>   [--json]',
-].join('\n');
+export const HELP: CommandHelp = {
+  grant: 'wassette permission grant storage <id> <fs:///path | path> --access read[,write] | grant network <id> <host>'
+    + ' | grant environment <id> <KEY> | grant memory <id> <256Mi>   [--json]',
+  revoke: 'wassette permission revoke storage <id> <fs:///path | path> | revoke network <id> <host>'
+    + ' | revoke environment <id> <KEY> | revoke memory <id>   [--json]',
+  reset: 'wassette permission reset <id> [--json]',
+};
+const USAGE = Object.values(HELP).join('\n  ');
 
 /** A plain local path is taken relative to the current directory, as a user typing it expects. */
 export function storageUri(arg: string): string {

@@ -1,9 +1,10 @@
 // `wassette policy get <id>`: a component's effective policy (starting policy + grants) and the rules it cannot enforce.
 import { policyView } from '../server/builtin-handlers.js';
 import { withWassette } from './context.js';
-import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, requirePositional, usageError, usageLine } from './io.js';
 
-const USAGE = 'wassette policy get <component-id> [--json | --yaml]';
+export const HELP: CommandHelp = { get: 'wassette policy get <component-id> [--json | --yaml]' };
+const USAGE = usageLine(HELP);
 
 interface Unenforced { capability: string; list: string; reason: string }
 

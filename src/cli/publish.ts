@@ -5,10 +5,13 @@ import { publishComponent } from '../oci/publish.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import { serializePolicy } from '../sandbox/policy.js';
 import { withWassette } from './context.js';
-import { parse, printJson, printLine, requirePositional } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, requirePositional, usageLine } from './io.js';
 
-const USAGE = 'wassette publish <file.wasm> <oci://host/repo[:tag]> [--policy policy.yaml] [--annotation key=value]... '
-  + '[--version v] [--source url] [--insecure-registry host[:port]]... [--json]';
+export const HELP: CommandHelp = {
+  '': 'wassette publish <file.wasm> <oci://host/repo[:tag]> [--policy policy.yaml] [--annotation key=value]... '
+    + '[--version v] [--source url] [--insecure-registry host[:port]]... [--json]',
+};
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<void> {
   const p = parse(argv, {

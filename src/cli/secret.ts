@@ -4,10 +4,15 @@ import { normalizeEnvKey } from '../sandbox/grants.js';
 import type { Wassette } from '../server/wassette.js';
 import { withWassette } from './context.js';
 import { claimSecrets, sameIdentity } from '../server/carry-over.js';
-import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, requirePositional, usageError, usageLine } from './io.js';
 
-const USAGE = 'wassette secret set <id> KEY=VALUE|KEY... | list <id> | delete <id> KEY...   [--json]\n'
-  + '  (a bare KEY in `set` takes its value from the same-named variable of this shell, keeping it out of the process list)';
+export const HELP: CommandHelp = {
+  set: 'wassette secret set <id> KEY=VALUE|KEY... [--json]'
+    + '  (a bare KEY takes its value from the same-named variable of this shell, keeping it out of the process list)',
+  list: 'wassette secret list <id> [--json]',
+  delete: 'wassette secret delete <id> KEY... [--json]',
+};
+const USAGE = usageLine(HELP);
 
 /**
  * Parses `KEY=VALUE` words; a bare `KEY` reads `env[KEY]`. Only the first `=` splits, so values may

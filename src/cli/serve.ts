@@ -9,9 +9,13 @@ import { serveHttp, parseListenAddress } from '../server/http.js';
 import { createMcpServer } from '../server/mcp-server.js';
 import { openWassette } from '../server/wassette.js';
 import { loadCliConfig } from './context.js';
-import { parse } from './io.js';
+import { type CommandHelp, parse, usageLine } from './io.js';
 
-const USAGE = 'wassette serve [--http [host:port] [--token T | --no-auth]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...';
+export const HELP: CommandHelp = {
+  '': 'wassette serve [--http [[host:]port] [--token T | --no-auth]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...'
+    + '  (--http alone listens on 127.0.0.1:9001, --http 9003 on 127.0.0.1:9003)',
+};
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<void> {
   // `--http` takes an optional value, which parseArgs cannot express: peel it off first.

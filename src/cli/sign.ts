@@ -5,9 +5,10 @@ import { signComponent } from '../oci/cosign.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 import { registrySignatureSource } from '../oci/signature-source.js';
 import { withWassette } from './context.js';
-import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
+import { type CommandHelp, parse, printJson, printLine, requirePositional, usageError, usageLine } from './io.js';
 
-const USAGE = 'wassette sign <oci://host/repo[:tag|@sha256:…]> --key key.pem [--insecure-registry host[:port]]... [--json]';
+export const HELP: CommandHelp = { '': 'wassette sign <oci://host/repo[:tag|@sha256:…]> --key key.pem [--insecure-registry host[:port]]... [--json]' };
+const USAGE = usageLine(HELP);
 
 export async function run(argv: string[]): Promise<void> {
   const p = parse(argv, {

@@ -1,7 +1,7 @@
 // serveHttp under hostile or careless clients: no or a wrong bearer token, foreign Origin, oversized
 // bodies, endless new sessions.
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveHttp } from '../../src/server/http.js';
+import { parseListenAddress, serveHttp } from '../../src/server/http.js';
 import type { McpBackend } from '../../src/server/mcp-server.js';
 
 const backend: McpBackend = {
@@ -121,4 +121,18 @@ describe('serveHttp', () => {
     expect((await list(ids[2]!)).status).toBe(404);
     expect((await list(ids[1]!)).status).toBe(200);
   });
+});
+
+describe('parseListenAddress', () => {
+  it.each([
+    [undefined, { host: '127.0.0.1', port: 9001 }],
+    ['', { host: '127.0.0.1', port: 9001 }],
+    ['9003', { host: '127.0.0.1', port: 9003 }],
+    [':9003', { host: '127.0.0.1', port: 9003 }],
+    ['0.0.0.0:9003', { host: '0.0.0.0', port: 9003 }],
+    ['localhost', { host: 'localhost', port: 9001 }],
+    ['[::1]:9003', { host: '::1', port: 9003 }],
+  ])('%j', (value, expected) => expect(parseListenAddress(value)).toEqual(expected));
+
+  it.each(['99999', 'a:b:c'])('refuses %j', (value) => expect(() => parseListenAddress(value)).toThrow(/not a listen address/));
 });

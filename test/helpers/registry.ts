@@ -20,6 +20,8 @@ export interface RunningRegistry {
 
 export interface RegistryOptions {
   auth?: { user: string; password: string };
+  /** How long to wait for `/v2/` to answer; default 15 s. */
+  startTimeoutMs?: number;
 }
 
 export function freePort(): Promise<number> {
@@ -43,10 +45,14 @@ function requireBinary(name: string, pkg: string): void {
   }
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+async function waitUntilUp(url: string, child: ChildProcess, logs: () => string, timeoutMs: number, spawnError: () => Error | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${logs().slice(-2000)}`);
+    const failed = spawnError();
+    if (failed) throw new Error(`docker-registry could not be started: ${failed.message}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`docker-registry exited with ${child.exitCode ?? child.signalCode} before answering on ${url}/v2/: ${logs().slice(-2000)}`);
+    }
     try {
       const r = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
       if (r.status === 200 || r.status === 401) return;
@@ -55,19 +61,42 @@ async function waitUntilUp(url: string, child: ChildProcess, logs: () => string)
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`docker-registry did not answer on ${url}/v2/ within 15 s: ${logs().slice(-2000)}`);
+  throw new Error(`docker-registry did not answer on ${url}/v2/ within ${Math.round(timeoutMs / 1000)} s: ${logs().slice(-2000)}`);
 }
 
-/** Starts `docker-registry serve` with filesystem storage in a temp dir; htpasswd auth when asked. */
+/** SIGTERM, then SIGKILL after 3 s; resolves once the process is gone (at once when it never ran). */
+async function halt(c: ChildProcess | undefined): Promise<void> {
+  if (!c || c.pid === undefined || c.exitCode !== null || c.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    c.once('exit', () => resolve());
+    c.kill('SIGTERM');
+    setTimeout(() => c.kill('SIGKILL'), 3000).unref();
+  });
+}
+
+/**
+ * Starts `docker-registry serve` with filesystem storage in a temp dir; htpasswd auth when asked.
+ * When the first start fails, the process is stopped and the temp dir removed before the one error
+ * is thrown, so a broken setup leaves nothing behind.
+ */
 export async function startRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
   requireBinary('docker-registry', 'docker-registry');
+  if (options.auth) requireBinary('htpasswd', 'apache2-utils');
   const dir = mkdtempSync(join(tmpdir(), 'wassette-registry-'));
+  try {
+    return await startIn(dir, options);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startIn(dir: string, options: RegistryOptions): Promise<RunningRegistry> {
   const storage = join(dir, 'storage');
   const port = await freePort();
   const host = '127.0.0.1';
   let authBlock = '';
   if (options.auth) {
-    requireBinary('htpasswd', 'apache2-utils');
     const line = execFileSync('htpasswd', ['-Bbn', options.auth.user, options.auth.password], { encoding: 'utf8' });
     writeFileSync(join(dir, 'htpasswd'), line);
     authBlock = `auth:\n  htpasswd:\n    realm: wassette-test\n    path: ${join(dir, 'htpasswd')}\n`;
@@ -95,21 +124,19 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   let output = '';
   const launch = async (): Promise<void> => {
     output = '';
+    let spawnError: Error | undefined;
     const c = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    c.on('error', (e) => (spawnError = e));
     c.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     c.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     child = c;
-    await waitUntilUp(url, c, () => output);
-  };
-  const halt = async (): Promise<void> => {
-    const c = child;
-    child = undefined;
-    if (!c || c.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve());
-      c.kill('SIGTERM');
-      setTimeout(() => c.kill('SIGKILL'), 3000).unref();
-    });
+    try {
+      await waitUntilUp(url, c, () => output, options.startTimeoutMs ?? 15_000, () => spawnError);
+    } catch (e) {
+      child = undefined;
+      await halt(c);
+      throw e;
+    }
   };
   await launch();
   return {
@@ -120,13 +147,16 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     storage,
     restart: launch,
     stop: async () => {
-      await halt();
+      const c = child;
+      child = undefined;
+      await halt(c);
     },
   };
 }
 
-/** Stops the registry and deletes its storage. */
-export async function destroyRegistry(r: RunningRegistry): Promise<void> {
+/** Stops the registry and deletes its storage; nothing to do when it never started (its setup already failed). */
+export async function destroyRegistry(r: RunningRegistry | undefined): Promise<void> {
+  if (!r) return;
   await r.stop();
   rmSync(join(r.storage, '..'), { recursive: true, force: true });
 }

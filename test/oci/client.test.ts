@@ -14,7 +14,9 @@ let reg: RunningRegistry;
 let authReg: RunningRegistry;
 
 beforeAll(async () => {
-  [reg, authReg] = await Promise.all([startRegistry(), startRegistry({ auth: { user: 'alice', password: 's3cret' } })]);
+  // One after the other: if the second fails, afterAll still stops the first.
+  reg = await startRegistry();
+  authReg = await startRegistry({ auth: { user: 'alice', password: 's3cret' } });
 });
 afterAll(async () => {
   await Promise.all([destroyRegistry(reg), destroyRegistry(authReg)]);

@@ -1,4 +1,4 @@
-// The narrow registry surface signature code needs, an in-memory implementation, and shared OCI helpers.
+// The narrow registry surface signature code needs and the OCI helpers signature formats share.
 import { ErrorCode, WassetteError, isWassetteError } from '../errors.js';
 import type { RegistryClient } from './client.js';
 import { isSha256Digest, sha256Digest } from './digest.js';
@@ -119,66 +119,6 @@ export async function attachReferrer(
   const bytes = encodeJson(manifest);
   const digest = await source.putManifest(repo, sha256Digest(bytes), bytes, OCI_MANIFEST);
   return { mediaType: OCI_MANIFEST, digest, size: bytes.byteLength, artifactType, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
-}
-
-/** A registry in memory: enough of the distribution API for unit tests and dry runs. */
-export class MemorySignatureSource implements SignatureSource {
-  readonly blobs = new Map<string, Uint8Array>();
-  readonly manifests = new Map<string, { bytes: Uint8Array; mediaType: string }>();
-  readonly tags = new Map<string, string>();
-
-  async getManifest(repo: string, ref: string): Promise<FetchedManifest | null> {
-    const digest = ref.startsWith('sha256:') ? ref : this.tags.get(`${repo}:${ref}`);
-    const m = digest === undefined ? undefined : this.manifests.get(`${repo}@${digest}`);
-    if (!m || digest === undefined) return null;
-    return { bytes: m.bytes, digest, mediaType: m.mediaType };
-  }
-
-  async getBlob(repo: string, desc: Descriptor): Promise<Uint8Array> {
-    const b = this.blobs.get(`${repo}@${desc.digest}`);
-    if (!b) throw new WassetteError(ErrorCode.NotFound, `blob ${desc.digest} not found in ${repo}`);
-    return b;
-  }
-
-  async putBlob(repo: string, bytes: Uint8Array, mediaType: string): Promise<Descriptor> {
-    const digest = sha256Digest(bytes);
-    this.blobs.set(`${repo}@${digest}`, bytes);
-    return { mediaType, digest, size: bytes.byteLength };
-  }
-
-  async putManifest(repo: string, ref: string, bytes: Uint8Array, mediaType: string): Promise<string> {
-    const digest = sha256Digest(bytes);
-    if (ref.startsWith('sha256:') && ref !== digest) {
-      throw new WassetteError(ErrorCode.DigestMismatch, `manifest digest ${digest} does not match ${ref}`);
-    }
-    this.manifests.set(`${repo}@${digest}`, { bytes, mediaType });
-    if (!ref.startsWith('sha256:')) this.tags.set(`${repo}:${ref}`, digest);
-    return digest;
-  }
-
-  async referrers(repo: string, digest: string, artifactType?: string): Promise<Descriptor[]> {
-    const out: Descriptor[] = [];
-    for (const [key, m] of this.manifests) {
-      if (!key.startsWith(`${repo}@`)) continue;
-      let doc: Partial<ImageManifest>;
-      try {
-        doc = JSON.parse(Buffer.from(m.bytes).toString('utf8')) as Partial<ImageManifest>;
-      } catch {
-        continue;
-      }
-      if (doc.subject?.digest !== digest) continue;
-      const type = doc.artifactType ?? doc.config?.mediaType;
-      if (artifactType !== undefined && type !== artifactType) continue;
-      out.push({
-        mediaType: m.mediaType,
-        digest: key.slice(repo.length + 1),
-        size: m.bytes.byteLength,
-        ...(type !== undefined ? { artifactType: type } : {}),
-        ...(doc.annotations ? { annotations: doc.annotations } : {}),
-      });
-    }
-    return out;
-  }
 }
 
 /**

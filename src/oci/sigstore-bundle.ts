@@ -6,7 +6,6 @@
 // checked by @sigstore/verify's Verifier with a trust material holding exactly one of our keys.
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { Verifier, toSignedEntity, type TrustMaterial } from '@sigstore/verify';
-import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { TrustedKey } from './cosign.js';
 import {
@@ -120,11 +119,6 @@ export async function verifyBundle(
   const hint = material.publicKey.hint ?? '';
   if (keys.some((k) => hintNames(hint, k))) return fail('bad-signature', `bundle signature does not verify with the trusted key it names (${hint}): altered`);
   return fail('untrusted-signer', `bundle not signed by a trusted key${hint ? ` (key hint ${hint})` : ''}`);
-}
-
-/** The hint sigstore clients conventionally put in a bundle: base64 SHA-256 of the SPKI DER. */
-export function bundleKeyHint(key: TrustedKey): string {
-  return createHash('sha256').update(key.key.export({ type: 'spki', format: 'der' })).digest('base64');
 }
 
 /** Attaches a bundle (JSON bytes) to `subject` the way cosign's bundle spec lays it out. */

@@ -2,8 +2,10 @@
 import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import { isSha256Digest, sha256Digest } from './digest.js';
+import { encodeJson } from './manifest.js';
+import { MediaType } from './media-types.js';
 import {
-  MAX_SIGNATURES_PER_KIND, OCI_MANIFEST, encodeJson, fail, fetchSmallBlob, parseImageManifest, parseJson,
+  MAX_SIGNATURES_PER_KIND, fail, fetchSmallBlob, parseImageManifest, parseJson,
   type Descriptor, type SignatureCheck, type SignatureSource,
 } from './signature-source.js';
 
@@ -187,10 +189,10 @@ export async function signComponent(
   });
   const configDesc = await source.putBlob(repo, config, COSIGN_CONFIG_MEDIA_TYPE);
   const manifest = encodeJson({
-    schemaVersion: 2, mediaType: OCI_MANIFEST,
+    schemaVersion: 2, mediaType: MediaType.OciManifest,
     config: { mediaType: COSIGN_CONFIG_MEDIA_TYPE, size: configDesc.size, digest: configDesc.digest },
     layers,
   });
-  const signatureManifestDigest = await source.putManifest(repo, tag, manifest, OCI_MANIFEST);
+  const signatureManifestDigest = await source.putManifest(repo, tag, manifest, MediaType.OciManifest);
   return { tag, signatureManifestDigest, signer };
 }

@@ -2,10 +2,11 @@
 import { X509Certificate, createPrivateKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import {
-  MAX_SIGNATURES_PER_KIND, attachReferrer, encodeJson, fail, fetchSmallBlob, parseImageManifest, parseJson,
+  MAX_SIGNATURES_PER_KIND, attachReferrer, fail, fetchSmallBlob, parseImageManifest, parseJson,
   type Descriptor, type SignatureCheck, type SignatureSource,
 } from './signature-source.js';
 import { sha256Digest } from './digest.js';
+import { encodeJson } from './manifest.js';
 
 export const NOTATION_ARTIFACT_TYPE = 'application/vnd.cncf.notary.signature';
 export const NOTATION_JWS_MEDIA_TYPE = 'application/jose+json';

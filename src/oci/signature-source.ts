@@ -2,6 +2,8 @@
 import { ErrorCode, WassetteError, isWassetteError } from '../errors.js';
 import type { RegistryClient } from './client.js';
 import { isSha256Digest, sha256Digest } from './digest.js';
+import { encodeJson } from './manifest.js';
+import { MediaType } from './media-types.js';
 
 /** An OCI content descriptor (the fields signature code reads and writes). */
 export interface Descriptor {
@@ -36,9 +38,6 @@ export interface SignatureSource {
   referrers(repo: string, digest: string, artifactType?: string): Promise<Descriptor[]>;
 }
 
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 /** Signature documents are small; anything bigger is refused before it is downloaded. */
 export const MAX_SIGNATURE_BLOB = 4 * 1024 * 1024;
 /** Bounds the work an attacker-controlled referrers list can cause. */
@@ -89,10 +88,6 @@ export function parseImageManifest(bytes: Uint8Array, what: string): ImageManife
   return doc as ImageManifest;
 }
 
-export function encodeJson(value: unknown): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(value));
-}
-
 /**
  * Stores an OCI 1.1 artifact manifest that refers to `subject` (a bundle or Notation signature):
  * its single layer, the empty config, then the manifest by digest.
@@ -105,20 +100,20 @@ export async function attachReferrer(
   layer: { bytes: Uint8Array; mediaType: string; annotations?: Record<string, string> },
   annotations: Record<string, string> = {},
 ): Promise<Descriptor> {
-  const config = await source.putBlob(repo, new TextEncoder().encode('{}'), OCI_EMPTY);
+  const config = await source.putBlob(repo, new TextEncoder().encode('{}'), MediaType.EmptyConfig);
   const layerDesc = await source.putBlob(repo, layer.bytes, layer.mediaType);
   const manifest = {
     schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
+    mediaType: MediaType.OciManifest,
     artifactType,
-    config: { mediaType: OCI_EMPTY, digest: config.digest, size: config.size },
+    config: { mediaType: MediaType.EmptyConfig, digest: config.digest, size: config.size },
     layers: [{ mediaType: layer.mediaType, digest: layerDesc.digest, size: layerDesc.size, ...(layer.annotations ? { annotations: layer.annotations } : {}) }],
     subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
     ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
   };
   const bytes = encodeJson(manifest);
-  const digest = await source.putManifest(repo, sha256Digest(bytes), bytes, OCI_MANIFEST);
-  return { mediaType: OCI_MANIFEST, digest, size: bytes.byteLength, artifactType, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
+  const digest = await source.putManifest(repo, sha256Digest(bytes), bytes, MediaType.OciManifest);
+  return { mediaType: MediaType.OciManifest, digest, size: bytes.byteLength, artifactType, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
 }
 
 /**
@@ -173,7 +168,7 @@ export function registrySignatureSource(client: RegistryClient, registry: string
         ...(doc.annotations ? { annotations: doc.annotations } : {}),
       };
       const manifests = [...(index.manifests ?? []).filter((d) => d.digest !== digest), entry];
-      await client.putManifest(target(repo), tag, encodeJson({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }), OCI_INDEX);
+      await client.putManifest(target(repo), tag, encodeJson({ schemaVersion: 2, mediaType: MediaType.OciIndex, manifests }), MediaType.OciIndex);
       return digest;
     },
   };

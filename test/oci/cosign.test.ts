@@ -4,7 +4,8 @@ import {
   COSIGN_PAYLOAD_MEDIA_TYPE, COSIGN_SIGNATURE_ANNOTATION, SIGNER_HINT_ANNOTATION, cosignSignatureTag, fetchCosignSignatures,
   keyFingerprint, payloadDigest, signComponent, simpleSigningPayload, toTrustedKey, verifyCosignSignature, type CosignSignature,
 } from '../../src/oci/cosign.js';
-import { encodeJson, parseImageManifest } from '../../src/oci/signature-source.js';
+import { parseImageManifest } from '../../src/oci/signature-source.js';
+import { encodeJson } from '../../src/oci/manifest.js';
 import { MemorySignatureSource } from '../helpers/memory-signature-source.js';
 import { generateP256, pushComponentManifest } from '../helpers/signing.js';
 

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   NOTATION_ARTIFACT_TYPE, attachNotationSignature, createNotationSignature, fetchNotationSignatures, verifyNotationSignature,
 } from '../../src/oci/notation.js';
-import { encodeJson, type Descriptor } from '../../src/oci/signature-source.js';
+import { type Descriptor } from '../../src/oci/signature-source.js';
+import { encodeJson } from '../../src/oci/manifest.js';
 import { MemorySignatureSource } from '../helpers/memory-signature-source.js';
 import { makeNotationPki, pushComponentManifest, type NotationPki } from '../helpers/signing.js';
 

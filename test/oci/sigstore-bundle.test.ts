@@ -1,7 +1,7 @@
 import { createHash, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toTrustedKey } from '../../src/oci/cosign.js';
-import { encodeJson } from '../../src/oci/signature-source.js';
+import { encodeJson } from '../../src/oci/manifest.js';
 import { MemorySignatureSource } from '../helpers/memory-signature-source.js';
 import {
   SIGSTORE_BUNDLE_ARTIFACT_TYPE, attachSigstoreBundle, fetchBundles, mayHoldBundle, verifyBundle,

@@ -1,4 +1,4 @@
-// Pure matching of a network destination (host, port) against a component's network allow list.
+// The one host grammar: host patterns of grants and policy.yaml, and matching a destination (host, port) against them.
 import { isIP } from 'node:net';
 import { ErrorCode, WassetteError } from '../errors.js';
 

@@ -1,5 +1,6 @@
 // Pure parsing and formatting of `oci://host[:port]/repo[:tag][@sha256:<hex>]` references.
 import { ErrorCode, WassetteError } from '../errors.js';
+import { isSha256Digest } from './digest.js';
 
 export interface OciReference {
   /** `host` or `host:port` exactly as written (lower-cased); the key for credentials and insecure lists. */
@@ -16,7 +17,6 @@ export interface OciReference {
 
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 const HOST_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
 
 function bad(input: string, part: string, why: string): WassetteError {
@@ -41,7 +41,7 @@ export function parseReference(input: string): OciReference {
   if (at >= 0) {
     digest = body.slice(at + 1);
     body = body.slice(0, at);
-    if (!DIGEST_RE.test(digest)) throw bad(input, `digest "${digest}"`, 'must be sha256: followed by 64 lower-case hex digits');
+    if (!isSha256Digest(digest)) throw bad(input, `digest "${digest}"`, 'must be sha256: followed by 64 lower-case hex digits');
   }
 
   const slash = body.indexOf('/');

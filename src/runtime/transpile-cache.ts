@@ -1,9 +1,10 @@
 // Transpiles component bytes once per sha256 digest into `<cacheDir>/<hex>/`, written atomically
 // (temp dir + rename) so a killed process never leaves a half-written entry behind.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+import { sha256Digest } from '../oci/digest.js';
 import { patchGlue } from './glue-patch.js';
 
 /** Name of the generated ES module inside a cache entry (.mjs: the cache dir has no package.json). */
@@ -48,7 +49,7 @@ export function digestHex(digest: string): string {
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Digest(bytes).slice('sha256:'.length);
 }
 
 export class TranspileCache {

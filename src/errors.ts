@@ -46,7 +46,8 @@ export class WassetteError extends Error {
  * the components table): one wording, naming both ways to list what is loaded.
  */
 export function unknownComponent(id: string): WassetteError {
-  return new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see list_components or wassette component list)`, { data: { id } });
+  const message = `no loaded component with id "${id}" (see list_components or wassette component list)`;
+  return new WassetteError(ErrorCode.UnknownComponent, message, { data: { id } });
 }
 
 export function isWassetteError(e: unknown, code?: ErrorCodeValue): e is WassetteError {

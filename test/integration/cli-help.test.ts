@@ -20,7 +20,8 @@ const COMMANDS: [string, string[]][] = [
 const lines = (s: string): string[] => s.split('\n').filter((l) => l.startsWith('usage: ') || l.startsWith('       '));
 
 describe('--help', () => {
-  it.each(COMMANDS.flatMap(([c, subs]) => [[c, undefined, '--help'], [c, undefined, '-h'], ...subs.map((s) => [c, s, '--help'])] as [string, string | undefined, string][]))(
+  const cases = COMMANDS.flatMap(([c, subs]) => [[c, undefined, '--help'], [c, undefined, '-h'], ...subs.map((s) => [c, s, '--help'])]);
+  it.each(cases as [string, string | undefined, string][])(
     'wassette %s %s %s prints its usage and exits 0',
     async (command, sub, flag) => {
       const r = await runCli([command, ...(sub ? [sub] : []), flag], { home });

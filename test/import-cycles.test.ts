@@ -48,7 +48,16 @@ function findCycles(graph: Map<string, string[]>): string[][] {
 
 describe('import cycles', () => {
   it('finds a planted cycle', () => {
-    expect(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(
+      findCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
   });
 
   it(`none inside or between src/{${CHECKED.join(',')}}`, () => {

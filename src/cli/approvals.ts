@@ -67,15 +67,19 @@ export async function run(argv: string[]): Promise<void> {
   switch (sub) {
     case 'list': {
       const all = p.values.all === true;
-      const list = await withWassette(async (w) => {
-        expireStale(w.store.approvals, PENDING_TTL_MS);
-        return all ? w.store.approvals.list() : w.store.approvals.listPending();
-      }, { restore: false });
+      const list = await withWassette(
+        async (w) => {
+          expireStale(w.store.approvals, PENDING_TTL_MS);
+          return all ? w.store.approvals.list() : w.store.approvals.listPending();
+        },
+        { restore: false },
+      );
       if (json) return printJson({ requests: list.map(view) });
       if (list.length === 0) return printLine(all ? 'no approval requests' : 'no pending approval requests');
-      printTable(['ID', 'STATUS', 'KIND', 'CREATED', 'REQUEST'], list.map((r) => [
-        r.id, r.status, r.kind, new Date(r.createdAt).toISOString().slice(0, 19).replace('T', ' '), describeRequest(r),
-      ]));
+      printTable(
+        ['ID', 'STATUS', 'KIND', 'CREATED', 'REQUEST'],
+        list.map((r) => [r.id, r.status, r.kind, new Date(r.createdAt).toISOString().slice(0, 19).replace('T', ' '), describeRequest(r)]),
+      );
       return;
     }
     case 'approve':

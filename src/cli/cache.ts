@@ -20,13 +20,16 @@ export async function run(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   const p = parse(rest, { json: { type: 'boolean' } }, USAGE);
   if (sub !== 'prune') throw usageError(`unknown subcommand "${sub ?? ''}" (usage: ${USAGE})`);
-  const report = await withWassette(async (w) => {
-    const records = w.store.components.list();
-    const keep = await keptBlobs(w.blobs, records);
-    const blobs = await w.blobs.prune(keep);
-    const transpiled = await pruneTranspiled(join(w.config.home, 'transpiled'), new Set(records.map((r) => r.digest.slice('sha256:'.length))));
-    return { blobs: { ...blobs, kept: keep.size }, transpiled } satisfies PruneReport;
-  }, { restore: false });
+  const report = await withWassette(
+    async (w) => {
+      const records = w.store.components.list();
+      const keep = await keptBlobs(w.blobs, records);
+      const blobs = await w.blobs.prune(keep);
+      const transpiled = await pruneTranspiled(join(w.config.home, 'transpiled'), new Set(records.map((r) => r.digest.slice('sha256:'.length))));
+      return { blobs: { ...blobs, kept: keep.size }, transpiled } satisfies PruneReport;
+    },
+    { restore: false },
+  );
   if (p.values.json === true) return printJson(report);
   printLine(`blobs: removed ${report.blobs.removed} (${mib(report.blobs.freedBytes)}), kept ${report.blobs.kept}`);
   printLine(`transpiled: removed ${report.transpiled.removed} (${mib(report.transpiled.freedBytes)}), kept ${report.transpiled.kept}`);

@@ -6,7 +6,11 @@ import { type CommandHelp, parse, printJson, printLine, requirePositional, usage
 export const HELP: CommandHelp = { get: 'wassette policy get <component-id> [--json | --yaml]' };
 const USAGE = usageLine(HELP);
 
-interface Unenforced { capability: string; list: string; reason: string }
+interface Unenforced {
+  capability: string;
+  list: string;
+  reason: string;
+}
 
 export async function run(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;

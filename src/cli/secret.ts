@@ -7,8 +7,9 @@ import { claimSecrets, sameIdentity } from '../server/carry-over.js';
 import { type CommandHelp, parse, printJson, printLine, requirePositional, usageError, usageLine } from './io.js';
 
 export const HELP: CommandHelp = {
-  set: 'wassette secret set <id> KEY=VALUE|KEY... [--json]'
-    + '  (a bare KEY takes its value from the same-named variable of this shell, keeping it out of the process list)',
+  set:
+    'wassette secret set <id> KEY=VALUE|KEY... [--json]' +
+    '  (a bare KEY takes its value from the same-named variable of this shell, keeping it out of the process list)',
   list: 'wassette secret list <id> [--json]',
   delete: 'wassette secret delete <id> KEY... [--json]',
 };
@@ -68,15 +69,18 @@ export async function run(argv: string[]): Promise<void> {
       if (words.length === 0) throw usageError(`missing KEY=VALUE (usage: ${USAGE})`);
       const values = parseAssignments(words, process.env);
       const keys = Object.keys(values).sort();
-      const ungranted = await withWassette(async (w) => {
-        const loaded = requireKnown(w, id);
-        // Secrets left by other code under this id are deleted, never handed to this component.
-        claimSecrets(w.store, w.secrets, id, loaded);
-        w.secrets.set(id, values);
-        record(w, id, 'secret-set', keys);
-        const granted = new Set(w.permissions.effectivePolicy(id).environment.allow.map((r) => r.key));
-        return keys.filter((k) => !granted.has(k));
-      }, { restore: false });
+      const ungranted = await withWassette(
+        async (w) => {
+          const loaded = requireKnown(w, id);
+          // Secrets left by other code under this id are deleted, never handed to this component.
+          claimSecrets(w.store, w.secrets, id, loaded);
+          w.secrets.set(id, values);
+          record(w, id, 'secret-set', keys);
+          const granted = new Set(w.permissions.effectivePolicy(id).environment.allow.map((r) => r.key));
+          return keys.filter((k) => !granted.has(k));
+        },
+        { restore: false },
+      );
       if (json) return printJson({ status: 'set', component_id: id, keys, ...(ungranted.length ? { ungranted } : {}) });
       printLine(`set ${keys.join(', ')} for ${id}`);
       // A secret alone is invisible to the component; say so rather than leave the user guessing.
@@ -85,28 +89,36 @@ export async function run(argv: string[]): Promise<void> {
     }
     case 'list': {
       // Works after an unload too: secrets stay with the component they were given to.
-      const { keys, owner } = await withWassette(async (w) => {
-        const o = ownerOf(w, id);
-        if (!o && !w.store.components.get(id) && w.secrets.list(id).length === 0) requireKnown(w, id);
-        return { keys: w.secrets.list(id), owner: o };
-      }, { restore: false });
+      const { keys, owner } = await withWassette(
+        async (w) => {
+          const o = ownerOf(w, id);
+          if (!o && !w.store.components.get(id) && w.secrets.list(id).length === 0) requireKnown(w, id);
+          return { keys: w.secrets.list(id), owner: o };
+        },
+        { restore: false },
+      );
       if (json) return printJson({ component_id: id, keys, ...(owner ? { owner } : {}) });
       if (keys.length === 0) return printLine(`no secrets for ${id}`);
       keys.forEach((k) => printLine(k));
-      process.stderr.write(owner
-        ? `note: these belong to ${owner.source} ${owner.digest}${owner.loaded ? '' : ' (not the component loaded under this id now; it does not see them)'}\n`
-        : `note: these belong to no recorded component; no component sees them\n`);
+      process.stderr.write(
+        owner
+          ? `note: these belong to ${owner.source} ${owner.digest}${owner.loaded ? '' : ' (not the component loaded under this id now; it does not see them)'}\n`
+          : `note: these belong to no recorded component; no component sees them\n`,
+      );
       return;
     }
     case 'delete': {
       if (words.length === 0) throw usageError(`name the keys to delete (usage: ${USAGE})`);
       for (const k of words) normalizeEnvKey(k);
-      const removed = await withWassette(async (w) => {
-        if (!w.store.secretOwners.get(id) && w.secrets.list(id).length === 0) requireKnown(w, id);
-        const gone = w.secrets.delete(id, words);
-        if (gone.length > 0) record(w, id, 'secret-deleted', gone);
-        return gone;
-      }, { restore: false });
+      const removed = await withWassette(
+        async (w) => {
+          if (!w.store.secretOwners.get(id) && w.secrets.list(id).length === 0) requireKnown(w, id);
+          const gone = w.secrets.delete(id, words);
+          if (gone.length > 0) record(w, id, 'secret-deleted', gone);
+          return gone;
+        },
+        { restore: false },
+      );
       const missing = words.filter((k) => !removed.includes(k));
       if (json) return printJson({ status: 'deleted', component_id: id, keys: removed, ...(missing.length ? { missing } : {}) });
       printLine(removed.length ? `deleted ${removed.join(', ')} from ${id}` : `nothing deleted`);

@@ -12,8 +12,9 @@ import { loadCliConfig } from './context.js';
 import { type CommandHelp, parse, usageLine } from './io.js';
 
 export const HELP: CommandHelp = {
-  '': 'wassette serve [--http [[host:]port] [--token T | --no-auth]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...'
-    + '  (--http alone listens on 127.0.0.1:9001, --http 9003 on 127.0.0.1:9003)',
+  '':
+    'wassette serve [--http [[host:]port] [--token T | --no-auth]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...' +
+    '  (--http alone listens on 127.0.0.1:9001, --http 9003 on 127.0.0.1:9003)',
 };
 const USAGE = usageLine(HELP);
 
@@ -26,13 +27,17 @@ export async function run(argv: string[]): Promise<void> {
     http = next !== undefined && !next.startsWith('-') ? next : '';
     argv = [...argv.slice(0, i), ...argv.slice(i + (next !== undefined && !next.startsWith('-') ? 2 : 1))];
   }
-  const p = parse(argv, {
-    'allowed-host': { type: 'string', multiple: true },
-    'require-signatures': { type: 'boolean' },
-    'insecure-registry': { type: 'string', multiple: true },
-    token: { type: 'string' },
-    'no-auth': { type: 'boolean' },
-  }, USAGE);
+  const p = parse(
+    argv,
+    {
+      'allowed-host': { type: 'string', multiple: true },
+      'require-signatures': { type: 'boolean' },
+      'insecure-registry': { type: 'string', multiple: true },
+      token: { type: 'string' },
+      'no-auth': { type: 'boolean' },
+    },
+    USAGE,
+  );
   const config = loadCliConfig({
     requireSignatures: p.values['require-signatures'] === true,
     insecureRegistries: (p.values['insecure-registry'] as string[] | undefined) ?? [],
@@ -41,10 +46,14 @@ export async function run(argv: string[]): Promise<void> {
   const flagToken = p.values.token as string | undefined;
   const noAuth = p.values['no-auth'] === true;
   const addr = http === undefined ? undefined : parseListenAddress(http);
-  if (http === undefined && (flagToken !== undefined || noAuth)) throw new WassetteError(ErrorCode.InvalidArgument, `--token and --no-auth apply to --http only (usage: ${USAGE})`);
+  if (http === undefined && (flagToken !== undefined || noAuth))
+    throw new WassetteError(ErrorCode.InvalidArgument, `--token and --no-auth apply to --http only (usage: ${USAGE})`);
   if (noAuth && flagToken !== undefined) throw new WassetteError(ErrorCode.InvalidArgument, `--token and --no-auth cannot be combined (usage: ${USAGE})`);
   if (noAuth && addr && !isLoopbackHost(addr.host)) {
-    throw new WassetteError(ErrorCode.InvalidArgument, `--no-auth is only accepted when binding a loopback address (127.0.0.1, ::1, localhost), not ${addr.host}`);
+    throw new WassetteError(
+      ErrorCode.InvalidArgument,
+      `--no-auth is only accepted when binding a loopback address (127.0.0.1, ::1, localhost), not ${addr.host}`,
+    );
   }
   // Resolved before anything is opened, so a bad token fails fast. Flag > WASSETTE_HTTP_TOKEN > the token file.
   let token: string | null = null;
@@ -65,10 +74,12 @@ export async function run(argv: string[]): Promise<void> {
   if (http === undefined) {
     const server = createMcpServer(wassette, logLine);
     const maxMessage = config.maxMessageBytes;
-    const input = process.stdin.pipe(new BoundedLines(maxMessage, (seen) => {
-      log.warn(`dropped a stdio message of ${seen} bytes (limit ${maxMessage})`);
-      process.stdout.write(oversizedError(maxMessage));
-    }));
+    const input = process.stdin.pipe(
+      new BoundedLines(maxMessage, (seen) => {
+        log.warn(`dropped a stdio message of ${seen} bytes (limit ${maxMessage})`);
+        process.stdout.write(oversizedError(maxMessage));
+      }),
+    );
     const transport = new StdioServerTransport(input as unknown as typeof process.stdin);
     await server.connect(transport);
     closeTransport = () => server.close();
@@ -78,10 +89,16 @@ export async function run(argv: string[]): Promise<void> {
   } else {
     const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
     if (noAuth) log.warn('--no-auth: the HTTP transport accepts requests without a bearer token; any local process or user can drive this server');
-    const h = await serveHttp(wassette, {
-      ...addr!, allowedHosts: allowed, token,
-      onListening: (endpoints) => wassette.setControlPlane(endpoints),
-    }, logLine);
+    const h = await serveHttp(
+      wassette,
+      {
+        ...addr!,
+        allowedHosts: allowed,
+        token,
+        onListening: (endpoints) => wassette.setControlPlane(endpoints),
+      },
+      logLine,
+    );
     closeTransport = h.close;
     const auth = token === null ? 'no authentication' : 'bearer token required (`wassette http-token` prints it)';
     log.info(`serving MCP over Streamable HTTP at ${h.url} (${auth}; ready in ${Date.now() - started} ms)`);

@@ -25,10 +25,7 @@ export async function completeApprovedLoad(w: Wassette, request: ApprovalRequest
   }
   const { fetched, prepared } = await w.fetch(ref);
   if (payload.digest !== undefined && fetched.digest !== payload.digest) {
-    throw new WassetteError(
-      ErrorCode.DigestMismatch,
-      `${ref} changed since it was approved (approved ${payload.digest}, now ${fetched.digest}); not loaded`,
-    );
+    throw new WassetteError(ErrorCode.DigestMismatch, `${ref} changed since it was approved (approved ${payload.digest}, now ${fetched.digest}); not loaded`);
   }
   // The policy applied is the one recorded in the request (the one the user was shown), never the
   // one on disk now: a policy written beside the file after the request refuses the approval.

@@ -39,7 +39,8 @@ async function loadComponent(w: Wassette, args: Record<string, unknown>, ctx: Ca
   if (gate.status === 'allowed') return { ...(await w.register(fetched, prepared.component, prepared.policy, prepared.warnings)) };
 
   const c = prepared.component;
-  const verification = c.verification?.status === 'verified' ? `signed (${c.verification.method}) by ${c.verification.signer}` : c.verification?.status ?? 'unsigned';
+  const verification =
+    c.verification?.status === 'verified' ? `signed (${c.verification.method}) by ${c.verification.signer}` : (c.verification?.status ?? 'unsigned');
   const message = [
     `An agent asks to load the component ${c.source}`,
     `digest ${c.digest}, ${verification}`,

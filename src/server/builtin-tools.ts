@@ -12,7 +12,7 @@ function obj(properties: Record<string, unknown>, required: string[]): BuiltinTo
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-function details(properties: Record<string, unknown>, required: string[]): BuiltinToolDef["inputSchema"] {
+function details(properties: Record<string, unknown>, required: string[]): BuiltinToolDef['inputSchema'] {
   return obj({ component_id: componentId, details: obj(properties, required) }, ['component_id', 'details']);
 }
 

@@ -53,7 +53,11 @@ function forwardOutput(ctx: CallContext, deps: CallerDeps, tool: NamedTool, outc
 }
 
 export async function callComponentTool(
-  deps: CallerDeps, component: LoadedComponent, tool: NamedTool, args: Record<string, unknown>, ctx: CallContext,
+  deps: CallerDeps,
+  component: LoadedComponent,
+  tool: NamedTool,
+  args: Record<string, unknown>,
+  ctx: CallContext,
 ): Promise<CallToolResult> {
   const fn = tool.def.target.function;
   let witArgs: unknown[];

@@ -70,7 +70,10 @@ export class Wassette implements McpBackend {
     // A misspelt name would leave the tool the operator meant to switch off enabled, silently.
     const unknown = config.disabledBuiltins.filter((n) => !BUILTIN_NAMES.has(n));
     if (unknown.length > 0) {
-      throw new WassetteError(ErrorCode.InvalidConfig, `disabled_builtins: no built-in tool named ${unknown.map((n) => `"${n}"`).join(', ')} (built-ins: ${[...BUILTIN_NAMES].join(', ')})`);
+      throw new WassetteError(
+        ErrorCode.InvalidConfig,
+        `disabled_builtins: no built-in tool named ${unknown.map((n) => `"${n}"`).join(', ')} (built-ins: ${[...BUILTIN_NAMES].join(', ')})`,
+      );
     }
     const enabled = BUILTIN_TOOLS.filter((t) => !config.disabledBuiltins.includes(t.name));
     this.catalog = new Catalog(new Set(BUILTIN_NAMES));
@@ -81,7 +84,11 @@ export class Wassette implements McpBackend {
       onChange: (id) => this.specs.invalidate(id),
     });
     this.restorer = new Restorer({
-      store, blobs, runtime, catalog: this.catalog, log,
+      store,
+      blobs,
+      runtime,
+      catalog: this.catalog,
+      log,
       fetch: async (source) => (await this.fetch(source)).fetched,
       onRepaired: () => {
         this.persistNames();
@@ -89,17 +96,22 @@ export class Wassette implements McpBackend {
       },
     });
     this.audit = new AuditQueue(store, (e) => log.warn(`audit log write failed: ${errorMessage(e)}`), {
-      ...DEFAULT_AUDIT_RETENTION, maxRows: config.auditMaxRows, maxAgeMs: config.auditMaxAgeDays * 24 * 3600_000,
+      ...DEFAULT_AUDIT_RETENTION,
+      maxRows: config.auditMaxRows,
+      maxAgeMs: config.auditMaxAgeDays * 24 * 3600_000,
     });
-    this.specs = new SpecCache(() => store.externalChangeCounter(), (id) => {
-      const spec = toSandboxSpec(this.permissions.effectivePolicy(id), {
-        env: config.env,
-        secrets: secretsFor(store, this.secrets, id),
-        defaults: { timeoutMs: config.callTimeoutMs, memoryBytes: config.memoryLimitBytes, maxOutputBytes: config.maxOutputBytes },
-      });
-      const own = { ...spec, reserved: [config.home, config.configFile] };
-      return this.controlPlane.length > 0 ? { ...own, controlPlane: this.controlPlane } : own;
-    });
+    this.specs = new SpecCache(
+      () => store.externalChangeCounter(),
+      (id) => {
+        const spec = toSandboxSpec(this.permissions.effectivePolicy(id), {
+          env: config.env,
+          secrets: secretsFor(store, this.secrets, id),
+          defaults: { timeoutMs: config.callTimeoutMs, memoryBytes: config.memoryLimitBytes, maxOutputBytes: config.maxOutputBytes },
+        });
+        const own = { ...spec, reserved: [config.home, config.configFile] };
+        return this.controlPlane.length > 0 ? { ...own, controlPlane: this.controlPlane } : own;
+      },
+    );
   }
 
   // ---- McpBackend
@@ -202,10 +214,12 @@ export class Wassette implements McpBackend {
     }
     await this.runtime.unload(id);
     // Grants die with the component, so must requests for grants that nobody has decided yet.
-    this.store.db.transaction(() => {
-      this.store.components.delete(id);
-      this.store.approvals.expireForComponent(id);
-    }).immediate();
+    this.store.db
+      .transaction(() => {
+        this.store.components.delete(id);
+        this.store.approvals.expireForComponent(id);
+      })
+      .immediate();
     this.catalog.remove(id);
     this.restorer.forget(id);
     this.specs.invalidate(id);
@@ -214,8 +228,9 @@ export class Wassette implements McpBackend {
   }
 
   list(): ComponentSummary[] {
-    const broken = this.restorer.unavailableComponents().map(({ record: r, error }): ComponentSummary =>
-      ({ id: r.id, source: r.source, digest: r.digest, tools: [], status: 'unavailable', error }));
+    const broken = this.restorer
+      .unavailableComponents()
+      .map(({ record: r, error }): ComponentSummary => ({ id: r.id, source: r.source, digest: r.digest, tools: [], status: 'unavailable', error }));
     return [...this.catalog.list().map((c) => this.summary(c)), ...broken];
   }
 

@@ -131,7 +131,13 @@ async function startIn(dir: string, options: RegistryOptions): Promise<RunningRe
     c.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     child = c;
     try {
-      await waitUntilUp(url, c, () => output, options.startTimeoutMs ?? 15_000, () => spawnError);
+      await waitUntilUp(
+        url,
+        c,
+        () => output,
+        options.startTimeoutMs ?? 15_000,
+        () => spawnError,
+      );
     } catch (e) {
       child = undefined;
       await halt(c);

@@ -8,7 +8,12 @@ afterAll(cleanup);
 
 /** Every command with its subcommands (none: the command runs as is), as the contract lists them. */
 const COMMANDS: [string, string[]][] = [
-  ['serve', []], ['http-token', []], ['inspect', []], ['audit', []], ['publish', []], ['sign', []],
+  ['serve', []],
+  ['http-token', []],
+  ['inspect', []],
+  ['audit', []],
+  ['publish', []],
+  ['sign', []],
   ['component', ['load', 'list', 'unload']],
   ['policy', ['get']],
   ['permission', ['grant', 'revoke', 'reset']],
@@ -21,19 +26,16 @@ const lines = (s: string): string[] => s.split('\n').filter((l) => l.startsWith(
 
 describe('--help', () => {
   const cases = COMMANDS.flatMap(([c, subs]) => [[c, undefined, '--help'], [c, undefined, '-h'], ...subs.map((s) => [c, s, '--help'])]);
-  it.each(cases as [string, string | undefined, string][])(
-    'wassette %s %s %s prints its usage and exits 0',
-    async (command, sub, flag) => {
-      const r = await runCli([command, ...(sub ? [sub] : []), flag], { home });
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      const usage = lines(r.stdout);
-      expect(usage.length).toBeGreaterThan(0);
-      const prefix = `wassette ${command}${sub ? ` ${sub}` : ''}`;
-      if (sub) expect(usage).toEqual([expect.stringContaining(`usage: ${prefix}`)]);
-      else expect(usage.every((l) => l.includes(`wassette ${command}`))).toBe(true);
-    },
-  );
+  it.each(cases as [string, string | undefined, string][])('wassette %s %s %s prints its usage and exits 0', async (command, sub, flag) => {
+    const r = await runCli([command, ...(sub ? [sub] : []), flag], { home });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const usage = lines(r.stdout);
+    expect(usage.length).toBeGreaterThan(0);
+    const prefix = `wassette ${command}${sub ? ` ${sub}` : ''}`;
+    if (sub) expect(usage).toEqual([expect.stringContaining(`usage: ${prefix}`)]);
+    else expect(usage.every((l) => l.includes(`wassette ${command}`))).toBe(true);
+  });
 
   it('--help wins over the other arguments and changes nothing', async () => {
     const r = await runCli(['component', 'unload', 'nothing-here', '--help'], { home });

@@ -49,7 +49,10 @@ describe('requirementFor', () => {
   });
 
   it('lets the later of two equal scopes win', () => {
-    const p = parseTrustPolicy([{ scope: 'r.io/a', require: 'cosign' }, { scope: 'r.io/a/', require: 'notation' }]);
+    const p = parseTrustPolicy([
+      { scope: 'r.io/a', require: 'cosign' },
+      { scope: 'r.io/a/', require: 'notation' },
+    ]);
     expect(requirementFor('r.io/a/b', p).require).toBe('notation');
   });
 });
@@ -80,8 +83,13 @@ describe('parseTrustPolicy', () => {
 
 describe('satisfies', () => {
   it.each([
-    ['none', 'cosign', true], ['any', 'notation', true], ['cosign', 'cosign', true], ['cosign', 'cosign-bundle', true],
-    ['cosign', 'notation', false], ['notation', 'notation', true], ['notation', 'cosign-bundle', false],
+    ['none', 'cosign', true],
+    ['any', 'notation', true],
+    ['cosign', 'cosign', true],
+    ['cosign', 'cosign-bundle', true],
+    ['cosign', 'notation', false],
+    ['notation', 'notation', true],
+    ['notation', 'cosign-bundle', false],
   ] as const)('%s by %s: %s', (require, method, expected) => {
     expect(satisfies(require, method)).toBe(expected);
   });

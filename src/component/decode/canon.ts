@@ -51,16 +51,28 @@ export function readCanon(r: ByteReader, scope: Scope): void {
     return void r.u32();
   }
   switch (op) {
-    case 0x09: { // task.return
+    case 0x09: {
+      // task.return
       const k = r.u8();
       if (k === 0x00) readValType(r, scope);
       else if (k === 0x01) r.u8();
       else throw invalid(`unknown task.return result encoding 0x${hex(k)} at byte ${at}`);
       return skipOptions(r);
     }
-    case 0x0a: case 0x0b: r.u8(); r.u32(); return; // context.get/set
-    case 0x1c: case 0x1d: return skipOptions(r); // error-context.new/debug-message
-    case 0x20: case 0x21: r.u8(); r.u32(); return; // waitable-set.wait/poll
-    default: throw invalid(`unknown canonical function 0x${hex(op)} at byte ${at}`);
+    case 0x0a:
+    case 0x0b:
+      r.u8();
+      r.u32();
+      return; // context.get/set
+    case 0x1c:
+    case 0x1d:
+      return skipOptions(r); // error-context.new/debug-message
+    case 0x20:
+    case 0x21:
+      r.u8();
+      r.u32();
+      return; // waitable-set.wait/poll
+    default:
+      throw invalid(`unknown canonical function 0x${hex(op)} at byte ${at}`);
   }
 }

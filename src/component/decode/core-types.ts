@@ -27,12 +27,26 @@ function skipImportDesc(r: ByteReader): void {
   const at = r.pos;
   const kind = r.u8();
   switch (kind) {
-    case 0x00: r.u32(); return; // func (type idx)
-    case 0x01: skipValType(r); skipLimits(r); return; // table
-    case 0x02: skipLimits(r); return; // memory
-    case 0x03: skipValType(r); r.u8(); return; // global
-    case 0x04: r.u8(); r.u32(); return; // tag
-    default: throw invalid(`unknown core import kind 0x${hex(kind)} at byte ${at}`);
+    case 0x00:
+      r.u32();
+      return; // func (type idx)
+    case 0x01:
+      skipValType(r);
+      skipLimits(r);
+      return; // table
+    case 0x02:
+      skipLimits(r);
+      return; // memory
+    case 0x03:
+      skipValType(r);
+      r.u8();
+      return; // global
+    case 0x04:
+      r.u8();
+      r.u32();
+      return; // tag
+    default:
+      throw invalid(`unknown core import kind 0x${hex(kind)} at byte ${at}`);
   }
 }
 
@@ -45,8 +59,14 @@ function skipModuleDecl(r: ByteReader): void {
   const at = r.pos;
   const tag = r.u8();
   switch (tag) {
-    case 0x00: r.string(); r.string(); skipImportDesc(r); return;
-    case 0x01: skipCoreType(r); return;
+    case 0x00:
+      r.string();
+      r.string();
+      skipImportDesc(r);
+      return;
+    case 0x01:
+      skipCoreType(r);
+      return;
     case 0x02: {
       r.u8(); // core sort
       const target = r.u8();
@@ -55,8 +75,12 @@ function skipModuleDecl(r: ByteReader): void {
       r.u32();
       return;
     }
-    case 0x03: r.string(); skipImportDesc(r); return;
-    default: throw invalid(`unknown core module type declaration 0x${hex(tag)} at byte ${at}`);
+    case 0x03:
+      r.string();
+      skipImportDesc(r);
+      return;
+    default:
+      throw invalid(`unknown core module type declaration 0x${hex(tag)} at byte ${at}`);
   }
 }
 

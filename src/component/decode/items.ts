@@ -19,12 +19,18 @@ export function readSort(r: ByteReader): Sort | 'core' {
       const core = r.u8();
       return core === 0x11 ? 'module' : 'core';
     }
-    case 0x01: return 'func';
-    case 0x02: return 'value';
-    case 0x03: return 'type';
-    case 0x04: return 'component';
-    case 0x05: return 'instance';
-    default: throw invalid(`unknown sort 0x${hex(b)} at byte ${at}`);
+    case 0x01:
+      return 'func';
+    case 0x02:
+      return 'value';
+    case 0x03:
+      return 'type';
+    case 0x04:
+      return 'component';
+    case 0x05:
+      return 'instance';
+    default:
+      throw invalid(`unknown sort 0x${hex(b)} at byte ${at}`);
   }
 }
 
@@ -38,14 +44,18 @@ export function itemAt(scope: Scope, sort: Sort, idx: number, at: number): Exter
       const func = scope.funcs[idx] ?? oob();
       return { sort, func };
     }
-    case 'type': return { sort, type: scope.types[idx] ?? oob() };
-    case 'instance': return { sort, exports: scope.instances[idx] ?? oob() };
+    case 'type':
+      return { sort, type: scope.types[idx] ?? oob() };
+    case 'instance':
+      return { sort, exports: scope.instances[idx] ?? oob() };
     case 'component': {
       const c = scope.components[idx] ?? oob();
       return { sort, imports: c.imports, exports: c.exports };
     }
-    case 'value': return { sort };
-    case 'module': return { sort };
+    case 'value':
+      return { sort };
+    case 'module':
+      return { sort };
   }
 }
 

@@ -60,40 +60,54 @@ function readInstance(r: ByteReader, scope: Scope): ExternMap {
 
 function readSection(id: number, r: ByteReader, scope: Scope, customs: CustomSection[]): void {
   switch (id) {
-    case 0: customs.push({ name: r.string(), data: r.bytes.subarray(r.pos, r.end) }); r.pos = r.end; return;
-    case 1: case 2: case 3: r.pos = r.end; return; // core modules, instances and types: skipped whole
+    case 0:
+      customs.push({ name: r.string(), data: r.bytes.subarray(r.pos, r.end) });
+      r.pos = r.end;
+      return;
+    case 1:
+    case 2:
+    case 3:
+      r.pos = r.end;
+      return; // core modules, instances and types: skipped whole
     case 4: {
       readPreamble(r);
       const nested = readComponent(r, new Scope(scope), []);
       return scope.push({ sort: 'component', imports: nested.imports, exports: nested.exports });
     }
-    case 5: return void r.vec(() => scope.instances.push(readInstance(r, scope)));
-    case 6: return void r.vec(() => readAlias(r, scope));
-    case 7: return void r.vec(() => scope.types.push(readTypeDef(r, scope)));
-    case 8: return void r.vec(() => readCanon(r, scope));
+    case 5:
+      return void r.vec(() => scope.instances.push(readInstance(r, scope)));
+    case 6:
+      return void r.vec(() => readAlias(r, scope));
+    case 7:
+      return void r.vec(() => scope.types.push(readTypeDef(r, scope)));
+    case 8:
+      return void r.vec(() => readCanon(r, scope));
     case 9: {
       r.u32();
       r.vec(() => r.u32());
       scope.values += r.u32();
       return;
     }
-    case 10: return void r.vec(() => {
-      const name = readExternName(r);
-      const item = named(readExternDesc(r, scope), name, scope.ctx);
-      scope.imports.set(name, item);
-      scope.push(item);
-    });
-    case 11: return void r.vec(() => {
-      const name = readExternName(r);
-      const item = readSortIdx(r, scope);
-      const ascribed = r.option(() => readExternDesc(r, scope), 'export type');
-      const chosen = ascribed ?? item;
-      if (chosen === undefined) return; // core exports other than modules cannot appear here
-      const exported = named(chosen, name, scope.ctx);
-      scope.exports.set(name, exported);
-      scope.push(exported);
-    });
-    default: throw invalid(`unknown section id ${id} at byte ${r.pos}`);
+    case 10:
+      return void r.vec(() => {
+        const name = readExternName(r);
+        const item = named(readExternDesc(r, scope), name, scope.ctx);
+        scope.imports.set(name, item);
+        scope.push(item);
+      });
+    case 11:
+      return void r.vec(() => {
+        const name = readExternName(r);
+        const item = readSortIdx(r, scope);
+        const ascribed = r.option(() => readExternDesc(r, scope), 'export type');
+        const chosen = ascribed ?? item;
+        if (chosen === undefined) return; // core exports other than modules cannot appear here
+        const exported = named(chosen, name, scope.ctx);
+        scope.exports.set(name, exported);
+        scope.push(exported);
+      });
+    default:
+      throw invalid(`unknown section id ${id} at byte ${r.pos}`);
   }
 }
 

@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import type { Grant } from '../src/sandbox/grants.js';
-import type { CallContext } from '../src/server/mcp-server.js';
-import { openWassette, type Wassette } from '../src/server/wassette.js';
+import type { CallContext } from '../src/mcp/mcp-server.js';
+import { openWassette, type Wassette } from '../src/core/wassette.js';
 
 const SPIN = resolve(import.meta.dirname, '..', 'fixtures', 'build', 'spin.wasm');
 const ID = 'spin';

@@ -3,8 +3,8 @@
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import type { CallContext } from '../src/server/mcp-server.js';
-import { openWassette, type Wassette } from '../src/server/wassette.js';
+import type { CallContext } from '../src/mcp/mcp-server.js';
+import { openWassette, type Wassette } from '../src/core/wassette.js';
 import { call, fixture, startStdioSession, tempHome, type McpSession } from '../test/helpers/cli.js';
 
 const CALLS = 500;

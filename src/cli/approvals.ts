@@ -2,9 +2,9 @@
 import { PENDING_TTL_MS, describeRequest, expireStale } from '../approvals/queue.js';
 import { errorMessage } from '../errors.js';
 import type { ApprovalRequest } from '../store/approvals.js';
-import type { Wassette } from '../server/wassette.js';
+import type { Wassette } from '../core/wassette.js';
 import { withWassette } from './context.js';
-import { completeApprovedLoad } from '../server/approved-loads.js';
+import { completeApprovedLoad } from '../core/approved-loads.js';
 import { parse, printJson, printLine, printTable, requirePositional, usageError } from './io.js';
 
 const USAGE = 'wassette approvals [list [--all] [--json]] | approve <request-id> [--json] | deny <request-id> [--json]';

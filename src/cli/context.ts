@@ -1,7 +1,7 @@
 // Opens the library for one CLI command (acting for the user) and closes it afterwards.
 import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';
-import { openWassette, type Wassette } from '../server/wassette.js';
+import { openWassette, type Wassette } from '../core/wassette.js';
 
 /** Command-line switches that override configuration (flags win over file and environment). */
 export interface ConfigFlags {

@@ -1,6 +1,6 @@
 // `wassette http-token [--rotate]`: prints the bearer token `serve --http` requires (creating it on first use).
 import { loadConfig } from '../config.js';
-import { checkTokenShape, httpTokenPath, readOrCreateHttpToken, rotateHttpToken } from '../server/http-token.js';
+import { checkTokenShape, httpTokenPath, readOrCreateHttpToken, rotateHttpToken } from '../mcp/http-token.js';
 import { parse, printLine } from './io.js';
 
 const USAGE = 'wassette http-token [--rotate]';

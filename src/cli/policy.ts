@@ -1,5 +1,5 @@
 // `wassette policy get <id>`: a component's effective policy (starting policy + grants) and the rules it cannot enforce.
-import { policyView } from '../server/builtin-handlers.js';
+import { policyView } from '../mcp/builtin-handlers.js';
 import { withWassette } from './context.js';
 import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
 

@@ -1,9 +1,9 @@
 // `wassette secret set|list|delete`: per-component secrets (environment values for granted keys); values are never printed.
 import { ErrorCode, WassetteError } from '../errors.js';
 import { normalizeEnvKey } from '../sandbox/grants.js';
-import type { Wassette } from '../server/wassette.js';
+import type { Wassette } from '../core/wassette.js';
 import { withWassette } from './context.js';
-import { claimSecrets, sameIdentity } from '../server/carry-over.js';
+import { claimSecrets, sameIdentity } from '../core/carry-over.js';
 import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
 
 const USAGE = 'wassette secret set <id> KEY=VALUE|KEY... | list <id> | delete <id> KEY...   [--json]\n'

@@ -1,13 +1,13 @@
 // `wassette serve`: MCP over stdio (default) or Streamable HTTP (`--http [host:port]`).
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { BoundedLines, oversizedError } from '../server/bounded-lines.js';
+import { BoundedLines, oversizedError } from '../mcp/bounded-lines.js';
 import { createLogger } from '../log.js';
 import { ErrorCode, WassetteError } from '../errors.js';
-import { isLoopbackHost } from '../server/http-auth.js';
-import { checkTokenShape, readOrCreateHttpToken } from '../server/http-token.js';
-import { serveHttp, parseListenAddress } from '../server/http.js';
-import { createMcpServer } from '../server/mcp-server.js';
-import { openWassette } from '../server/wassette.js';
+import { isLoopbackHost } from '../mcp/http-auth.js';
+import { checkTokenShape, readOrCreateHttpToken } from '../mcp/http-token.js';
+import { serveHttp, parseListenAddress } from '../mcp/http.js';
+import { createMcpServer } from '../mcp/mcp-server.js';
+import { openWassette } from '../core/wassette.js';
 import { loadCliConfig } from './context.js';
 import { parse } from './io.js';
 

@@ -11,8 +11,8 @@ import { parseGrant, type GrantKind } from '../sandbox/grants.js';
 import { policyToJson, serializePolicy } from '../sandbox/policy.js';
 import { BUILTIN_TOOLS } from './builtin-tools.js';
 import type { CallContext } from './mcp-server.js';
-import { errorResult, exceptionResult, okResult } from './tool-result.js';
-import type { Wassette } from './wassette.js';
+import { errorResult, exceptionResult, okResult } from '../core/tool-result.js';
+import type { Wassette } from '../core/wassette.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validators = new Map<string, ValidateFunction>(BUILTIN_TOOLS.map((t) => [t.name, ajv.compile(t.inputSchema)]));

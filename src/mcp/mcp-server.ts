@@ -9,7 +9,7 @@ import {
   type ElicitResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { exceptionResult } from './tool-result.js';
+import { exceptionResult } from '../core/tool-result.js';
 
 /** What a tool call may do back towards the client that made it. */
 export interface CallContext {

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { publishComponent } from '../src/oci/publish.js';
 import { createRegistryClient } from '../src/oci/setup.js';
-import type { CallContext } from '../src/mcp/mcp-server.js';
+import type { CallContext } from '../src/core/call-context.js';
 import { openWassette } from '../src/core/wassette.js';
 import { destroyRegistry, startRegistry } from '../test/helpers/registry.js';
 

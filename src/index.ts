@@ -1,6 +1,7 @@
 // Public library surface of wassette: the facade, the MCP server builders and the pure building blocks.
 export { openWassette, Wassette, type ComponentSummary } from './core/wassette.js';
-export { createMcpServer, type McpBackend, type CallContext } from './mcp/mcp-server.js';
+export { createMcpServer, type McpBackend } from './mcp/mcp-server.js';
+export type { CallContext } from './core/call-context.js';
 export { serveHttp, parseListenAddress } from './mcp/http.js';
 export { loadConfig, parseMemoryQuantity, type Config } from './config.js';
 export { WassetteError, ErrorCode, type ErrorCodeValue } from './errors.js';

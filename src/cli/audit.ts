@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<void> {
   const component = p.values.component as string | undefined;
   const outcome = p.values.outcome as string | undefined;
   const limit = limitOf(p.values.limit as string | undefined);
-  const entries = await withWassette(async (w) => w.store.audit.query({
+  const entries = await withWassette(async (w) => w.auditLog({
     limit,
     ...(component !== undefined ? { componentId: component } : {}),
     ...(outcome !== undefined ? { outcome } : {}),

@@ -8,6 +8,8 @@ import { checkTokenShape, readOrCreateHttpToken } from '../mcp/http-token.js';
 import { serveHttp, parseListenAddress } from '../mcp/http.js';
 import { createMcpServer } from '../mcp/mcp-server.js';
 import { openWassette } from '../core/wassette.js';
+import { wassetteBackend } from '../mcp/backend.js';
+import { BUILTIN_NAMES, enabledBuiltins } from '../mcp/builtins/list.js';
 import { loadCliConfig } from './context.js';
 import { parse } from './io.js';
 
@@ -54,12 +56,15 @@ export async function run(argv: string[]): Promise<void> {
     }
   }
   const started = Date.now();
-  const wassette = await openWassette(config, log);
+  // A misspelt disabled_builtins entry is refused before anything is opened.
+  enabledBuiltins(config.disabledBuiltins);
+  const wassette = await openWassette(config, log, { reservedToolNames: BUILTIN_NAMES });
+  const backend = wassetteBackend(wassette);
   const logLine = (m: string) => log.error(m);
 
   let closeTransport: () => Promise<void>;
   if (http === undefined) {
-    const server = createMcpServer(wassette, logLine);
+    const server = createMcpServer(backend, logLine);
     const maxMessage = config.maxMessageBytes;
     const input = process.stdin.pipe(new BoundedLines(maxMessage, (seen) => {
       log.warn(`dropped a stdio message of ${seen} bytes (limit ${maxMessage})`);
@@ -70,11 +75,11 @@ export async function run(argv: string[]): Promise<void> {
     closeTransport = () => server.close();
     // The client closing stdin ends the session.
     process.stdin.on('end', () => void shutdown());
-    log.info(`serving MCP over stdio (${(await wassette.listTools()).length} tools, ready in ${Date.now() - started} ms)`);
+    log.info(`serving MCP over stdio (${(await backend.listTools()).length} tools, ready in ${Date.now() - started} ms)`);
   } else {
     const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
     if (noAuth) log.warn('--no-auth: the HTTP transport accepts requests without a bearer token; any local process or user can drive this server');
-    const h = await serveHttp(wassette, {
+    const h = await serveHttp(backend, {
       ...addr!, allowedHosts: allowed, token,
       onListening: (endpoints) => wassette.setControlPlane(endpoints),
     }, logLine);

@@ -11,7 +11,7 @@ import type { ComponentRuntime } from '../runtime/component-runtime.js';
 import type { Denial, SandboxSpec } from '../sandbox/spec.js';
 import type { AuditQueue } from './audit-queue.js';
 import type { LoadedComponent, NamedTool } from './catalog.js';
-import type { CallContext } from '../mcp/mcp-server.js';
+import type { CallContext } from './call-context.js';
 import { errorResult, okResult } from './tool-result.js';
 
 export interface CallerDeps {

@@ -10,6 +10,7 @@ export const ErrorCode = {
   ToolCollision: 'tool-collision',
   Trap: 'trap',
   Timeout: 'timeout',
+  Cancelled: 'cancelled',
   Busy: 'busy',
   MemoryLimit: 'memory-limit',
   OutputTooLarge: 'output-too-large',

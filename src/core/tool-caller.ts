@@ -65,7 +65,7 @@ export async function callComponentTool(
   }
   const target = tool.def.target.interface === undefined ? { function: fn } : { interface: tool.def.target.interface, function: fn };
   // The sandbox is read when the call leaves the component's queue: a grant revoked meanwhile no longer applies.
-  const outcome = await deps.runtime.call(component.id, component.digest, () => deps.specFor(component.id), target, witArgs);
+  const outcome = await deps.runtime.call(component.id, component.digest, () => deps.specFor(component.id), target, witArgs, ctx.signal ? { signal: ctx.signal } : {});
   forwardOutput(ctx, deps, tool, outcome);
   const denied = denialLines(outcome.denials);
 

@@ -21,7 +21,9 @@ export function machineSummary(date = new Date()): string {
     `- memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     `- node: ${process.version} (${process.platform} ${process.arch})`,
     // Other work on a 2-core box moves the numbers (thread hops most): record how busy it was.
-    `- load average at start (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}`,
+    `- load average at start (1/5/15 min): ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')}`,
   ].join('\n');
 }
 

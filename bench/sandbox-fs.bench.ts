@@ -37,13 +37,16 @@ function cases(dir: D): Array<[string, () => void]> {
     ['open + read 100 B + close, `f.txt`', openRead('f.txt')],
     ['open + read 100 B + close, `a/b/c/f.txt`', openRead('a/b/c/f.txt')],
     ['statAt `a/b/c/f.txt`', () => dir.statAt!({ symlinkFollow: true }, 'a/b/c/f.txt')],
-    ['open + read-via-stream + close, `f.txt`', () => {
-      const f = dir.openAt!({ symlinkFollow: true }, 'f.txt', {}, { read: true }) as D;
-      const s = f.readViaStream!(0n) as D;
-      s.blockingRead!(4096n);
-      s[Symbol.dispose]!();
-      f[Symbol.dispose]!();
-    }],
+    [
+      'open + read-via-stream + close, `f.txt`',
+      () => {
+        const f = dir.openAt!({ symlinkFollow: true }, 'f.txt', {}, { read: true }) as D;
+        const s = f.readViaStream!(0n) as D;
+        s.blockingRead!(4096n);
+        s[Symbol.dispose]!();
+        f[Symbol.dispose]!();
+      },
+    ],
   ];
 }
 
@@ -62,7 +65,7 @@ export async function run(): Promise<string> {
       `In-process, no component: the guest-facing wasi:filesystem calls on a preopen, mean µs per operation (median of 3 blocks of ${N}).`,
       'preview2-shim re-resolves path strings (realpath + lstat per segment) and does every file call in its I/O worker (a',
       'synchronous cross-thread round trip); ours resolves beneath directory fds through /proc/self/fd and reads on its own fd',
-      '(streams still go through the shim\'s I/O worker). The previous guard ran its own symlink walk on top of the shim\'s.',
+      "(streams still go through the shim's I/O worker). The previous guard ran its own symlink walk on top of the shim's.",
       '',
       '| operation | preview2-shim µs | ours µs | ours / shim |',
       '|---|---|---|---|',
@@ -81,8 +84,11 @@ export async function run(): Promise<string> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then((md) => process.stdout.write(md), (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exitCode = 1;
-  });
+  run().then(
+    (md) => process.stdout.write(md),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

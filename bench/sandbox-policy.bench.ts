@@ -24,7 +24,11 @@ async function ping(w: Wassette): Promise<void> {
   if (!r || r.isError) throw new Error(`ping failed: ${JSON.stringify(r)}`);
 }
 
-interface Stats { meanUs: number; p50Us: number; p99Us: number }
+interface Stats {
+  meanUs: number;
+  p50Us: number;
+  p99Us: number;
+}
 
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -94,9 +98,9 @@ async function policyOverhead(home: string, dataDir: string): Promise<string[]> 
       row('10 grants + 1 secret, spec cached', cached, empty),
       row('10 grants + 1 secret, spec rebuilt every call', rebuilt, empty),
       '',
-      `Rebuilding the spec alone (grants from SQLite, secrets file, toSandboxSpec): ${specUs.toFixed(1)} µs; `
-        + `rebuild vs cached (p50): ${pct(rebuilt.p50Us, cached.p50Us)}. `
-        + `Means and p99 move with other load on the machine (2 cores); p50 is the comparable figure.`,
+      `Rebuilding the spec alone (grants from SQLite, secrets file, toSandboxSpec): ${specUs.toFixed(1)} µs; ` +
+        `rebuild vs cached (p50): ${pct(rebuilt.p50Us, cached.p50Us)}. ` +
+        `Means and p99 move with other load on the machine (2 cores); p50 is the comparable figure.`,
     ];
   } finally {
     await w.close();
@@ -104,8 +108,12 @@ async function policyOverhead(home: string, dataDir: string): Promise<string[]> 
 }
 
 async function stopLatency(home: string): Promise<string[]> {
-  const lines = ['### Runaway stop latency (`spin`): time from the limit to the error result, 3 runs each', '',
-    '| limit ms | call took ms (runs) | over the limit ms (max) | next call after the stop ms |', '|---|---|---|---|'];
+  const lines = [
+    '### Runaway stop latency (`spin`): time from the limit to the error result, 3 runs each',
+    '',
+    '| limit ms | call took ms (runs) | over the limit ms (max) | next call after the stop ms |',
+    '|---|---|---|---|',
+  ];
   for (const limit of [500, 1000, 2000]) {
     const w = await openWassette(config(home, { callTimeoutMs: limit }), createLogger('error'));
     try {
@@ -143,8 +151,11 @@ export async function run(): Promise<string> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then((md) => process.stdout.write(md), (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exitCode = 1;
-  });
+  run().then(
+    (md) => process.stdout.write(md),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

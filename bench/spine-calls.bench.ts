@@ -33,7 +33,12 @@ interface Case {
 
 const BUILTIN: Case = { label: 'built-in `list_components`', tool: 'list_components', args: {}, check: (r) => Array.isArray(r.structuredContent?.components) };
 const PING: Case = { label: 'component `ping` (WAT, -> u32)', tool: 'ping', args: {}, check: (r) => r.structuredContent?.result === 42 };
-const GREET: Case = { label: 'component `greet` (WAT, string -> string)', tool: 'greet', args: { name: 'bench' }, check: (r) => r.structuredContent?.result === 'hello, bench' };
+const GREET: Case = {
+  label: 'component `greet` (WAT, string -> string)',
+  tool: 'greet',
+  args: { name: 'bench' },
+  check: (r) => r.structuredContent?.result === 'hello, bench',
+};
 
 async function timedCall(s: McpSession, c: Case): Promise<number> {
   const t0 = performance.now();
@@ -138,8 +143,11 @@ export async function run(): Promise<string> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then((md) => process.stdout.write(md), (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exitCode = 1;
-  });
+  run().then(
+    (md) => process.stdout.write(md),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

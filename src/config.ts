@@ -46,8 +46,15 @@ const SERVER_ONLY_ENV = ['WASSETTE_HTTP_TOKEN', 'WASSETTE_REGISTRY_AUTH'];
 export type ConfigOverrides = Partial<Config>;
 
 const UNITS: Record<string, number> = {
-  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12,
-  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
 };
 
 /** Parses a Kubernetes-style quantity ("512Mi", "1G", "1048576") into bytes. */
@@ -90,8 +97,17 @@ function bool(value: unknown, field: string): boolean {
 
 /** Keys a config file may hold; an unknown one is usually a typo of a setting the user believes is on. */
 const FILE_KEYS = [
-  'approval', 'call_timeout_ms', 'memory_limit', 'max_output_bytes', 'insecure_registries',
-  'require_signatures', 'trust', 'disabled_builtins', 'log_level', 'max_message_bytes', 'audit',
+  'approval',
+  'call_timeout_ms',
+  'memory_limit',
+  'max_output_bytes',
+  'insecure_registries',
+  'require_signatures',
+  'trust',
+  'disabled_builtins',
+  'log_level',
+  'max_message_bytes',
+  'audit',
 ];
 
 function approvalMode(value: unknown, field: string): ApprovalMode {
@@ -125,7 +141,10 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   const unknown = Object.keys(doc).filter((k) => !FILE_KEYS.includes(k));
   if (unknown.length > 0) {
-    throw new WassetteError(ErrorCode.InvalidConfig, `config file ${path}: unknown setting ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${FILE_KEYS.join(', ')})`);
+    throw new WassetteError(
+      ErrorCode.InvalidConfig,
+      `config file ${path}: unknown setting ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${FILE_KEYS.join(', ')})`,
+    );
   }
   const trust = (doc as Record<string, unknown>).trust;
   if (trust !== undefined && trust !== null && !Array.isArray(trust)) {
@@ -147,7 +166,11 @@ function auditSection(value: unknown): { max_rows?: unknown; max_age_days?: unkn
 
 function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return [];
 }
 

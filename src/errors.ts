@@ -61,5 +61,7 @@ export function errorMessage(e: unknown): string {
 
 /** The one refusal for an id no component is recorded under (tools, CLI and library alike). */
 export function unknownComponent(id: string): WassetteError {
-  return new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see list_components or wassette component list)`, { data: { id } });
+  return new WassetteError(ErrorCode.UnknownComponent, `no loaded component with id "${id}" (see list_components or wassette component list)`, {
+    data: { id },
+  });
 }

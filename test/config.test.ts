@@ -14,8 +14,13 @@ const env = (extra: Record<string, string> = {}) => ({ WASSETTE_HOME: home, ...e
 
 describe('require_signatures', () => {
   it.each([
-    ['true', true], ['TRUE', true], ['1', true], ['yes', true],
-    ['false', false], ['0', false], ['no', false],
+    ['true', true],
+    ['TRUE', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
   ])('WASSETTE_REQUIRE_SIGNATURES=%s is %s', (value, expected) => {
     expect(loadConfig(env({ WASSETTE_REQUIRE_SIGNATURES: value })).requireSignatures).toBe(expected);
   });
@@ -57,15 +62,37 @@ describe('config file', () => {
   });
 
   it('reads every documented setting', () => {
-    writeFileSync(join(home, 'config.yaml'), [
-      'approval: auto', 'call_timeout_ms: 5000', 'memory_limit: 64Mi', 'max_output_bytes: 1000',
-      'insecure_registries: [reg:5000]', 'require_signatures: false', 'trust: []', 'disabled_builtins: [load_component]', 'log_level: warn',
-      'max_message_bytes: 2048', 'audit:', '  max_rows: 500', '  max_age_days: 7',
-    ].join('\n'));
+    writeFileSync(
+      join(home, 'config.yaml'),
+      [
+        'approval: auto',
+        'call_timeout_ms: 5000',
+        'memory_limit: 64Mi',
+        'max_output_bytes: 1000',
+        'insecure_registries: [reg:5000]',
+        'require_signatures: false',
+        'trust: []',
+        'disabled_builtins: [load_component]',
+        'log_level: warn',
+        'max_message_bytes: 2048',
+        'audit:',
+        '  max_rows: 500',
+        '  max_age_days: 7',
+      ].join('\n'),
+    );
     expect(loadConfig(env())).toMatchObject({
-      approval: 'auto', callTimeoutMs: 5000, memoryLimitBytes: 64 * 1024 ** 2, maxOutputBytes: 1000,
-      insecureRegistries: ['reg:5000'], requireSignatures: false, trust: [], disabledBuiltins: ['load_component'], logLevel: 'warn',
-      maxMessageBytes: 2048, auditMaxRows: 500, auditMaxAgeDays: 7,
+      approval: 'auto',
+      callTimeoutMs: 5000,
+      memoryLimitBytes: 64 * 1024 ** 2,
+      maxOutputBytes: 1000,
+      insecureRegistries: ['reg:5000'],
+      requireSignatures: false,
+      trust: [],
+      disabledBuiltins: ['load_component'],
+      logLevel: 'warn',
+      maxMessageBytes: 2048,
+      auditMaxRows: 500,
+      auditMaxAgeDays: 7,
     });
   });
 });
@@ -73,8 +100,11 @@ describe('config file', () => {
 describe('stdio and audit bounds', () => {
   it('come from the environment, with generous defaults', () => {
     expect(loadConfig(env())).toMatchObject({ maxMessageBytes: 16 * 1024 * 1024, auditMaxRows: 100_000, auditMaxAgeDays: 30 });
-    expect(loadConfig(env({ WASSETTE_MAX_MESSAGE_BYTES: '1024', WASSETTE_AUDIT_MAX_ROWS: '10', WASSETTE_AUDIT_MAX_AGE_DAYS: '2' })))
-      .toMatchObject({ maxMessageBytes: 1024, auditMaxRows: 10, auditMaxAgeDays: 2 });
+    expect(loadConfig(env({ WASSETTE_MAX_MESSAGE_BYTES: '1024', WASSETTE_AUDIT_MAX_ROWS: '10', WASSETTE_AUDIT_MAX_AGE_DAYS: '2' }))).toMatchObject({
+      maxMessageBytes: 1024,
+      auditMaxRows: 10,
+      auditMaxAgeDays: 2,
+    });
     expect(() => loadConfig(env({ WASSETTE_AUDIT_MAX_ROWS: '0' }))).toThrow(/audit.max_rows/);
   });
 });

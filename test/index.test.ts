@@ -4,8 +4,16 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createMcpServer, loadConfig, openWassette, silentLogger, wassetteBackend, BUILTIN_NAMES, ErrorCode, isWassetteError,
-  type ComponentSummary, type Wassette,
+  createMcpServer,
+  loadConfig,
+  openWassette,
+  silentLogger,
+  wassetteBackend,
+  BUILTIN_NAMES,
+  ErrorCode,
+  isWassetteError,
+  type ComponentSummary,
+  type Wassette,
 } from 'wassette';
 import { fixture, tempHome } from './helpers/cli.js';
 

@@ -5,10 +5,7 @@ import type { ApprovalsTable } from '../store/approvals.js';
 import { askUser, type Elicit } from './ask-user.js';
 import { PENDING_TTL_MS, waitForDecision } from './queue.js';
 
-export type FlowOutcome<T> =
-  | { status: 'approved'; value: T }
-  | { status: 'denied'; requestId: string }
-  | { status: 'pending'; requestId: string };
+export type FlowOutcome<T> = { status: 'approved'; value: T } | { status: 'denied'; requestId: string } | { status: 'pending'; requestId: string };
 
 export interface FlowOptions<T> {
   approvals: ApprovalsTable;

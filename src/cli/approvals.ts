@@ -23,9 +23,10 @@ export async function run(argv: string[]): Promise<void> {
       const list = await withWassette(async (w) => w.approvals.list({ all }), { restore: false });
       if (json) return printJson({ requests: list.map(view) });
       if (list.length === 0) return printLine(all ? 'no approval requests' : 'no pending approval requests');
-      printTable(['ID', 'STATUS', 'KIND', 'CREATED', 'REQUEST'], list.map((r) => [
-        r.id, r.status, r.kind, new Date(r.createdAt).toISOString().slice(0, 19).replace('T', ' '), describeRequest(r),
-      ]));
+      printTable(
+        ['ID', 'STATUS', 'KIND', 'CREATED', 'REQUEST'],
+        list.map((r) => [r.id, r.status, r.kind, new Date(r.createdAt).toISOString().slice(0, 19).replace('T', ' '), describeRequest(r)]),
+      );
       return;
     }
     case 'approve':

@@ -28,21 +28,29 @@ export function auditRow(e: AuditEntry): string[] {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const p = parse(argv, {
-    json: { type: 'boolean' },
-    component: { type: 'string' },
-    outcome: { type: 'string' },
-    limit: { type: 'string' },
-  }, USAGE);
+  const p = parse(
+    argv,
+    {
+      json: { type: 'boolean' },
+      component: { type: 'string' },
+      outcome: { type: 'string' },
+      limit: { type: 'string' },
+    },
+    USAGE,
+  );
   if (p.positionals.length > 0) throw usageError(`unexpected argument "${p.positionals[0]}" (usage: ${USAGE})`);
   const component = p.values.component as string | undefined;
   const outcome = p.values.outcome as string | undefined;
   const limit = limitOf(p.values.limit as string | undefined);
-  const entries = await withWassette(async (w) => w.auditLog({
-    limit,
-    ...(component !== undefined ? { componentId: component } : {}),
-    ...(outcome !== undefined ? { outcome } : {}),
-  }), { restore: false });
+  const entries = await withWassette(
+    async (w) =>
+      w.auditLog({
+        limit,
+        ...(component !== undefined ? { componentId: component } : {}),
+        ...(outcome !== undefined ? { outcome } : {}),
+      }),
+    { restore: false },
+  );
   if (p.values.json === true) return printJson({ entries });
   if (entries.length === 0) return printLine('no audit entries');
   printTable(['TIME', 'COMPONENT', 'TOOL', 'OUTCOME', 'CAPABILITY', 'TARGET', 'DURATION', 'DETAIL'], entries.map(auditRow));

@@ -2,16 +2,21 @@
 import { parse, printJson, printLine, printTable, requirePositional, usageError } from './io.js';
 import { withWassette } from './context.js';
 
-const USAGE = 'wassette component load <path|oci://…|https://…> [--policy policy.yaml] [--require-signatures] [--insecure-registry host[:port]]... [--json] | list [--json] | unload <id> [--json]';
+const USAGE =
+  'wassette component load <path|oci://…|https://…> [--policy policy.yaml] [--require-signatures] [--insecure-registry host[:port]]... [--json] | list [--json] | unload <id> [--json]';
 
 export async function run(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  const p = parse(rest, {
-    json: { type: 'boolean' },
-    policy: { type: 'string' },
-    'require-signatures': { type: 'boolean' },
-    'insecure-registry': { type: 'string', multiple: true },
-  }, USAGE);
+  const p = parse(
+    rest,
+    {
+      json: { type: 'boolean' },
+      policy: { type: 'string' },
+      'require-signatures': { type: 'boolean' },
+      'insecure-registry': { type: 'string', multiple: true },
+    },
+    USAGE,
+  );
   const json = p.values.json === true;
   switch (sub) {
     case 'load': {
@@ -32,9 +37,10 @@ export async function run(argv: string[]): Promise<void> {
       const list = await withWassette(async (w) => w.list());
       if (json) return printJson({ components: list });
       if (list.length === 0) return printLine('no components loaded');
-      printTable(['ID', 'TOOLS', 'DIGEST', 'SIGNATURE', 'SOURCE'], list.map((c) => [
-        c.id, c.status ?? String(c.tools.length), c.digest.slice(0, 19), signatureCell(c.verification), c.source,
-      ]));
+      printTable(
+        ['ID', 'TOOLS', 'DIGEST', 'SIGNATURE', 'SOURCE'],
+        list.map((c) => [c.id, c.status ?? String(c.tools.length), c.digest.slice(0, 19), signatureCell(c.verification), c.source]),
+      );
       for (const c of list) if (c.error) process.stderr.write(`warning: ${c.id} is unavailable: ${c.error}\n`);
       return;
     }
@@ -52,7 +58,7 @@ export async function run(argv: string[]): Promise<void> {
 export function signatureCell(v: unknown): string {
   const o = (v ?? { status: 'unsigned' }) as { status?: string; method?: string; signer?: string; kind?: string };
   if (o.status === 'verified') {
-    const signer = o.signer && o.signer.startsWith('sha256:') ? `${o.signer.slice(0, 19)}…` : o.signer ?? '';
+    const signer = o.signer?.startsWith('sha256:') ? `${o.signer.slice(0, 19)}…` : (o.signer ?? '');
     return `verified ${o.method ?? ''} ${signer}`.replace(/\s+/g, ' ').trim();
   }
   if (o.status === 'failed') return `failed (${o.kind ?? 'unknown'})`;

@@ -30,7 +30,11 @@ export async function withWassette<T>(
   const config = loadCliConfig(opts.flags);
   // CLI output is for people; keep routine library logs quiet unless asked for.
   const log = createLogger(config.logLevel === 'debug' ? 'debug' : 'warn');
-  const w = await openWassette(config, log, { warmOnLoad: false, reservedToolNames: BUILTIN_NAMES, ...(opts.restore !== undefined ? { restore: opts.restore } : {}) });
+  const w = await openWassette(config, log, {
+    warmOnLoad: false,
+    reservedToolNames: BUILTIN_NAMES,
+    ...(opts.restore !== undefined ? { restore: opts.restore } : {}),
+  });
   try {
     return await fn(w, config);
   } finally {

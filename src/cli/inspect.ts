@@ -7,19 +7,22 @@ const USAGE = 'wassette inspect <path|oci://…|https://…> [--json]';
 export async function run(argv: string[]): Promise<void> {
   const p = parse(argv, { json: { type: 'boolean' } }, USAGE);
   const path = requirePositional(p, 0, 'component path', USAGE);
-  const info = await withWassette(async (w) => {
-    const prepared = await w.prepare(path);
-    const { fetched, component: c } = prepared;
-    return {
-      source: fetched.source,
-      digest: fetched.digest,
-      verification: fetched.verification ?? { status: 'unsigned' },
-      imports: c.description.imports,
-      tools: prepared.tools,
-      wit: c.description.wit,
-      ...(prepared.policy ? { policy: prepared.policy } : {}),
-    };
-  }, { restore: false });
+  const info = await withWassette(
+    async (w) => {
+      const prepared = await w.prepare(path);
+      const { fetched, component: c } = prepared;
+      return {
+        source: fetched.source,
+        digest: fetched.digest,
+        verification: fetched.verification ?? { status: 'unsigned' },
+        imports: c.description.imports,
+        tools: prepared.tools,
+        wit: c.description.wit,
+        ...(prepared.policy ? { policy: prepared.policy } : {}),
+      };
+    },
+    { restore: false },
+  );
   if (p.values.json === true) return printJson(info);
   printLine(`source: ${info.source}`);
   printLine(`digest: ${info.digest}`);
@@ -27,7 +30,13 @@ export async function run(argv: string[]): Promise<void> {
   printLine(`signature: ${v.status}${v.method ? ` (${v.method}, signer ${v.signer})` : ''}`);
   printLine();
   printLine('WIT:');
-  printLine(info.wit.trimEnd().split('\n').map((l) => `  ${l}`).join('\n'));
+  printLine(
+    info.wit
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n'),
+  );
   printLine();
   printLine(`tools (${info.tools.length}):`);
   for (const t of info.tools) {

@@ -20,11 +20,25 @@ export function storageUri(arg: string): string {
 export function grantDetails(kind: string, value: string | undefined, access: string | undefined): Record<string, unknown> {
   switch (kind) {
     case 'storage':
-      return { uri: storageUri(need(value, 'path')), ...(access !== undefined ? { access: access.split(',').map((a) => a.trim()).filter(Boolean) } : {}) };
-    case 'network': return { host: need(value, 'host') };
-    case 'environment': return { key: need(value, 'environment variable name') };
-    case 'memory': return value === undefined ? {} : { limit: value };
-    default: throw usageError(`unknown permission kind "${kind}" (expected storage, network, environment or memory)\nusage: ${USAGE}`);
+      return {
+        uri: storageUri(need(value, 'path')),
+        ...(access !== undefined
+          ? {
+              access: access
+                .split(',')
+                .map((a) => a.trim())
+                .filter(Boolean),
+            }
+          : {}),
+      };
+    case 'network':
+      return { host: need(value, 'host') };
+    case 'environment':
+      return { key: need(value, 'environment variable name') };
+    case 'memory':
+      return value === undefined ? {} : { limit: value };
+    default:
+      throw usageError(`unknown permission kind "${kind}" (expected storage, network, environment or memory)\nusage: ${USAGE}`);
   }
 }
 
@@ -55,12 +69,16 @@ export async function run(argv: string[]): Promise<void> {
       const { revoked } = await withWassette(async (w) => w.permissions.revoke('user', id, kind, details), { restore: false });
       if (json) return printJson({ status: revoked ? 'revoked' : 'not-granted', component_id: id });
       const what = describeTarget(kind, details);
-      return printLine(revoked ? `revoked ${what} from ${id}` : `${id} had no grant for ${what} (rights from its starting policy stay; see wassette policy get ${id})`);
+      return printLine(
+        revoked ? `revoked ${what} from ${id}` : `${id} had no grant for ${what} (rights from its starting policy stay; see wassette policy get ${id})`,
+      );
     }
     case 'reset': {
       const id = requirePositional(p, 0, 'component id', USAGE);
       const { removed } = await withWassette(async (w) => w.permissions.reset('user', id), { restore: false });
-      return json ? printJson({ status: 'reset', component_id: id, removed }) : printLine(`removed ${removed} grant(s) from ${id}; it is back to its starting policy`);
+      return json
+        ? printJson({ status: 'reset', component_id: id, removed })
+        : printLine(`removed ${removed} grant(s) from ${id}; it is back to its starting policy`);
     }
     default:
       throw usageError(`unknown subcommand "${sub ?? ''}"\nusage: ${USAGE}`);
@@ -69,9 +87,13 @@ export async function run(argv: string[]): Promise<void> {
 
 function describeTarget(kind: GrantKind, details: Record<string, unknown>): string {
   switch (kind) {
-    case 'storage': return `access to ${String(details.uri).slice('fs://'.length)}`;
-    case 'network': return `network access to ${String(details.host)}`;
-    case 'environment': return `environment variable ${String(details.key)}`;
-    case 'memory': return 'the memory limit grant';
+    case 'storage':
+      return `access to ${String(details.uri).slice('fs://'.length)}`;
+    case 'network':
+      return `network access to ${String(details.host)}`;
+    case 'environment':
+      return `environment variable ${String(details.key)}`;
+    case 'memory':
+      return 'the memory limit grant';
   }
 }

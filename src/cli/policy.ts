@@ -4,7 +4,11 @@ import { parse, printJson, printLine, requirePositional, usageError } from './io
 
 const USAGE = 'wassette policy get <component-id> [--json | --yaml]';
 
-interface Unenforced { capability: string; list: string; reason: string }
+interface Unenforced {
+  capability: string;
+  list: string;
+  reason: string;
+}
 
 export async function run(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;

@@ -3,8 +3,9 @@ import { normalizeEnvKey } from '../sandbox/grants.js';
 import { withWassette } from './context.js';
 import { parse, printJson, printLine, requirePositional, usageError } from './io.js';
 
-const USAGE = 'wassette secret set <id> KEY=VALUE|KEY... | list <id> | delete <id> KEY...   [--json]\n'
-  + '  (a bare KEY in `set` takes its value from the same-named variable of this shell, keeping it out of the process list)';
+const USAGE =
+  'wassette secret set <id> KEY=VALUE|KEY... | list <id> | delete <id> KEY...   [--json]\n' +
+  '  (a bare KEY in `set` takes its value from the same-named variable of this shell, keeping it out of the process list)';
 
 /**
  * Parses `KEY=VALUE` words; a bare `KEY` reads `env[KEY]`. Only the first `=` splits, so values may
@@ -50,10 +51,12 @@ export async function run(argv: string[]): Promise<void> {
       const { keys, owner } = await withWassette(async (w) => w.secrets.list(id), { restore: false });
       if (json) return printJson({ component_id: id, keys, ...(owner ? { owner } : {}) });
       if (keys.length === 0) return printLine(`no secrets for ${id}`);
-      keys.forEach((k) => printLine(k));
-      process.stderr.write(owner
-        ? `note: these belong to ${owner.source} ${owner.digest}${owner.loaded ? '' : ' (not the component loaded under this id now; it does not see them)'}\n`
-        : `note: these belong to no recorded component; no component sees them\n`);
+      for (const k of keys) printLine(k);
+      process.stderr.write(
+        owner
+          ? `note: these belong to ${owner.source} ${owner.digest}${owner.loaded ? '' : ' (not the component loaded under this id now; it does not see them)'}\n`
+          : `note: these belong to no recorded component; no component sees them\n`,
+      );
       return;
     }
     case 'delete': {

@@ -13,7 +13,8 @@ import { BUILTIN_NAMES, enabledBuiltins } from '../mcp/builtins/list.js';
 import { loadCliConfig } from './context.js';
 import { parse } from './io.js';
 
-const USAGE = 'wassette serve [--http [host:port] [--token T | --no-auth]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...';
+const USAGE =
+  'wassette serve [--http [host:port] [--token T | --no-auth]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...';
 
 export async function run(argv: string[]): Promise<void> {
   // `--http` takes an optional value, which parseArgs cannot express: peel it off first.
@@ -24,13 +25,17 @@ export async function run(argv: string[]): Promise<void> {
     http = next !== undefined && !next.startsWith('-') ? next : '';
     argv = [...argv.slice(0, i), ...argv.slice(i + (next !== undefined && !next.startsWith('-') ? 2 : 1))];
   }
-  const p = parse(argv, {
-    'allowed-host': { type: 'string', multiple: true },
-    'require-signatures': { type: 'boolean' },
-    'insecure-registry': { type: 'string', multiple: true },
-    token: { type: 'string' },
-    'no-auth': { type: 'boolean' },
-  }, USAGE);
+  const p = parse(
+    argv,
+    {
+      'allowed-host': { type: 'string', multiple: true },
+      'require-signatures': { type: 'boolean' },
+      'insecure-registry': { type: 'string', multiple: true },
+      token: { type: 'string' },
+      'no-auth': { type: 'boolean' },
+    },
+    USAGE,
+  );
   const config = loadCliConfig({
     requireSignatures: p.values['require-signatures'] === true,
     insecureRegistries: (p.values['insecure-registry'] as string[] | undefined) ?? [],
@@ -39,10 +44,14 @@ export async function run(argv: string[]): Promise<void> {
   const flagToken = p.values.token as string | undefined;
   const noAuth = p.values['no-auth'] === true;
   const addr = http === undefined ? undefined : parseListenAddress(http);
-  if (http === undefined && (flagToken !== undefined || noAuth)) throw new WassetteError(ErrorCode.InvalidArgument, `--token and --no-auth apply to --http only (usage: ${USAGE})`);
+  if (http === undefined && (flagToken !== undefined || noAuth))
+    throw new WassetteError(ErrorCode.InvalidArgument, `--token and --no-auth apply to --http only (usage: ${USAGE})`);
   if (noAuth && flagToken !== undefined) throw new WassetteError(ErrorCode.InvalidArgument, `--token and --no-auth cannot be combined (usage: ${USAGE})`);
   if (noAuth && addr && !isLoopbackHost(addr.host)) {
-    throw new WassetteError(ErrorCode.InvalidArgument, `--no-auth is only accepted when binding a loopback address (127.0.0.1, ::1, localhost), not ${addr.host}`);
+    throw new WassetteError(
+      ErrorCode.InvalidArgument,
+      `--no-auth is only accepted when binding a loopback address (127.0.0.1, ::1, localhost), not ${addr.host}`,
+    );
   }
   // Resolved before anything is opened, so a bad token fails fast. Flag > WASSETTE_HTTP_TOKEN > the token file.
   let token: string | null = null;
@@ -66,10 +75,12 @@ export async function run(argv: string[]): Promise<void> {
   if (http === undefined) {
     const server = createMcpServer(backend, logLine);
     const maxMessage = config.maxMessageBytes;
-    const input = process.stdin.pipe(new BoundedLines(maxMessage, (seen) => {
-      log.warn(`dropped a stdio message of ${seen} bytes (limit ${maxMessage})`);
-      process.stdout.write(oversizedError(maxMessage));
-    }));
+    const input = process.stdin.pipe(
+      new BoundedLines(maxMessage, (seen) => {
+        log.warn(`dropped a stdio message of ${seen} bytes (limit ${maxMessage})`);
+        process.stdout.write(oversizedError(maxMessage));
+      }),
+    );
     const transport = new StdioServerTransport(input as unknown as typeof process.stdin);
     await server.connect(transport);
     closeTransport = () => server.close();
@@ -79,10 +90,16 @@ export async function run(argv: string[]): Promise<void> {
   } else {
     const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
     if (noAuth) log.warn('--no-auth: the HTTP transport accepts requests without a bearer token; any local process or user can drive this server');
-    const h = await serveHttp(backend, {
-      ...addr!, allowedHosts: allowed, token,
-      onListening: (endpoints) => wassette.setControlPlane(endpoints),
-    }, logLine);
+    const h = await serveHttp(
+      backend,
+      {
+        ...addr!,
+        allowedHosts: allowed,
+        token,
+        onListening: (endpoints) => wassette.setControlPlane(endpoints),
+      },
+      logLine,
+    );
     closeTransport = h.close;
     const auth = token === null ? 'no authentication' : 'bearer token required (`wassette http-token` prints it)';
     log.info(`serving MCP over Streamable HTTP at ${h.url} (${auth}; ready in ${Date.now() - started} ms)`);

@@ -8,17 +8,28 @@ export const MAX_DESCRIPTION = 1024;
 export function witTypeToString(t: WitType): string {
   if ('name' in t && t.name !== undefined) return t.name;
   switch (t.kind) {
-    case 'list': return `list<${witTypeToString(t.element)}>`;
-    case 'option': return `option<${witTypeToString(t.inner)}>`;
-    case 'tuple': return `tuple<${t.elements.map(witTypeToString).join(', ')}>`;
-    case 'result': return `result<${t.ok ? witTypeToString(t.ok) : '_'}, ${t.err ? witTypeToString(t.err) : '_'}>`;
-    case 'record': return `record { ${t.fields.map((f) => `${f.name}: ${witTypeToString(f.type)}`).join(', ')} }`;
-    case 'variant': return `variant { ${t.cases.map((c) => (c.type ? `${c.name}(${witTypeToString(c.type)})` : c.name)).join(', ')} }`;
-    case 'enum': return `enum { ${t.cases.join(', ')} }`;
-    case 'flags': return `flags { ${t.flags.join(', ')} }`;
-    case 'own': return t.resource;
-    case 'borrow': return `borrow<${t.resource}>`;
-    default: return t.kind;
+    case 'list':
+      return `list<${witTypeToString(t.element)}>`;
+    case 'option':
+      return `option<${witTypeToString(t.inner)}>`;
+    case 'tuple':
+      return `tuple<${t.elements.map(witTypeToString).join(', ')}>`;
+    case 'result':
+      return `result<${t.ok ? witTypeToString(t.ok) : '_'}, ${t.err ? witTypeToString(t.err) : '_'}>`;
+    case 'record':
+      return `record { ${t.fields.map((f) => `${f.name}: ${witTypeToString(f.type)}`).join(', ')} }`;
+    case 'variant':
+      return `variant { ${t.cases.map((c) => (c.type ? `${c.name}(${witTypeToString(c.type)})` : c.name)).join(', ')} }`;
+    case 'enum':
+      return `enum { ${t.cases.join(', ')} }`;
+    case 'flags':
+      return `flags { ${t.flags.join(', ')} }`;
+    case 'own':
+      return t.resource;
+    case 'borrow':
+      return `borrow<${t.resource}>`;
+    default:
+      return t.kind;
   }
 }
 
@@ -47,14 +58,16 @@ function origin(interfaceName: string | undefined): string {
 /** A one-sentence description generated from names and types. */
 export function generatedDescription(fn: WitFunction, interfaceName?: string): string {
   const params = fn.params.filter((p) => !(fn.kind === 'method' && p.name === 'self'));
-  const takes = params.length === 0
-    ? 'takes no arguments'
-    : `takes ${params.map((p) => `${p.name} (${witTypeToString(p.type)})`).join(', ')}`;
+  const takes = params.length === 0 ? 'takes no arguments' : `takes ${params.map((p) => `${p.name} (${witTypeToString(p.type)})`).join(', ')}`;
   const res = fn.resource ?? 'resource';
-  const what = fn.kind === 'constructor' ? `Creates a \`${res}\`${origin(interfaceName)}`
-    : fn.kind === 'method' ? `Calls \`${fn.name}\` on a \`${res}\` handle (self)${origin(interfaceName)}`
-      : fn.kind === 'static' ? `Calls \`${res}.${fn.name}\`${origin(interfaceName)}`
-        : `Calls \`${fn.name}\`${origin(interfaceName)}`;
+  const what =
+    fn.kind === 'constructor'
+      ? `Creates a \`${res}\`${origin(interfaceName)}`
+      : fn.kind === 'method'
+        ? `Calls \`${fn.name}\` on a \`${res}\` handle (self)${origin(interfaceName)}`
+        : fn.kind === 'static'
+          ? `Calls \`${res}.${fn.name}\`${origin(interfaceName)}`
+          : `Calls \`${fn.name}\`${origin(interfaceName)}`;
   return `${what}: ${takes}; ${returns(fn)}.`;
 }
 

@@ -119,8 +119,7 @@ export function applyPackageDocs<T extends Omit<ComponentDescription, 'wit'>>(de
   const out: T = {
     ...desc,
     functions: withFuncDocs(desc.functions, world?.funcs ?? {}),
-    interfaces: desc.interfaces.map((i) =>
-      withInterfaceDocs(i, world?.interfaces[i.name] ?? docs.interfaces[bareInterfaceName(i.name)])),
+    interfaces: desc.interfaces.map((i) => withInterfaceDocs(i, world?.interfaces[i.name] ?? docs.interfaces[bareInterfaceName(i.name)])),
   };
   const worldDocs = world?.docs;
   if (worldDocs !== undefined) out.docs = worldDocs;

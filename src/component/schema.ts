@@ -17,8 +17,12 @@ export const S64_MAX = 9223372036854775807n;
 
 /** Bounds for the integer kinds that fit a JS number exactly. */
 export const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
-  u8: [0, 255], s8: [-128, 127], u16: [0, 65535], s16: [-32768, 32767],
-  u32: [0, 4294967295], s32: [-2147483648, 2147483647],
+  u8: [0, 255],
+  s8: [-128, 127],
+  u16: [0, 65535],
+  s16: [-32768, 32767],
+  u32: [0, 4294967295],
+  s32: [-2147483648, 2147483647],
 };
 
 /** What f32/f64 NaN and infinities become in JSON output (JSON has no literal for them). */
@@ -69,9 +73,8 @@ function integerSchema(kind: string, dir: SchemaDirection): JSONSchema {
     minimum: unsigned ? 0 : -MAX_SAFE,
     maximum: MAX_SAFE,
     pattern: unsigned ? U64_PATTERN : S64_PATTERN,
-    description: dir === 'input'
-      ? `${kind}: an integer, or a decimal string for values beyond 2^53`
-      : `${kind}: an integer, or a decimal string when beyond 2^53`,
+    description:
+      dir === 'input' ? `${kind}: an integer, or a decimal string for values beyond 2^53` : `${kind}: an integer, or a decimal string when beyond 2^53`,
   };
 }
 
@@ -112,13 +115,26 @@ function caseSchema(tag: string, payload: WitType | undefined, dir: SchemaDirect
 /** JSON Schema for one WIT type. Pure; never throws for a well-formed type. */
 export function witTypeToSchema(t: WitType, dir: SchemaDirection = 'input'): JSONSchema {
   switch (t.kind) {
-    case 'bool': return { type: 'boolean' };
-    case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32': case 'u64': case 's64':
+    case 'bool':
+      return { type: 'boolean' };
+    case 'u8':
+    case 's8':
+    case 'u16':
+    case 's16':
+    case 'u32':
+    case 's32':
+    case 'u64':
+    case 's64':
       return integerSchema(t.kind, dir);
-    case 'f32': case 'f64': return floatSchema(t.kind, dir);
-    case 'char': return { type: 'string', minLength: 1, maxLength: 1, description: 'a single Unicode character' };
-    case 'string': return { type: 'string' };
-    case 'list': return titled(t, { type: 'array', items: witTypeToSchema(t.element, dir) });
+    case 'f32':
+    case 'f64':
+      return floatSchema(t.kind, dir);
+    case 'char':
+      return { type: 'string', minLength: 1, maxLength: 1, description: 'a single Unicode character' };
+    case 'string':
+      return { type: 'string' };
+    case 'list':
+      return titled(t, { type: 'array', items: witTypeToSchema(t.element, dir) });
     case 'tuple':
       return titled(t, {
         type: 'array',
@@ -136,12 +152,15 @@ export function witTypeToSchema(t: WitType, dir: SchemaDirection = 'input'): JSO
       return titled(t, { oneOf: t.cases.map((c) => caseSchema(c.name, c.type, dir)) });
     case 'result':
       return titled(t, { oneOf: [caseSchema('ok', t.ok, dir), caseSchema('err', t.err, dir)] });
-    case 'enum': return titled(t, { type: 'string', enum: [...t.cases] });
+    case 'enum':
+      return titled(t, { type: 'string', enum: [...t.cases] });
     case 'flags': {
       const properties: JSONSchema = {};
       for (const f of t.flags) properties[f] = { type: 'boolean' };
       return titled(t, {
-        type: 'object', properties, additionalProperties: false,
+        type: 'object',
+        properties,
+        additionalProperties: false,
         description: 'flags: true to set, absent or false to clear',
       });
     }
@@ -150,8 +169,10 @@ export function witTypeToSchema(t: WitType, dir: SchemaDirection = 'input'): JSO
       const inner = witTypeToSchema(t.inner, dir);
       return titled(t, nullable(inner));
     }
-    case 'own': return { type: 'string', description: `handle to a \`${t.resource}\` resource` };
-    case 'borrow': return { type: 'string', description: `handle to a \`${t.resource}\` resource (borrowed)` };
+    case 'own':
+      return { type: 'string', description: `handle to a \`${t.resource}\` resource` };
+    case 'borrow':
+      return { type: 'string', description: `handle to a \`${t.resource}\` resource (borrowed)` };
   }
 }
 

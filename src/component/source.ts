@@ -3,10 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, WassetteError } from '../errors.js';
 
-export type SourceRef =
-  | { kind: 'file'; path: string }
-  | { kind: 'oci'; ref: string }
-  | { kind: 'https'; url: string; sha256?: string };
+export type SourceRef = { kind: 'file'; path: string } | { kind: 'oci'; ref: string } | { kind: 'https'; url: string; sha256?: string };
 
 const SHA256_PIN = /^sha256=([0-9a-f]{64})$/;
 
@@ -45,11 +42,21 @@ export function parseSource(input: string, cwd: string = process.cwd()): SourceR
 
 /** A readable id for a component from its source: the file stem or the last repository segment. */
 export function baseIdFor(source: SourceRef): string {
-  const raw = source.kind === 'file'
-    ? source.path.split('/').pop() ?? 'component'
-    : source.kind === 'https'
-      ? new URL(source.url).pathname.split('/').pop() ?? 'component'
-      : source.ref.replace(/^oci:\/\//, '').split('@')[0]!.split('/').pop()!.split(':')[0]!;
-  const stem = raw.replace(/\.wasm$/i, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const raw =
+    source.kind === 'file'
+      ? (source.path.split('/').pop() ?? 'component')
+      : source.kind === 'https'
+        ? (new URL(source.url).pathname.split('/').pop() ?? 'component')
+        : source.ref
+            .replace(/^oci:\/\//, '')
+            .split('@')[0]!
+            .split('/')
+            .pop()!
+            .split(':')[0]!;
+  const stem = raw
+    .replace(/\.wasm$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return stem.length > 0 ? stem.slice(0, 40) : 'component';
 }

@@ -25,13 +25,20 @@ function hash(s: string, hexChars: number): string {
 
 /** Lowercases and maps everything outside [a-z0-9_] to `_` (WIT's `-` included). */
 export function snake(s: string): string {
-  return s.replace(/^%/, '').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return s
+    .replace(/^%/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
 }
 
 /** `ns:pkg/iface@1.0.0` -> `ns_pkg_iface`; a plain export name -> its snake form. */
 export function interfacePrefix(interfaceName: string): string {
   const unversioned = interfaceName.replace(/@.*$/, '');
-  return unversioned.split(/[:/]/).filter((p) => p !== '').map(snake).join('_');
+  return unversioned
+    .split(/[:/]/)
+    .filter((p) => p !== '')
+    .map(snake)
+    .join('_');
 }
 
 /** The base tool name of a function (rule 1); `interfaceName` is absent for world-level functions. */
@@ -88,8 +95,10 @@ export function assignToolNames(components: ComponentToolBases[], reserved: Iter
       const name = fitToolName(shared ? `${componentPrefix(c.id)}__${unique}` : unique);
       const prior = owner.get(name);
       if (prior !== undefined || taken.has(name)) {
-        throw new WassetteError(ErrorCode.ToolCollision,
-          `tool name '${name}' of component '${c.id}' collides with ${prior === undefined ? 'a built-in tool' : `component '${prior}'`}; rename the component id`);
+        throw new WassetteError(
+          ErrorCode.ToolCollision,
+          `tool name '${name}' of component '${c.id}' collides with ${prior === undefined ? 'a built-in tool' : `component '${prior}'`}; rename the component id`,
+        );
       }
       owner.set(name, c.id);
       return name;

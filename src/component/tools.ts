@@ -33,10 +33,7 @@ function toolDef(fn: WitFunction, interfaceName?: string): ToolDef {
 
 /** One tool per exported function: world-level functions first, then each interface's, in WIT order. */
 export function componentTools(desc: ComponentDescription): ToolDef[] {
-  return [
-    ...desc.functions.map((fn) => toolDef(fn)),
-    ...desc.interfaces.flatMap((iface) => iface.functions.map((fn) => toolDef(fn, iface.name))),
-  ];
+  return [...desc.functions.map((fn) => toolDef(fn)), ...desc.interfaces.flatMap((iface) => iface.functions.map((fn) => toolDef(fn, iface.name)))];
 }
 
 /**
@@ -45,9 +42,7 @@ export function componentTools(desc: ComponentDescription): ToolDef[] {
  */
 export type CallOutcome = { kind: 'ok'; value: unknown } | { kind: 'err'; payload: unknown };
 
-export type ToolResultJson =
-  | { isError?: false; structured: Record<string, unknown> }
-  | { isError: true; structured: { error: unknown } };
+export type ToolResultJson = { isError?: false; structured: Record<string, unknown> } | { isError: true; structured: { error: unknown } };
 
 /**
  * Structured content for MCP: `{result}` on success (`{}` when there is no success value), or

@@ -21,7 +21,9 @@ export function compileTool(tool: ToolDef): ValidateFunction {
 
 /** `/person/tags/2` -> `person.tags[2]` (WIT names never start with a digit, so digits are indices). */
 export function pointerToPath(pointer: string): string {
-  return pointer.split('/').slice(1)
+  return pointer
+    .split('/')
+    .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce((acc, s) => (/^[0-9]+$/.test(s) ? `${acc}[${s}]` : acc === '' ? s : `${acc}.${s}`), '');
 }
@@ -32,11 +34,11 @@ export function formatAjvError(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
-      return path === '' ? `missing required argument '${String(p.missingProperty)}'`
+      return path === ''
+        ? `missing required argument '${String(p.missingProperty)}'`
         : `argument '${path}' is missing required field '${String(p.missingProperty)}'`;
     case 'additionalProperties':
-      return path === '' ? `unknown argument '${String(p.additionalProperty)}'`
-        : `argument '${path}' has unknown field '${String(p.additionalProperty)}'`;
+      return path === '' ? `unknown argument '${String(p.additionalProperty)}'` : `argument '${path}' has unknown field '${String(p.additionalProperty)}'`;
     case 'type': {
       const types = Array.isArray(p.type) ? p.type : [p.type];
       const what = types.map((t) => (t === 'null' ? 'null' : String(t))).join(' or ');

@@ -23,7 +23,9 @@ export interface ValueHooks {
 
 /** jco's JS name for a WIT name (record field, flag, function, method): lowerCamelCase. */
 export function witNameToJs(name: string): string {
-  return name.replace(/^%/, '').split('-')
+  return name
+    .replace(/^%/, '')
+    .split('-')
     .map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()))
     .join('');
 }
@@ -35,8 +37,16 @@ export function witNameToJsClass(name: string): string {
 }
 
 const TYPED_ARRAYS: Record<string, { from(items: ArrayLike<never>): unknown }> = {
-  u8: Uint8Array, s8: Int8Array, u16: Uint16Array, s16: Int16Array, u32: Uint32Array, s32: Int32Array,
-  u64: BigUint64Array, s64: BigInt64Array, f32: Float32Array, f64: Float64Array,
+  u8: Uint8Array,
+  s8: Int8Array,
+  u16: Uint16Array,
+  s16: Int16Array,
+  u32: Uint32Array,
+  s32: Int32Array,
+  u64: BigUint64Array,
+  s64: BigInt64Array,
+  f32: Float32Array,
+  f64: Float64Array,
 };
 const U64_RE = /^(0|[1-9][0-9]*)$/;
 const S64_RE = /^(0|-?[1-9][0-9]*)$/;
@@ -104,20 +114,27 @@ export function jsonToWit(t: WitType, json: unknown, path: string, hooks: ValueH
   switch (t.kind) {
     case 'bool':
       return typeof json === 'boolean' ? json : expected(path, 'boolean', json);
-    case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32': {
+    case 'u8':
+    case 's8':
+    case 'u16':
+    case 's16':
+    case 'u32':
+    case 's32': {
       const [min, max] = INT_RANGES[t.kind] ?? [0, 0];
       const ok = typeof json === 'number' && Number.isInteger(json) && json >= min && json <= max;
       return ok ? json : expected(path, `integer ${min}..${max}`, json);
     }
-    case 'u64': case 's64':
+    case 'u64':
+    case 's64':
       return toBigInt(t.kind, json, path);
-    case 'f32': case 'f64': {
+    case 'f32':
+    case 'f64': {
       const ok = typeof json === 'number' && Number.isFinite(json) && (t.kind === 'f64' || Math.abs(json) <= F32_MAX);
       return ok ? json : expected(path, t.kind === 'f32' ? 'a finite number within f32 range' : 'a finite number', json);
     }
     case 'char': {
       const cps = typeof json === 'string' ? [...json] : [];
-      const cp = cps.length === 1 ? (cps[0] ?? '').codePointAt(0) ?? 0 : -1;
+      const cp = cps.length === 1 ? ((cps[0] ?? '').codePointAt(0) ?? 0) : -1;
       return cp >= 0 && (cp < 0xd800 || cp > 0xdfff) ? json : expected(path, 'a single Unicode character', json);
     }
     case 'string':
@@ -135,7 +152,12 @@ export function jsonToWit(t: WitType, json: unknown, path: string, hooks: ValueH
     }
     case 'record': {
       if (!isObject(json)) return expected(path, 'object', json);
-      checkKeys(path, json, t.fields.map((f) => f.name), 'field');
+      checkKeys(
+        path,
+        json,
+        t.fields.map((f) => f.name),
+        'field',
+      );
       const out: Record<string, unknown> = {};
       for (const f of t.fields) {
         const present = Object.hasOwn(json, f.name) && json[f.name] !== undefined;
@@ -145,7 +167,11 @@ export function jsonToWit(t: WitType, json: unknown, path: string, hooks: ValueH
       return out;
     }
     case 'variant': {
-      const tag = tagOf(json, path, t.cases.map((c) => c.name));
+      const tag = tagOf(
+        json,
+        path,
+        t.cases.map((c) => c.name),
+      );
       const c = t.cases.find((x) => x.name === tag);
       return caseToWit(tag, c?.type, json as Record<string, unknown>, path, hooks);
     }
@@ -172,7 +198,8 @@ export function jsonToWit(t: WitType, json: unknown, path: string, hooks: ValueH
       const inner = jsonToWit(t.inner, json, path, hooks);
       return tagged ? { tag: 'some', val: inner } : inner;
     }
-    case 'own': case 'borrow': {
+    case 'own':
+    case 'borrow': {
       if (typeof json !== 'string' || json === '') return expected(path, `a \`${t.resource}\` handle string`, json);
       return hooks.handleToResource ? hooks.handleToResource(json, t.resource, t.kind === 'borrow') : json;
     }
@@ -230,16 +257,24 @@ export function witToJson(t: WitType, value: unknown, path = 'result', hooks: Va
   switch (t.kind) {
     case 'bool':
       return typeof value === 'boolean' ? value : wrong(path, 'boolean', value);
-    case 'u8': case 's8': case 'u16': case 's16': case 'u32': case 's32':
+    case 'u8':
+    case 's8':
+    case 'u16':
+    case 's16':
+    case 'u32':
+    case 's32':
       return typeof value === 'number' ? value : wrong(path, 'number', value);
-    case 'u64': case 's64': {
+    case 'u64':
+    case 's64': {
       if (typeof value === 'number') return value;
       if (typeof value !== 'bigint') return wrong(path, 'bigint', value);
       return value >= -BigInt(MAX_SAFE) && value <= BigInt(MAX_SAFE) ? Number(value) : value.toString();
     }
-    case 'f32': case 'f64':
+    case 'f32':
+    case 'f64':
       return typeof value === 'number' ? nonFinite(value) : wrong(path, 'number', value);
-    case 'char': case 'string':
+    case 'char':
+    case 'string':
       return typeof value === 'string' ? value : wrong(path, 'string', value);
     case 'list': {
       if (!Array.isArray(value) && !ArrayBuffer.isView(value)) return wrong(path, 'array', value);
@@ -255,8 +290,15 @@ export function witToJson(t: WitType, value: unknown, path = 'result', hooks: Va
       for (const f of t.fields) out[f.name] = witToJson(f.type, value[witNameToJs(f.name)], `${path}.${f.name}`, hooks);
       return out;
     }
-    case 'variant': case 'result': {
-      const cases = t.kind === 'variant' ? t.cases : [{ name: 'ok', type: t.ok }, { name: 'err', type: t.err }];
+    case 'variant':
+    case 'result': {
+      const cases =
+        t.kind === 'variant'
+          ? t.cases
+          : [
+              { name: 'ok', type: t.ok },
+              { name: 'err', type: t.err },
+            ];
       const c = isObject(value) ? cases.find((x) => x.name === value.tag) : undefined;
       if (!c || !isObject(value)) return wrong(path, `{tag} with tag ${cases.map((x) => x.name).join(' | ')}`, value);
       return c.type ? { tag: c.name, val: witToJson(c.type, value.val, `${path}.val`, hooks) } : { tag: c.name };
@@ -276,7 +318,8 @@ export function witToJson(t: WitType, value: unknown, path = 'result', hooks: Va
       }
       return value === undefined || value === null ? null : witToJson(t.inner, value, path, hooks);
     }
-    case 'own': case 'borrow': {
+    case 'own':
+    case 'borrow': {
       if (hooks.resourceToHandle) return hooks.resourceToHandle(value, t.resource);
       return typeof value === 'string' ? value : wrong(path, `a \`${t.resource}\` handle`, value);
     }

@@ -3,10 +3,48 @@ import { bareInterfaceName } from './package-docs.js';
 import type { ComponentDescription, WitFunction, WitInterface, WitType } from './wit-types.js';
 
 const KEYWORDS = new Set([
-  'as', 'async', 'bool', 'borrow', 'char', 'constructor', 'enum', 'export', 'f32', 'f64', 'flags', 'from', 'func',
-  'future', 'import', 'include', 'interface', 'list', 'option', 'own', 'package', 'record', 'resource', 'result',
-  's16', 's32', 's64', 's8', 'static', 'stream', 'string', 'tuple', 'type', 'u16', 'u32', 'u64', 'u8', 'use',
-  'variant', 'with', 'world', 'error-context',
+  'as',
+  'async',
+  'bool',
+  'borrow',
+  'char',
+  'constructor',
+  'enum',
+  'export',
+  'f32',
+  'f64',
+  'flags',
+  'from',
+  'func',
+  'future',
+  'import',
+  'include',
+  'interface',
+  'list',
+  'option',
+  'own',
+  'package',
+  'record',
+  'resource',
+  'result',
+  's16',
+  's32',
+  's64',
+  's8',
+  'static',
+  'stream',
+  'string',
+  'tuple',
+  'type',
+  'u16',
+  'u32',
+  'u64',
+  'u8',
+  'use',
+  'variant',
+  'with',
+  'world',
+  'error-context',
 ]);
 
 /** WIT identifiers that collide with keywords are written with a leading `%`. */
@@ -18,21 +56,31 @@ export function witIdent(name: string): string {
 export function typeRef(t: WitType): string {
   if ('name' in t && t.name !== undefined) return witIdent(t.name);
   switch (t.kind) {
-    case 'list': return `list<${typeRef(t.element)}>`;
-    case 'option': return `option<${typeRef(t.inner)}>`;
-    case 'tuple': return `tuple<${t.elements.map(typeRef).join(', ')}>`;
+    case 'list':
+      return `list<${typeRef(t.element)}>`;
+    case 'option':
+      return `option<${typeRef(t.inner)}>`;
+    case 'tuple':
+      return `tuple<${t.elements.map(typeRef).join(', ')}>`;
     case 'result':
       if (!t.ok && !t.err) return 'result';
       if (!t.err) return `result<${typeRef(t.ok as WitType)}>`;
       return `result<${t.ok ? typeRef(t.ok) : '_'}, ${typeRef(t.err)}>`;
-    case 'own': return witIdent(t.resource);
-    case 'borrow': return `borrow<${witIdent(t.resource)}>`;
+    case 'own':
+      return witIdent(t.resource);
+    case 'borrow':
+      return `borrow<${witIdent(t.resource)}>`;
     // Anonymous aggregates cannot be written in WIT; spell them inline so nothing is hidden.
-    case 'record': return `record { ${t.fields.map((f) => `${witIdent(f.name)}: ${typeRef(f.type)}`).join(', ')} }`;
-    case 'variant': return `variant { ${t.cases.map(caseText).join(', ')} }`;
-    case 'enum': return `enum { ${t.cases.map(witIdent).join(', ')} }`;
-    case 'flags': return `flags { ${t.flags.map(witIdent).join(', ')} }`;
-    default: return t.kind;
+    case 'record':
+      return `record { ${t.fields.map((f) => `${witIdent(f.name)}: ${typeRef(f.type)}`).join(', ')} }`;
+    case 'variant':
+      return `variant { ${t.cases.map(caseText).join(', ')} }`;
+    case 'enum':
+      return `enum { ${t.cases.map(witIdent).join(', ')} }`;
+    case 'flags':
+      return `flags { ${t.flags.map(witIdent).join(', ')} }`;
+    default:
+      return t.kind;
   }
 }
 
@@ -42,13 +90,20 @@ function caseText(c: { name: string; type?: WitType }): string {
 
 function children(t: WitType): WitType[] {
   switch (t.kind) {
-    case 'list': return [t.element];
-    case 'option': return [t.inner];
-    case 'tuple': return t.elements;
-    case 'record': return t.fields.map((f) => f.type);
-    case 'variant': return t.cases.flatMap((c) => (c.type ? [c.type] : []));
-    case 'result': return [t.ok, t.err].filter((x): x is WitType => x !== undefined);
-    default: return [];
+    case 'list':
+      return [t.element];
+    case 'option':
+      return [t.inner];
+    case 'tuple':
+      return t.elements;
+    case 'record':
+      return t.fields.map((f) => f.type);
+    case 'variant':
+      return t.cases.flatMap((c) => (c.type ? [c.type] : []));
+    case 'result':
+      return [t.ok, t.err].filter((x): x is WitType => x !== undefined);
+    default:
+      return [];
   }
 }
 
@@ -62,7 +117,7 @@ function namedTypes(fns: WitFunction[]): WitType[] {
     if (name !== undefined) seen.set(name, t);
   };
   for (const f of fns) {
-    f.params.forEach((p) => visit(p.type));
+    for (const p of f.params) visit(p.type);
     if (f.result) visit(f.result);
   }
   return [...seen.values()];
@@ -70,14 +125,18 @@ function namedTypes(fns: WitFunction[]): WitType[] {
 
 function typeDef(t: WitType, indent: string): string {
   const name = witIdent((t as { name: string }).name);
-  const body = (items: string[]): string =>
-    items.length === 0 ? '{}' : `{\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}}`;
+  const body = (items: string[]): string => (items.length === 0 ? '{}' : `{\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}}`);
   switch (t.kind) {
-    case 'record': return `${indent}record ${name} ${body(t.fields.map((f) => `${witIdent(f.name)}: ${typeRef(f.type)}`))}`;
-    case 'variant': return `${indent}variant ${name} ${body(t.cases.map(caseText))}`;
-    case 'enum': return `${indent}enum ${name} ${body(t.cases.map(witIdent))}`;
-    case 'flags': return `${indent}flags ${name} ${body(t.flags.map(witIdent))}`;
-    default: return `${indent}type ${name} = ${typeRef({ ...t, name: undefined } as WitType)};`;
+    case 'record':
+      return `${indent}record ${name} ${body(t.fields.map((f) => `${witIdent(f.name)}: ${typeRef(f.type)}`))}`;
+    case 'variant':
+      return `${indent}variant ${name} ${body(t.cases.map(caseText))}`;
+    case 'enum':
+      return `${indent}enum ${name} ${body(t.cases.map(witIdent))}`;
+    case 'flags':
+      return `${indent}flags ${name} ${body(t.flags.map(witIdent))}`;
+    default:
+      return `${indent}type ${name} = ${typeRef({ ...t, name: undefined } as WitType)};`;
   }
 }
 
@@ -86,8 +145,7 @@ function docLines(docs: string | undefined, indent: string): string[] {
 }
 
 function signature(f: WitFunction): string {
-  const params = (f.kind === 'method' ? f.params.slice(1) : f.params)
-    .map((p) => `${witIdent(p.name)}: ${typeRef(p.type)}`).join(', ');
+  const params = (f.kind === 'method' ? f.params.slice(1) : f.params).map((p) => `${witIdent(p.name)}: ${typeRef(p.type)}`).join(', ');
   if (f.kind === 'constructor') return `constructor(${params});`;
   const result = f.result ? ` -> ${typeRef(f.result)}` : '';
   return `${witIdent(f.name)}: ${f.kind === 'static' ? 'static ' : ''}func(${params})${result};`;
@@ -112,7 +170,7 @@ function interfaceBody(i: WitInterface, indent: string): string[] {
 /** Readable WIT for a decoded component. Package-less: the world is named `component`. */
 export function printWit(desc: Omit<ComponentDescription, 'wit'>): string {
   const out: string[] = [...docLines(desc.docs, ''), 'world component {'];
-  for (const name of desc.imports) out.push(`  import ${name.includes(":") ? name : witIdent(name)};`);
+  for (const name of desc.imports) out.push(`  import ${name.includes(':') ? name : witIdent(name)};`);
   for (const t of namedTypes(desc.functions)) out.push(typeDef(t, '  '));
   const separate: WitInterface[] = [];
   for (const i of desc.interfaces) {

@@ -1,12 +1,16 @@
 // The WIT type model shared by the decoder, the schema generator, the value converter and the runtime.
 // Component-model types cannot be recursive, so every type is a finite tree with named nodes inlined.
 
-export type PrimitiveKind =
-  | 'bool' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 's64' | 'u64'
-  | 'f32' | 'f64' | 'char' | 'string';
+export type PrimitiveKind = 'bool' | 's8' | 'u8' | 's16' | 'u16' | 's32' | 'u32' | 's64' | 'u64' | 'f32' | 'f64' | 'char' | 'string';
 
-export interface NamedField { name: string; type: WitType }
-export interface VariantCase { name: string; type?: WitType }
+export interface NamedField {
+  name: string;
+  type: WitType;
+}
+export interface VariantCase {
+  name: string;
+  type?: WitType;
+}
 
 /** `name` on aggregate types is the WIT type name (kebab-case) when the type was declared with one. */
 export type WitType =

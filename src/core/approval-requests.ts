@@ -39,11 +39,16 @@ export class ApprovalRequests {
 
   /** Records the user's decision and carries an approval out in this process. */
   decide(id: string, approve: boolean, decidedBy = 'user (cli)'): Promise<DecideResult> {
-    return decideRequest({
-      approvals: this.#d.approvals,
-      completeLoad: (r) => this.#completeLoad(r),
-      applyGrant: (rid) => this.#d.applyGrant(rid),
-    }, id, approve, decidedBy);
+    return decideRequest(
+      {
+        approvals: this.#d.approvals,
+        completeLoad: (r) => this.#completeLoad(r),
+        applyGrant: (rid) => this.#d.applyGrant(rid),
+      },
+      id,
+      approve,
+      decidedBy,
+    );
   }
 
   /**
@@ -61,7 +66,10 @@ export class ApprovalRequests {
     if (typeof ref !== 'string' || ref.length === 0) throw new WassetteError(ErrorCode.InvalidArgument, `request ${request.id} does not say what to load`);
     const p = await this.#d.fetch(ref);
     if (payload.digest !== undefined && p.fetched.digest !== payload.digest) {
-      throw new WassetteError(ErrorCode.DigestMismatch, `${ref} changed since it was approved (approved ${payload.digest}, now ${p.fetched.digest}); not loaded`);
+      throw new WassetteError(
+        ErrorCode.DigestMismatch,
+        `${ref} changed since it was approved (approved ${payload.digest}, now ${p.fetched.digest}); not loaded`,
+      );
     }
     // The policy applied is the one recorded in the request (the one the user was shown), never the one on disk
     // now: a policy written beside the file after the request refuses the approval.

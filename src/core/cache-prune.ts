@@ -85,4 +85,3 @@ async function sizeOf(path: string): Promise<number> {
   for (const name of await readdir(path).catch(() => [] as string[])) total += await sizeOf(join(path, name));
   return total;
 }
-

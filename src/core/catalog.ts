@@ -97,7 +97,10 @@ export class Catalog {
   }
 
   private assign(all: LoadedComponent[]): Map<string, string[]> {
-    return assignToolNames(all.map((c) => ({ id: c.id, tools: c.tools.map((t) => t.baseName) })), this.reserved);
+    return assignToolNames(
+      all.map((c) => ({ id: c.id, tools: c.tools.map((t) => t.baseName) })),
+      this.reserved,
+    );
   }
 
   private index(names: Map<string, string[]>): void {

@@ -49,7 +49,7 @@ export function policyFileFor(componentPath: string): string | undefined {
 }
 
 async function fromFile(path: string, deps: FetchDeps): Promise<FetchedComponent> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
   } catch {
@@ -78,9 +78,10 @@ async function fromOci(ref: string, deps: FetchDeps): Promise<FetchedComponent> 
   // before the pull caches it.
   const verify = async (pulled: PulledComponent): Promise<void> => {
     const prior = pulled.source === 'registry' ? undefined : deps.priorVerification?.(pulled.pinnedReference);
-    verification = prior && stillTrusted(prior, pulled.pinnedReference, deps.trust)
-      ? prior
-      : await verifySignatures(registrySignatureSource(client, parsed.registry), pulled.pinnedReference, pulled.manifestDigest, deps.trust);
+    verification =
+      prior && stillTrusted(prior, pulled.pinnedReference, deps.trust)
+        ? prior
+        : await verifySignatures(registrySignatureSource(client, parsed.registry), pulled.pinnedReference, pulled.manifestDigest, deps.trust);
   };
   const pulled = await pullComponent(ref, { client, store: deps.blobs, maxBytes: deps.maxBytes, accept: verify });
   if (verification === undefined) await verify(pulled);

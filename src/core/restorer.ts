@@ -119,8 +119,10 @@ export class Restorer {
     try {
       const fetched = await this.deps.fetch(record.source);
       if (fetched.digest !== record.digest) {
-        throw new WassetteError(ErrorCode.DigestMismatch,
-          `cached bytes for ${record.digest} are missing and ${record.source} now holds ${fetched.digest}; load it again to accept the new content`);
+        throw new WassetteError(
+          ErrorCode.DigestMismatch,
+          `cached bytes for ${record.digest} are missing and ${record.source} now holds ${fetched.digest}; load it again to accept the new content`,
+        );
       }
       await this.deps.blobs.put(fetched.bytes, fetched.digest);
       if (this.deps.store.components.get(record.id)?.digest !== record.digest) return; // unloaded or replaced meanwhile

@@ -26,4 +26,3 @@ export interface Prepared {
   /** The tools as they would be named if it were loaded now. */
   tools: Array<{ name: string; description: string; inputSchema: JSONSchema; outputSchema: JSONSchema }>;
 }
-

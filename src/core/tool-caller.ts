@@ -53,7 +53,11 @@ function forwardOutput(ctx: CallContext, deps: CallerDeps, tool: NamedTool, outc
 }
 
 export async function callComponentTool(
-  deps: CallerDeps, component: LoadedComponent, tool: NamedTool, args: Record<string, unknown>, ctx: CallContext,
+  deps: CallerDeps,
+  component: LoadedComponent,
+  tool: NamedTool,
+  args: Record<string, unknown>,
+  ctx: CallContext,
 ): Promise<CallToolResult> {
   const fn = tool.def.target.function;
   let witArgs: unknown[];
@@ -65,7 +69,14 @@ export async function callComponentTool(
   }
   const target = tool.def.target.interface === undefined ? { function: fn } : { interface: tool.def.target.interface, function: fn };
   // The sandbox is read when the call leaves the component's queue: a grant revoked meanwhile no longer applies.
-  const outcome = await deps.runtime.call(component.id, component.digest, () => deps.specFor(component.id), target, witArgs, ctx.signal ? { signal: ctx.signal } : {});
+  const outcome = await deps.runtime.call(
+    component.id,
+    component.digest,
+    () => deps.specFor(component.id),
+    target,
+    witArgs,
+    ctx.signal ? { signal: ctx.signal } : {},
+  );
   forwardOutput(ctx, deps, tool, outcome);
   const denied = denialLines(outcome.denials);
 
@@ -74,7 +85,7 @@ export async function callComponentTool(
     const message = [`${tool.name} failed (${outcome.code}): ${outcome.message}`, ...denied].join('\n');
     return errorResult(message, { error: { code: outcome.code, message: outcome.message, ...(denied.length ? { denials: outcome.denials } : {}) } });
   }
-  let json;
+  let json: ReturnType<typeof toolResultToJson>;
   try {
     json = toolResultToJson(fn, splitResult(fn, outcome.value));
   } catch (e) {

@@ -38,9 +38,7 @@ import { Secrets } from './secrets.js';
 import { SpecCache } from './spec-cache.js';
 import { callComponentTool } from './tool-caller.js';
 
-export type LoadRequestResult =
-  | (ComponentSummary & { status?: 'unavailable' })
-  | { status: 'denied' | 'pending'; request_id: string; message: string };
+export type LoadRequestResult = (ComponentSummary & { status?: 'unavailable' }) | { status: 'denied' | 'pending'; request_id: string; message: string };
 
 export interface WassetteOptions {
   /** Instantiate newly loaded components in the background (servers yes, one-shot CLI commands no). */
@@ -107,7 +105,11 @@ export class Wassette {
       applyGrant: (id) => void this.permissions.applyApproved(id),
     });
     this.#restorer = new Restorer({
-      store, blobs, runtime, catalog: this.#catalog, log,
+      store,
+      blobs,
+      runtime,
+      catalog: this.#catalog,
+      log,
       fetch: async (source) => (await this.prepare(source)).fetched,
       onRepaired: () => {
         this.#persistNames();
@@ -115,9 +117,14 @@ export class Wassette {
       },
     });
     this.#audit = new AuditQueue(store, (e) => log.warn(`audit log write failed: ${errorMessage(e)}`), {
-      ...DEFAULT_AUDIT_RETENTION, maxRows: config.auditMaxRows, maxAgeMs: config.auditMaxAgeDays * 24 * 3600_000,
+      ...DEFAULT_AUDIT_RETENTION,
+      maxRows: config.auditMaxRows,
+      maxAgeMs: config.auditMaxAgeDays * 24 * 3600_000,
     });
-    this.#specs = new SpecCache(() => store.externalChangeCounter(), (id) => this.#buildSpec(id));
+    this.#specs = new SpecCache(
+      () => store.externalChangeCounter(),
+      (id) => this.#buildSpec(id),
+    );
   }
 
   #buildSpec(id: string): SandboxSpec {
@@ -191,7 +198,12 @@ export class Wassette {
     const id = existing?.id ?? chooseId(baseIdFor(source), (x) => this.#catalog.has(x) || this.#store.components.get(x) !== undefined);
     const d = describeFetched(id, fetched);
     const names = this.#catalog.previewNames(d.component);
-    const tools = d.component.tools.map((t, i) => ({ name: names[i] ?? t.baseName, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema }));
+    const tools = d.component.tools.map((t, i) => ({
+      name: names[i] ?? t.baseName,
+      description: t.description,
+      inputSchema: t.inputSchema,
+      outputSchema: t.outputSchema,
+    }));
     return { fetched, component: d.component, policy: d.policy, warnings: d.warnings, tools };
   }
 
@@ -211,12 +223,17 @@ export class Wassette {
     const gate = this.#service.requestLoad('agent', 'load_component', { path, source: p.fetched.source, digest: p.fetched.digest, policy: recorded });
     if (gate.status === 'allowed') return this.#register(p, p.policy);
     const c = p.component;
-    const signed = c.verification?.status === 'verified' ? `signed (${c.verification.method}) by ${c.verification.signer}` : c.verification?.status ?? 'unsigned';
+    const signed =
+      c.verification?.status === 'verified' ? `signed (${c.verification.method}) by ${c.verification.signer}` : (c.verification?.status ?? 'unsigned');
     const flow = await seekApproval({
       approvals: this.#store.approvals,
       requestId: gate.requestId,
-      message: [`An agent asks to load the component ${c.source}`, `digest ${c.digest}, ${signed}`,
-        `tools: ${c.tools.map((t) => t.baseName).join(', ')}`, describeRecordedPolicy(recorded)].join('\n'),
+      message: [
+        `An agent asks to load the component ${c.source}`,
+        `digest ${c.digest}, ${signed}`,
+        `tools: ${c.tools.map((t) => t.baseName).join(', ')}`,
+        describeRecordedPolicy(recorded),
+      ].join('\n'),
       elicit,
       // The claim makes this exactly once: the CLI that approved may have loaded it already.
       apply: async () => (this.#store.approvals.markApplied(gate.requestId) ? this.#register(p, p.policy) : undefined),
@@ -264,10 +281,12 @@ export class Wassette {
     if (!this.#catalog.has(id)) this.#requireRecorded(id);
     await this.#runtime.unload(id);
     // Grants die with the component, so must requests for grants that nobody has decided yet.
-    this.#store.db.transaction(() => {
-      this.#store.components.delete(id);
-      this.#store.approvals.expireForComponent(id);
-    }).immediate();
+    this.#store.db
+      .transaction(() => {
+        this.#store.components.delete(id);
+        this.#store.approvals.expireForComponent(id);
+      })
+      .immediate();
     this.#catalog.remove(id);
     this.#restorer.forget(id);
     this.#specs.invalidate(id);
@@ -276,8 +295,9 @@ export class Wassette {
   }
 
   list(): ComponentSummary[] {
-    const broken = this.#restorer.unavailableComponents().map(({ record: r, error }): ComponentSummary =>
-      ({ id: r.id, source: r.source, digest: r.digest, tools: [], status: 'unavailable', error }));
+    const broken = this.#restorer
+      .unavailableComponents()
+      .map(({ record: r, error }): ComponentSummary => ({ id: r.id, source: r.source, digest: r.digest, tools: [], status: 'unavailable', error }));
     return [...this.#catalog.list().map((c) => this.#summary(c)), ...broken];
   }
 

@@ -7,7 +7,10 @@ export class BoundedLines extends Transform {
   private size = 0;
   private dropping = false;
 
-  constructor(private readonly maxBytes: number, private readonly onOversized: (bytesSeen: number) => void) {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onOversized: (bytesSeen: number) => void,
+  ) {
     super();
   }
 

@@ -30,7 +30,10 @@ LOOPBACK.addAddress('::1', 'ipv6');
 
 /** `localhost`, 127.0.0.0/8, ::1 (and their IPv4-mapped forms): the only binds `--no-auth` is accepted on. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost') return true;
   const family = isIP(h);
   return family !== 0 && LOOPBACK.check(h, family === 4 ? 'ipv4' : 'ipv6');

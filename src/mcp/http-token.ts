@@ -20,7 +20,10 @@ export function generateHttpToken(): string {
 /** Validates a token given by `--token` or `WASSETTE_HTTP_TOKEN`. */
 export function checkTokenShape(token: string, from: string): string {
   if (!TOKEN_SHAPE.test(token)) {
-    throw new WassetteError(ErrorCode.InvalidConfig, `${from}: a token must be 32 to 512 url-safe characters (A-Z a-z 0-9 . _ ~ -); \`wassette http-token\` prints a generated one`);
+    throw new WassetteError(
+      ErrorCode.InvalidConfig,
+      `${from}: a token must be 32 to 512 url-safe characters (A-Z a-z 0-9 . _ ~ -); \`wassette http-token\` prints a generated one`,
+    );
   }
   return token;
 }
@@ -58,7 +61,7 @@ export function readOrCreateHttpToken(home: string): TokenFileResult {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const path = httpTokenPath(home);
   for (let attempt = 0; attempt < 3; attempt++) {
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(path);
     } catch (e) {
@@ -73,7 +76,10 @@ export function readOrCreateHttpToken(home: string): TokenFileResult {
       }
     }
     if (!st.isFile()) {
-      throw new WassetteError(ErrorCode.InvalidConfig, `${path} is not a regular file (a symlink or directory is never trusted); remove it and a new token is generated`);
+      throw new WassetteError(
+        ErrorCode.InvalidConfig,
+        `${path} is not a regular file (a symlink or directory is never trusted); remove it and a new token is generated`,
+      );
     }
     const uid = process.getuid?.();
     if (uid !== undefined && st.uid !== uid) {
@@ -82,11 +88,17 @@ export function readOrCreateHttpToken(home: string): TokenFileResult {
     if ((st.mode & 0o077) !== 0) {
       const token = generateHttpToken();
       writeToken(path, token, true);
-      return { token, note: `${path} had mode ${(st.mode & 0o777).toString(8)}, so other users could read it: replaced it with a new token (mode 600); update your clients` };
+      return {
+        token,
+        note: `${path} had mode ${(st.mode & 0o777).toString(8)}, so other users could read it: replaced it with a new token (mode 600); update your clients`,
+      };
     }
     const token = readFileSync(path, 'utf8').trim();
     if (!TOKEN_SHAPE.test(token)) {
-      throw new WassetteError(ErrorCode.InvalidConfig, `${path} does not hold a valid token (32 to 512 url-safe characters); remove it and a new token is generated`);
+      throw new WassetteError(
+        ErrorCode.InvalidConfig,
+        `${path} does not hold a valid token (32 to 512 url-safe characters); remove it and a new token is generated`,
+      );
     }
     return { token };
   }

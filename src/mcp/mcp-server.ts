@@ -41,8 +41,7 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
         server.sendLoggingMessage({ level, logger: 'wassette', data }).catch(() => undefined);
       },
       ...(canElicit
-        ? { elicit: (message: string, requestedSchema: Record<string, unknown>) =>
-            server.elicitInput({ message, requestedSchema: requestedSchema as never }) }
+        ? { elicit: (message: string, requestedSchema: Record<string, unknown>) => server.elicitInput({ message, requestedSchema: requestedSchema as never }) }
         : {}),
     };
     let result: CallToolResult | undefined;

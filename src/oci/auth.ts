@@ -87,7 +87,10 @@ export class RegistryAuth {
     }
     if (challenge.scheme === 'basic') {
       if (!cred?.username || cred.password === undefined) {
-        throw new WassetteError(ErrorCode.Unauthorized, `registry ${registry} requires a username and password; add them to WASSETTE_REGISTRY_AUTH or your docker config`);
+        throw new WassetteError(
+          ErrorCode.Unauthorized,
+          `registry ${registry} requires a username and password; add them to WASSETTE_REGISTRY_AUTH or your docker config`,
+        );
       }
       const header = basicHeader(cred.username, cred.password);
       this.basic.set(registry, header);

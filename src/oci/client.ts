@@ -176,7 +176,11 @@ export class RegistryClient {
     });
     open.done();
     if (open.response.status !== 201) {
-      throw await failure(target.registry, open.response, { repository: target.repository, reference, what: `manifest push to ${target.repository}:${reference}` });
+      throw await failure(target.registry, open.response, {
+        repository: target.repository,
+        reference,
+        what: `manifest push to ${target.repository}:${reference}`,
+      });
     }
     return digest;
   }
@@ -184,9 +188,16 @@ export class RegistryClient {
   /** All tags of a repository, following Link pagination. */
   async listTags(target: RepoTarget): Promise<string[]> {
     const tags: string[] = [];
-    await this.paginate(target.registry, `/v2/${target.repository}/tags/list?n=${this.pageSize}`, repositoryScope(target.repository, 'pull'), `tags of ${target.repository}`, (doc) => {
-      tags.push(...(((doc as { tags?: string[] | null }).tags ?? []) as string[]));
-    }, target.repository);
+    await this.paginate(
+      target.registry,
+      `/v2/${target.repository}/tags/list?n=${this.pageSize}`,
+      repositoryScope(target.repository, 'pull'),
+      `tags of ${target.repository}`,
+      (doc) => {
+        tags.push(...(((doc as { tags?: string[] | null }).tags ?? []) as string[]));
+      },
+      target.repository,
+    );
     return tags;
   }
 

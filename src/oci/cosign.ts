@@ -2,8 +2,17 @@
 import { createPrivateKey, createPublicKey, createHash, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import {
-  MAX_SIGNATURES_PER_KIND, OCI_MANIFEST, encodeJson, fail, fetchSmallBlob, isSha256Digest, parseImageManifest, parseJson,
-  type Descriptor, type SignatureCheck, type SignatureSource,
+  MAX_SIGNATURES_PER_KIND,
+  OCI_MANIFEST,
+  encodeJson,
+  fail,
+  fetchSmallBlob,
+  isSha256Digest,
+  parseImageManifest,
+  parseJson,
+  type Descriptor,
+  type SignatureCheck,
+  type SignatureSource,
 } from './signature-source.js';
 
 export const COSIGN_PAYLOAD_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -134,7 +143,10 @@ export function verifyCosignSignature(sig: CosignSignature, manifestDigest: stri
 
 function loadSigningKey(privateKeyPem: string): KeyObject {
   if (privateKeyPem.includes('ENCRYPTED SIGSTORE PRIVATE KEY')) {
-    throw new WassetteError(ErrorCode.InvalidArgument, 'cosign-encrypted keys are not supported: use an unencrypted PKCS#8 EC P-256 PEM key (see docs/signing.md)');
+    throw new WassetteError(
+      ErrorCode.InvalidArgument,
+      'cosign-encrypted keys are not supported: use an unencrypted PKCS#8 EC P-256 PEM key (see docs/signing.md)',
+    );
   }
   let key: KeyObject;
   try {
@@ -163,7 +175,10 @@ export interface SignResult {
  * `dockerReference` is `registry/repo` as cosign writes it; defaults to `repo`.
  */
 export async function signComponent(
-  source: SignatureSource, repo: string, manifestDigest: string, privateKeyPem: string,
+  source: SignatureSource,
+  repo: string,
+  manifestDigest: string,
+  privateKeyPem: string,
   options: { dockerReference?: string } = {},
 ): Promise<SignResult> {
   if (!isSha256Digest(manifestDigest)) throw new WassetteError(ErrorCode.InvalidArgument, `"${manifestDigest}" is not a sha256 manifest digest`);
@@ -177,16 +192,23 @@ export async function signComponent(
   const existing = await source.getManifest(repo, tag);
   const layers: Descriptor[] = existing ? parseImageManifest(existing.bytes, `existing ${tag}`).layers : [];
   layers.push({
-    mediaType: COSIGN_PAYLOAD_MEDIA_TYPE, digest: layer.digest, size: layer.size,
+    mediaType: COSIGN_PAYLOAD_MEDIA_TYPE,
+    digest: layer.digest,
+    size: layer.size,
     annotations: { [COSIGN_SIGNATURE_ANNOTATION]: signature, [SIGNER_HINT_ANNOTATION]: signer },
   });
   const config = encodeJson({
-    architecture: '', created: '0001-01-01T00:00:00Z', history: [{ created: '0001-01-01T00:00:00Z' }], os: '',
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) }, config: {},
+    architecture: '',
+    created: '0001-01-01T00:00:00Z',
+    history: [{ created: '0001-01-01T00:00:00Z' }],
+    os: '',
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+    config: {},
   });
   const configDesc = await source.putBlob(repo, config, COSIGN_CONFIG_MEDIA_TYPE);
   const manifest = encodeJson({
-    schemaVersion: 2, mediaType: OCI_MANIFEST,
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
     config: { mediaType: COSIGN_CONFIG_MEDIA_TYPE, size: configDesc.size, digest: configDesc.digest },
     layers,
   });

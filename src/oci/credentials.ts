@@ -30,7 +30,11 @@ export interface DockerConfig {
 
 /** `host[:port]` from a docker config key such as `https://index.docker.io/v1/` or `ghcr.io`. */
 export function normalizeRegistryKey(key: string): string {
-  const host = key.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  const host = key
+    .trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
   return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
 }
 
@@ -67,7 +71,13 @@ export function spawnHelperRunner(timeoutMs = 10_000, command: (helper: string) 
       child.on('close', (code) => {
         // Helper stderr may echo the server name but never a secret; keep it short anyway.
         if (code === 0) resolve(out);
-        else reject(new WassetteError(ErrorCode.Unauthorized, `credential helper docker-credential-${helper} failed for ${server}: ${err.trim().slice(0, 200) || `exit ${code}`}`));
+        else
+          reject(
+            new WassetteError(
+              ErrorCode.Unauthorized,
+              `credential helper docker-credential-${helper} failed for ${server}: ${err.trim().slice(0, 200) || `exit ${code}`}`,
+            ),
+          );
       });
       child.stdin.end(server);
     });

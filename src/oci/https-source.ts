@@ -75,7 +75,8 @@ export async function fetchHttps(input: string, options: HttpsFetchOptions = {})
       response = await fetchFn(current, { redirect: 'manual', signal: controller.signal, headers: { 'user-agent': 'wassette' } });
     } catch (e) {
       clearTimeout(timer);
-      if (controller.signal.aborted) throw new WassetteError(ErrorCode.Timeout, `${current.host} did not answer within ${Math.round(timeoutMs / 1000)} s`, { cause: e });
+      if (controller.signal.aborted)
+        throw new WassetteError(ErrorCode.Timeout, `${current.host} did not answer within ${Math.round(timeoutMs / 1000)} s`, { cause: e });
       const cause = (e as { cause?: { code?: string } }).cause;
       throw new WassetteError(ErrorCode.Network, `cannot reach ${current.host} (${cause?.code ?? (e as Error).message})`, { cause: e });
     }
@@ -92,7 +93,8 @@ export async function fetchHttps(input: string, options: HttpsFetchOptions = {})
     if (!response.ok) {
       clearTimeout(timer);
       await response.body?.cancel().catch(() => undefined);
-      const code = response.status === 404 ? ErrorCode.NotFound : response.status === 401 || response.status === 403 ? ErrorCode.Unauthorized : ErrorCode.Network;
+      const code =
+        response.status === 404 ? ErrorCode.NotFound : response.status === 401 || response.status === 403 ? ErrorCode.Unauthorized : ErrorCode.Network;
       throw new WassetteError(code, `GET ${current} answered HTTP ${response.status}`);
     }
     const declared = Number(response.headers.get('content-length') ?? NaN);
@@ -116,13 +118,17 @@ export async function fetchHttps(input: string, options: HttpsFetchOptions = {})
       }
     } catch (e) {
       if (e instanceof WassetteError) throw e;
-      throw new WassetteError(controller.signal.aborted ? ErrorCode.Timeout : ErrorCode.Network, `download of ${current} failed: ${(e as Error).message}`, { cause: e });
+      throw new WassetteError(controller.signal.aborted ? ErrorCode.Timeout : ErrorCode.Network, `download of ${current} failed: ${(e as Error).message}`, {
+        cause: e,
+      });
     } finally {
       clearTimeout(timer);
     }
     const digest = `sha256:${hash.digest('hex')}`;
     if (pin && digest !== pin) {
-      throw new WassetteError(ErrorCode.DigestMismatch, `${url}: digest mismatch, expected ${pin} but content hashes to ${digest}`, { data: { expected: pin, actual: digest } });
+      throw new WassetteError(ErrorCode.DigestMismatch, `${url}: digest mismatch, expected ${pin} but content hashes to ${digest}`, {
+        data: { expected: pin, actual: digest },
+      });
     }
     const bytes = Buffer.concat(chunks, total);
     if (store) await store.put(bytes, digest);

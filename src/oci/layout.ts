@@ -66,6 +66,6 @@ export function pickFromIndex(index: ImageIndex, where: string): Descriptor {
   }
   if (pick) return pick;
   if (index.manifests.length === 1 && index.manifests[0]) return index.manifests[0];
-  const platforms = index.manifests.map((d) => (d.platform ? `${d.platform.os ?? '?'}/${d.platform.architecture ?? '?'}` : d.artifactType ?? d.mediaType));
+  const platforms = index.manifests.map((d) => (d.platform ? `${d.platform.os ?? '?'}/${d.platform.architecture ?? '?'}` : (d.artifactType ?? d.mediaType)));
   throw new WassetteError(ErrorCode.InvalidComponent, `${where} is an index without a wasm component entry (entries: ${platforms.join(', ') || 'none'})`);
 }

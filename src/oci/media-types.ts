@@ -17,12 +17,7 @@ export const MediaType = {
 } as const;
 
 /** Manifest media types sent in `Accept` when fetching a manifest. */
-export const MANIFEST_ACCEPT = [
-  MediaType.OciManifest,
-  MediaType.OciIndex,
-  MediaType.DockerManifest,
-  MediaType.DockerManifestList,
-] as const;
+export const MANIFEST_ACCEPT = [MediaType.OciManifest, MediaType.OciIndex, MediaType.DockerManifest, MediaType.DockerManifestList] as const;
 
 /** Layer media types that hold a component, newest conventions first. */
 export const WASM_LAYER_TYPES: readonly string[] = [

@@ -2,8 +2,17 @@
 import { X509Certificate, createPrivateKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import {
-  MAX_SIGNATURES_PER_KIND, attachReferrer, encodeJson, fail, fetchSmallBlob, parseImageManifest, parseJson, sha256Digest,
-  type Descriptor, type SignatureCheck, type SignatureSource,
+  MAX_SIGNATURES_PER_KIND,
+  attachReferrer,
+  encodeJson,
+  fail,
+  fetchSmallBlob,
+  parseImageManifest,
+  parseJson,
+  sha256Digest,
+  type Descriptor,
+  type SignatureCheck,
+  type SignatureSource,
 } from './signature-source.js';
 
 export const NOTATION_ARTIFACT_TYPE = 'application/vnd.cncf.notary.signature';
@@ -17,8 +26,12 @@ const KNOWN_CRIT = new Set(['io.cncf.notary.signingScheme', 'io.cncf.notary.expi
 
 type Alg = 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
 const ALGS: Record<Alg, { hash: string; key: 'rsa' | string }> = {
-  PS256: { hash: 'sha256', key: 'rsa' }, PS384: { hash: 'sha384', key: 'rsa' }, PS512: { hash: 'sha512', key: 'rsa' },
-  ES256: { hash: 'sha256', key: 'prime256v1' }, ES384: { hash: 'sha384', key: 'secp384r1' }, ES512: { hash: 'sha512', key: 'secp521r1' },
+  PS256: { hash: 'sha256', key: 'rsa' },
+  PS384: { hash: 'sha384', key: 'rsa' },
+  PS512: { hash: 'sha512', key: 'rsa' },
+  ES256: { hash: 'sha256', key: 'prime256v1' },
+  ES384: { hash: 'sha384', key: 'secp384r1' },
+  ES512: { hash: 'sha512', key: 'secp521r1' },
 };
 
 function keyMatches(alg: Alg, key: KeyObject): boolean {
@@ -54,13 +67,18 @@ function algFor(key: KeyObject): Alg {
  * `chainPem` is leaf first, then intermediates, then (as Notation requires) the root.
  */
 export function createNotationSignature(
-  target: Descriptor, privateKeyPem: string, chainPem: readonly string[], options: { now?: Date; expiry?: Date } = {},
+  target: Descriptor,
+  privateKeyPem: string,
+  chainPem: readonly string[],
+  options: { now?: Date; expiry?: Date } = {},
 ): Uint8Array {
   const key = createPrivateKey(privateKeyPem);
   const alg = algFor(key);
   const protectedHeader: Record<string, unknown> = {
-    alg, crit: ['io.cncf.notary.signingScheme', ...(options.expiry ? ['io.cncf.notary.expiry'] : [])],
-    cty: NOTATION_PAYLOAD_CTY, 'io.cncf.notary.signingScheme': 'notary.x509',
+    alg,
+    crit: ['io.cncf.notary.signingScheme', ...(options.expiry ? ['io.cncf.notary.expiry'] : [])],
+    cty: NOTATION_PAYLOAD_CTY,
+    'io.cncf.notary.signingScheme': 'notary.x509',
     'io.cncf.notary.signingTime': (options.now ?? new Date()).toISOString(),
     ...(options.expiry ? { 'io.cncf.notary.expiry': options.expiry.toISOString() } : {}),
   };
@@ -75,12 +93,23 @@ export function createNotationSignature(
 export async function attachNotationSignature(source: SignatureSource, repo: string, subject: Descriptor, jws: Uint8Array): Promise<Descriptor> {
   const env = parseJson(jws, 'JWS envelope') as { header?: { x5c?: string[] } };
   const thumbprints = (env.header?.x5c ?? []).map((c) => sha256Digest(Buffer.from(c, 'base64')).slice('sha256:'.length));
-  return attachReferrer(source, repo, subject, NOTATION_ARTIFACT_TYPE, { bytes: jws, mediaType: NOTATION_JWS_MEDIA_TYPE },
-    { [THUMBPRINT_ANNOTATION]: JSON.stringify(thumbprints) });
+  return attachReferrer(
+    source,
+    repo,
+    subject,
+    NOTATION_ARTIFACT_TYPE,
+    { bytes: jws, mediaType: NOTATION_JWS_MEDIA_TYPE },
+    { [THUMBPRINT_ANNOTATION]: JSON.stringify(thumbprints) },
+  );
 }
 
 /** Downloads the JWS envelopes of Notation referrers that refer to `manifestDigest`. */
-export async function fetchNotationSignatures(source: SignatureSource, repo: string, manifestDigest: string, referrers: readonly Descriptor[]): Promise<Uint8Array[]> {
+export async function fetchNotationSignatures(
+  source: SignatureSource,
+  repo: string,
+  manifestDigest: string,
+  referrers: readonly Descriptor[],
+): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const desc of referrers.filter((d) => d.artifactType === NOTATION_ARTIFACT_TYPE).slice(0, MAX_SIGNATURES_PER_KIND)) {
     const m = await source.getManifest(repo, desc.digest);
@@ -93,7 +122,12 @@ export async function fetchNotationSignatures(source: SignatureSource, repo: str
   return out;
 }
 
-interface Envelope { payload: string; protected: string; signature: string; header: { x5c: string[] } }
+interface Envelope {
+  payload: string;
+  protected: string;
+  signature: string;
+  header: { x5c: string[] };
+}
 
 function readEnvelope(jws: Uint8Array): Envelope | string {
   let env: Partial<Envelope>;
@@ -103,7 +137,8 @@ function readEnvelope(jws: Uint8Array): Envelope | string {
     return errorMessage(e);
   }
   const x5c = env?.header?.x5c;
-  if (typeof env?.payload !== 'string' || typeof env.protected !== 'string' || typeof env.signature !== 'string') return 'JWS envelope lacks payload, protected or signature';
+  if (typeof env?.payload !== 'string' || typeof env.protected !== 'string' || typeof env.signature !== 'string')
+    return 'JWS envelope lacks payload, protected or signature';
   if (!Array.isArray(x5c) || x5c.length === 0 || !x5c.every((c) => typeof c === 'string')) return 'JWS envelope has no x5c certificate chain';
   return env as Envelope;
 }
@@ -123,13 +158,15 @@ function checkChain(chain: X509Certificate[], trusted: readonly X509Certificate[
     }
   }
   if (leaf.ca) return fail('malformed', 'the signing certificate is a CA certificate');
-  if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(CODE_SIGNING_EKU)) return fail('malformed', 'the signing certificate is not for code signing (extended key usage)');
+  if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(CODE_SIGNING_EKU))
+    return fail('malformed', 'the signing certificate is not for code signing (extended key usage)');
   const signer = subjectOf(leaf);
   if (trusted.length === 0) return fail('untrusted-signer', `signed by "${signer}", but no trusted certificates are configured for this reference`);
   const top = chain[chain.length - 1]!;
   // The trusted certificate the chain ends at is recorded, so a cached reload can tell whether it is still trusted.
-  const anchor = trusted.find((t) => chain.some((c) => t.fingerprint256 === c.fingerprint256))
-    ?? trusted.find((t) => t.ca && validAt(t, now) && top.checkIssued(t) && top.verify(t.publicKey));
+  const anchor =
+    trusted.find((t) => chain.some((c) => t.fingerprint256 === c.fingerprint256)) ??
+    trusted.find((t) => t.ca && validAt(t, now) && top.checkIssued(t) && top.verify(t.publicKey));
   if (anchor) return { ok: true, signer, anchor: anchor.fingerprint256 };
   return fail('untrusted-signer', `signed by "${signer}", whose chain does not lead to a trusted certificate`);
 }

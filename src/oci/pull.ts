@@ -113,7 +113,10 @@ async function fetchLayers(ref: OciReference, layers: ComponentLayers, options: 
   const out = new Map<string, Uint8Array>();
   for (const [desc, cap] of wanted(layers, options)) {
     if (desc.size > cap) {
-      throw new WassetteError(ErrorCode.SizeLimit, `layer ${desc.digest} (${desc.mediaType}) of ${formatReference(ref)} is ${desc.size} bytes, over the ${cap}-byte limit`);
+      throw new WassetteError(
+        ErrorCode.SizeLimit,
+        `layer ${desc.digest} (${desc.mediaType}) of ${formatReference(ref)} is ${desc.size} bytes, over the ${cap}-byte limit`,
+      );
     }
     const cached = await options.store?.get(desc.digest);
     out.set(desc.digest, cached ?? (await options.client.getBlob(ref, desc, cap)));

@@ -98,7 +98,9 @@ export async function send(opts: TransportOptions, registry: string, spec: Reque
     if (response.redirected && url.startsWith('https:') && !allowedPlain(response.url, opts.insecureRegistries)) {
       done();
       await response.body?.cancel().catch(() => undefined);
-      throw new WassetteError(ErrorCode.Network, `registry ${registry} redirected to ${new URL(response.url).origin}, which is not https; refusing it`, { data: { registry } });
+      throw new WassetteError(ErrorCode.Network, `registry ${registry} redirected to ${new URL(response.url).origin}, which is not https; refusing it`, {
+        data: { registry },
+      });
     }
     if (response.status !== 401) return { response, touch, done, bodyError, timeoutMs: opts.timeoutMs };
     await response.body?.cancel().catch(() => undefined);
@@ -177,7 +179,11 @@ export async function readCapped(response: Response, maxBytes: number, waitMs: n
 }
 
 /** Turns a non-2xx response into an error a person can act on. `subject` names what was asked for. */
-export async function failure(registry: string, response: Response, subject: { repository?: string; reference?: string; what: string }): Promise<WassetteError> {
+export async function failure(
+  registry: string,
+  response: Response,
+  subject: { repository?: string; reference?: string; what: string },
+): Promise<WassetteError> {
   let body: OciErrorBody = {};
   try {
     const { bytes } = await readCapped(response, ERROR_BODY_BYTES, ERROR_BODY_WAIT_MS);
@@ -196,11 +202,14 @@ export async function failure(registry: string, response: Response, subject: { r
       return new WassetteError(ErrorCode.NotFound, `${kind} ${ref} not found in repo ${repo} on ${registry}`, { data });
     }
     if (code === 'NAME_UNKNOWN') return new WassetteError(ErrorCode.NotFound, `repository ${repo} not found on ${registry}`, { data });
-    if (code === 'BLOB_UNKNOWN') return new WassetteError(ErrorCode.NotFound, `blob ${subject.reference ?? ''} not found in repo ${repo} on ${registry}`, { data });
+    if (code === 'BLOB_UNKNOWN')
+      return new WassetteError(ErrorCode.NotFound, `blob ${subject.reference ?? ''} not found in repo ${repo} on ${registry}`, { data });
     return new WassetteError(ErrorCode.NotFound, `${subject.what} not found on ${registry} (HTTP 404)`, { data });
   }
   if (response.status === 401 || response.status === 403 || code === 'DENIED' || code === 'UNAUTHORIZED') {
-    return new WassetteError(ErrorCode.Unauthorized, `registry ${registry} denied access to ${subject.what}${first?.message ? `: ${first.message}` : ''}`, { data });
+    return new WassetteError(ErrorCode.Unauthorized, `registry ${registry} denied access to ${subject.what}${first?.message ? `: ${first.message}` : ''}`, {
+      data,
+    });
   }
   if (response.status === 429) return new WassetteError(ErrorCode.Registry, `registry ${registry} is rate limiting requests; retry later`, { data });
   const msg = first?.message ? `${code} ${first.message}` : `HTTP ${response.status}`;

@@ -236,8 +236,10 @@ export function registrySignatureSource(client: RegistryClient, registry: string
       const existing = await getManifest(repo, tag);
       const index = existing ? (parseJson(existing.bytes, 'referrers index') as { manifests?: Descriptor[] }) : {};
       const entry: Descriptor = {
-        mediaType, digest, size: bytes.byteLength,
-        ...(doc.artifactType ?? doc.config?.mediaType ? { artifactType: doc.artifactType ?? doc.config?.mediaType } : {}),
+        mediaType,
+        digest,
+        size: bytes.byteLength,
+        ...((doc.artifactType ?? doc.config?.mediaType) ? { artifactType: doc.artifactType ?? doc.config?.mediaType } : {}),
         ...(doc.annotations ? { annotations: doc.annotations } : {}),
       };
       const manifests = [...(index.manifests ?? []).filter((d) => d.digest !== digest), entry];

@@ -42,7 +42,10 @@ function pemText(item: string, readText: (path: string) => string): string {
 }
 
 /** Turns the policy's PEM texts / file paths into keys and certificates (a file may hold several certificates). */
-export function loadTrustMaterial(req: Pick<ResolvedRequirement, 'keys' | 'certificates'>, readText: (path: string) => string = (p) => readFileSync(p, 'utf8')): TrustMaterial {
+export function loadTrustMaterial(
+  req: Pick<ResolvedRequirement, 'keys' | 'certificates'>,
+  readText: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): TrustMaterial {
   const keys = req.keys.map((k) => toTrustedKey(pemText(k, readText)));
   const certificates = req.certificates.flatMap((c) => {
     const blocks = pemText(c, readText).match(PEM_BLOCK) ?? [];
@@ -58,7 +61,10 @@ export function loadTrustMaterial(req: Pick<ResolvedRequirement, 'keys' | 'certi
   return { keys, certificates };
 }
 
-interface Check { method: SignatureMethod; check: SignatureCheck }
+interface Check {
+  method: SignatureMethod;
+  check: SignatureCheck;
+}
 
 /** Collects one check per signature found, for the methods `require` can be met by. */
 async function collectChecks(source: SignatureSource, repo: string, digest: string, require: Requirement, trust: TrustMaterial, now: Date): Promise<Check[]> {
@@ -105,7 +111,11 @@ const SEVERITY: FailureKind[] = ['bad-signature', 'digest-mismatch', 'expired', 
  * Registry errors while looking for signatures propagate unless nothing is required.
  */
 export async function verifySignatures(
-  source: SignatureSource, ref: string, manifestDigest: string, policy: TrustPolicy, options: VerifyOptions = {},
+  source: SignatureSource,
+  ref: string,
+  manifestDigest: string,
+  policy: TrustPolicy,
+  options: VerifyOptions = {},
 ): Promise<VerificationOutcome> {
   const req = requirementFor(ref, policy);
   const repo = parseReference(ref).repository;
@@ -120,22 +130,26 @@ export async function verifySignatures(
   }
 
   for (const { method, check } of checks) {
-    if (check.ok && satisfies(req.require, method)) return { status: 'verified', method, signer: check.signer, ...(check.anchor ? { anchor: check.anchor } : {}) };
+    if (check.ok && satisfies(req.require, method))
+      return { status: 'verified', method, signer: check.signer, ...(check.anchor ? { anchor: check.anchor } : {}) };
   }
   const where = `${ref} (${manifestDigest})`;
   if (checks.length === 0) {
     if (req.require === 'none') return { status: 'unsigned' };
-    throw new WassetteError(ErrorCode.SignatureRequired,
+    throw new WassetteError(
+      ErrorCode.SignatureRequired,
       `${where} has no ${req.require === 'any' ? '' : `${req.require} `}signature, but the trust policy${req.scope ? ` for "${req.scope}"` : ''} requires one; sign it (wassette sign) or change the policy`,
-      { data: { ref, digest: manifestDigest, require: req.require } });
+      { data: { ref, digest: manifestDigest, require: req.require } },
+    );
   }
   const failures = checks.flatMap(({ method, check }) => (check.ok ? [] : [{ method, kind: check.kind, reason: check.reason }]));
   failures.sort((a, b) => SEVERITY.indexOf(a.kind) - SEVERITY.indexOf(b.kind));
   const worst = failures[0]!;
   if (req.require === 'none') return { status: 'failed', ...worst };
-  const summary = worst.kind === 'untrusted-signer'
-    ? `is signed, but not by a trusted key: ${worst.reason}; add the signer's key or certificate to the trust policy`
-    : `has an invalid ${worst.method} signature (${worst.kind}): ${worst.reason}`;
+  const summary =
+    worst.kind === 'untrusted-signer'
+      ? `is signed, but not by a trusted key: ${worst.reason}; add the signer's key or certificate to the trust policy`
+      : `has an invalid ${worst.method} signature (${worst.kind}): ${worst.reason}`;
   throw new WassetteError(ErrorCode.SignatureInvalid, `${where} ${summary}`, {
     data: { ref, digest: manifestDigest, require: req.require, method: worst.method, kind: worst.kind, failures },
   });

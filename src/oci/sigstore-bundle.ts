@@ -10,8 +10,16 @@ import { createHash } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import type { TrustedKey } from './cosign.js';
 import {
-  MAX_SIGNATURES_PER_KIND, attachReferrer, fail, fetchSmallBlob, parseImageManifest, parseJson, sha256Digest,
-  type Descriptor, type SignatureCheck, type SignatureSource,
+  MAX_SIGNATURES_PER_KIND,
+  attachReferrer,
+  fail,
+  fetchSmallBlob,
+  parseImageManifest,
+  parseJson,
+  sha256Digest,
+  type Descriptor,
+  type SignatureCheck,
+  type SignatureSource,
 } from './signature-source.js';
 
 export const SIGSTORE_BUNDLE_ARTIFACT_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
@@ -25,8 +33,11 @@ const SHA2_256 = 1; // HashAlgorithm.SHA2_256 in @sigstore/protobuf-specs
  * artifact type, so those are looked at too (their layer media type decides).
  */
 export function mayHoldBundle(desc: Descriptor): boolean {
-  return desc.artifactType === SIGSTORE_BUNDLE_ARTIFACT_TYPE || desc.artifactType?.startsWith(BUNDLE_LAYER_PREFIX) === true
-    || desc.artifactType === 'application/vnd.oci.empty.v1+json';
+  return (
+    desc.artifactType === SIGSTORE_BUNDLE_ARTIFACT_TYPE ||
+    desc.artifactType?.startsWith(BUNDLE_LAYER_PREFIX) === true ||
+    desc.artifactType === 'application/vnd.oci.empty.v1+json'
+  );
 }
 
 /** Downloads the bundle JSON of each referrer that carries one and refers to `manifestDigest`. */
@@ -79,7 +90,10 @@ async function boundArtifact(bundle: Bundle, manifestDigest: string, manifestByt
 
 function trustMaterialFor(key: TrustedKey): TrustMaterial {
   return {
-    certificateAuthorities: [], timestampAuthorities: [], tlogs: [], ctlogs: [],
+    certificateAuthorities: [],
+    timestampAuthorities: [],
+    tlogs: [],
+    ctlogs: [],
     publicKey: () => ({ publicKey: key.key, validFor: () => true }),
   };
 }
@@ -89,7 +103,10 @@ function trustMaterialFor(key: TrustedKey): TrustMaterial {
  * message-signature bundles, whose signature covers the manifest bytes themselves.
  */
 export async function verifyBundle(
-  json: Uint8Array, manifestDigest: string, keys: readonly TrustedKey[], manifestBytes: () => Promise<Uint8Array>,
+  json: Uint8Array,
+  manifestDigest: string,
+  keys: readonly TrustedKey[],
+  manifestBytes: () => Promise<Uint8Array>,
 ): Promise<SignatureCheck> {
   let bundle: Bundle;
   try {
@@ -123,15 +140,25 @@ export async function verifyBundle(
 
 /** The hint sigstore clients conventionally put in a bundle: base64 SHA-256 of the SPKI DER. */
 export function bundleKeyHint(key: TrustedKey): string {
-  return createHash('sha256').update(key.key.export({ type: 'spki', format: 'der' })).digest('base64');
+  return createHash('sha256')
+    .update(key.key.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
 }
 
 /** Attaches a bundle (JSON bytes) to `subject` the way cosign's bundle spec lays it out. */
 export async function attachSigstoreBundle(source: SignatureSource, repo: string, subject: Descriptor, json: Uint8Array): Promise<Descriptor> {
   const doc = parseJson(json, 'sigstore bundle') as { dsseEnvelope?: unknown };
   const digest = sha256Digest(json);
-  return attachReferrer(source, repo, subject, SIGSTORE_BUNDLE_ARTIFACT_TYPE, {
-    bytes: json, mediaType: SIGSTORE_BUNDLE_ARTIFACT_TYPE,
-    annotations: { 'org.opencontainers.image.title': `${digest.replace(':', '-')}.sigstore.json` },
-  }, { 'dev.sigstore.bundle.content': doc.dsseEnvelope !== undefined ? 'dsse-envelope' : 'message-signature' });
+  return attachReferrer(
+    source,
+    repo,
+    subject,
+    SIGSTORE_BUNDLE_ARTIFACT_TYPE,
+    {
+      bytes: json,
+      mediaType: SIGSTORE_BUNDLE_ARTIFACT_TYPE,
+      annotations: { 'org.opencontainers.image.title': `${digest.replace(':', '-')}.sigstore.json` },
+    },
+    { 'dev.sigstore.bundle.content': doc.dsseEnvelope !== undefined ? 'dsse-envelope' : 'message-signature' },
+  );
 }

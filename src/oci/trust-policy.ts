@@ -48,7 +48,10 @@ function stringList(value: unknown, i: number, field: string): string[] | undefi
 
 /** Normalises a scope: lower-case registry, no `oci://`, no trailing slash. */
 function normaliseScope(scope: string): string {
-  const s = scope.trim().replace(/^oci:\/\//, '').replace(/\/+$/, '');
+  const s = scope
+    .trim()
+    .replace(/^oci:\/\//, '')
+    .replace(/\/+$/, '');
   const slash = s.indexOf('/');
   return slash < 0 ? s.toLowerCase() : s.slice(0, slash).toLowerCase() + s.slice(slash);
 }

@@ -89,7 +89,11 @@ export function mapHandles(value: unknown, type: WitType | undefined, leaf: (v: 
       const v = value as { tag: string; val?: unknown };
       const payload =
         type.kind === 'result'
-          ? v.tag === 'ok' ? type.ok : v.tag === 'err' ? type.err : undefined
+          ? v.tag === 'ok'
+            ? type.ok
+            : v.tag === 'err'
+              ? type.err
+              : undefined
           : type.cases.find((c) => c.name === v.tag || camelName(c.name) === v.tag)?.type;
       return payload === undefined || !('val' in v) ? v : { ...v, val: mapHandles(v.val, payload, leaf) };
     }
@@ -102,14 +106,23 @@ export function mapHandles(value: unknown, type: WitType | undefined, leaf: (v: 
 export function hasHandles(type: WitType | undefined): boolean {
   if (type === undefined) return false;
   switch (type.kind) {
-    case 'own': case 'borrow': return true;
-    case 'list': return hasHandles(type.element);
-    case 'option': return hasHandles(type.inner);
-    case 'tuple': return type.elements.some(hasHandles);
-    case 'record': return type.fields.some((f) => hasHandles(f.type));
-    case 'variant': return type.cases.some((c) => hasHandles(c.type));
-    case 'result': return hasHandles(type.ok) || hasHandles(type.err);
-    default: return false;
+    case 'own':
+    case 'borrow':
+      return true;
+    case 'list':
+      return hasHandles(type.element);
+    case 'option':
+      return hasHandles(type.inner);
+    case 'tuple':
+      return type.elements.some(hasHandles);
+    case 'record':
+      return type.fields.some((f) => hasHandles(f.type));
+    case 'variant':
+      return type.cases.some((c) => hasHandles(c.type));
+    case 'result':
+      return hasHandles(type.ok) || hasHandles(type.err);
+    default:
+      return false;
   }
 }
 

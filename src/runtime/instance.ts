@@ -133,7 +133,11 @@ export class ComponentInstance {
     const waited = started - queuedAt;
     const budgetMs = Math.floor(spec.timeoutMs - waited);
     if (budgetMs <= 0) {
-      return refused(ErrorCode.Timeout, `the call waited ${Math.round(waited)} ms behind earlier calls to this component and ran out of its ${spec.timeoutMs} ms limit before starting`, { limitMs: spec.timeoutMs, waitedMs: Math.round(waited) });
+      return refused(
+        ErrorCode.Timeout,
+        `the call waited ${Math.round(waited)} ms behind earlier calls to this component and ran out of its ${spec.timeoutMs} ms limit before starting`,
+        { limitMs: spec.timeoutMs, waitedMs: Math.round(waited) },
+      );
     }
     const denials: Denial[] = [];
     const chunks = { stdout: [] as Uint8Array[], stderr: [] as Uint8Array[] };
@@ -162,7 +166,12 @@ export class ComponentInstance {
   }
 
   private async exchange(
-    spec: SandboxSpec, budgetMs: number, target: CallTarget, args: unknown[], onEvent: (m: FromWorker) => void, signal?: AbortSignal,
+    spec: SandboxSpec,
+    budgetMs: number,
+    target: CallTarget,
+    args: unknown[],
+    onEvent: (m: FromWorker) => void,
+    signal?: AbortSignal,
   ): Promise<Reply> {
     if (this.closed) return fail(ErrorCode.UnknownComponent, 'the component was unloaded');
     let live: Live;
@@ -179,7 +188,11 @@ export class ComponentInstance {
         this.kill('call timed out', live);
         const waited = spec.timeoutMs - budgetMs;
         const queued = waited > 0 ? ` (${waited} ms of it waiting behind earlier calls)` : '';
-        live.settle?.(fail(ErrorCode.Timeout, `the call exceeded its ${spec.timeoutMs} ms limit${queued} and was stopped; the component restarts on the next call`, { limitMs: spec.timeoutMs }));
+        live.settle?.(
+          fail(ErrorCode.Timeout, `the call exceeded its ${spec.timeoutMs} ms limit${queued} and was stopped; the component restarts on the next call`, {
+            limitMs: spec.timeoutMs,
+          }),
+        );
       }, budgetMs);
       // A cancelled call cannot be interrupted inside the guest: its worker is stopped, as for a timeout.
       const cancel = (): void => {
@@ -218,7 +231,9 @@ export class ComponentInstance {
   private async start(spec: SandboxSpec, key: string, onEvent: (m: FromWorker) => void): Promise<Live> {
     const fdSlots = createFdSlots();
     const init: WorkerInit = { ...(await this.opts.load(spec)), spec, maxStreamBytes: this.opts.maxStreamBytes ?? 1024 * 1024, fdSlots };
-    const worker = this.opts.spawn ? this.opts.spawn(init) : spawnWorker({ log: this.opts.log, ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}) }, init);
+    const worker = this.opts.spawn
+      ? this.opts.spawn(init)
+      : spawnWorker({ log: this.opts.log, ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}) }, init);
     const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent };
     live.ready = new Promise<void>((resolve, reject) => {
       const startLimit = Math.max(spec.timeoutMs, this.opts.minStartTimeoutMs ?? 10_000);
@@ -248,9 +263,11 @@ export class ComponentInstance {
       });
       worker.on('error', (err: Error & { code?: string }) => {
         this.opts.log(`component worker failed: ${err.message}`);
-        ended(err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? fail(ErrorCode.MemoryLimit, `the component exceeded its JS heap limit and was stopped: ${err.message}`)
-          : fail(ErrorCode.Internal, `the component worker crashed: ${err.message}`));
+        ended(
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? fail(ErrorCode.MemoryLimit, `the component exceeded its JS heap limit and was stopped: ${err.message}`)
+            : fail(ErrorCode.Internal, `the component worker crashed: ${err.message}`),
+        );
       });
       worker.on('exit', (code) => ended(fail(ErrorCode.Internal, `the component worker exited unexpectedly (exit code ${code})`)));
     });

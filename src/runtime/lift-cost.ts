@@ -39,10 +39,18 @@ function fields(t: WitType): WitType[] {
 export function alignment(t: WitType): number {
   if (t.kind in SIZES) return SIZES[t.kind]!;
   switch (t.kind) {
-    case 'string': case 'list': case 'own': case 'borrow': return 4;
-    case 'enum': return discSize(t.cases.length);
-    case 'flags': return t.flags.length <= 8 ? 1 : t.flags.length <= 16 ? 2 : 4;
-    case 'record': case 'tuple': return Math.max(1, ...fields(t).map(alignment));
+    case 'string':
+    case 'list':
+    case 'own':
+    case 'borrow':
+      return 4;
+    case 'enum':
+      return discSize(t.cases.length);
+    case 'flags':
+      return t.flags.length <= 8 ? 1 : t.flags.length <= 16 ? 2 : 4;
+    case 'record':
+    case 'tuple':
+      return Math.max(1, ...fields(t).map(alignment));
     default: {
       const cs = cases(t);
       return Math.max(discSize(cs.length), ...cs.map((c) => (c ? alignment(c) : 1)));
@@ -53,11 +61,18 @@ export function alignment(t: WitType): number {
 export function byteSize(t: WitType): number {
   if (t.kind in SIZES) return SIZES[t.kind]!;
   switch (t.kind) {
-    case 'string': case 'list': return 8;
-    case 'own': case 'borrow': return 4;
-    case 'enum': return discSize(t.cases.length);
-    case 'flags': return t.flags.length === 0 ? 0 : t.flags.length <= 8 ? 1 : t.flags.length <= 16 ? 2 : 4 * Math.ceil(t.flags.length / 32);
-    case 'record': case 'tuple': {
+    case 'string':
+    case 'list':
+      return 8;
+    case 'own':
+    case 'borrow':
+      return 4;
+    case 'enum':
+      return discSize(t.cases.length);
+    case 'flags':
+      return t.flags.length === 0 ? 0 : t.flags.length <= 8 ? 1 : t.flags.length <= 16 ? 2 : 4 * Math.ceil(t.flags.length / 32);
+    case 'record':
+    case 'tuple': {
       let s = 0;
       for (const f of fields(t)) s = alignTo(s, alignment(f)) + byteSize(f);
       return alignTo(s, alignment(t));
@@ -79,11 +94,20 @@ function payloadOffset(t: WitType): number {
 export function flatCount(t: WitType): number {
   if (t.kind in SIZES) return 1;
   switch (t.kind) {
-    case 'string': case 'list': return 2;
-    case 'own': case 'borrow': case 'enum': return 1;
-    case 'flags': return Math.ceil(t.flags.length / 32);
-    case 'record': case 'tuple': return fields(t).reduce((n, f) => n + flatCount(f), 0);
-    default: return 1 + Math.max(0, ...cases(t).map((c) => (c ? flatCount(c) : 0)));
+    case 'string':
+    case 'list':
+      return 2;
+    case 'own':
+    case 'borrow':
+    case 'enum':
+      return 1;
+    case 'flags':
+      return Math.ceil(t.flags.length / 32);
+    case 'record':
+    case 'tuple':
+      return fields(t).reduce((n, f) => n + flatCount(f), 0);
+    default:
+      return 1 + Math.max(0, ...cases(t).map((c) => (c ? flatCount(c) : 0)));
   }
 }
 
@@ -105,7 +129,10 @@ export function liftCost(type: WitType | undefined, view: DataView | undefined, 
   return state.total;
 }
 
-interface State { total: number; budget: number }
+interface State {
+  total: number;
+  budget: number;
+}
 
 function u32At(view: DataView, at: number): number | undefined {
   return at >= 0 && at + 4 <= view.byteLength ? view.getUint32(at, true) : undefined;

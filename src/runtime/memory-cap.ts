@@ -19,7 +19,10 @@ export function pagesForBytes(bytes: number): number {
 
 class Reader {
   pos: number;
-  constructor(readonly buf: Uint8Array, start = 0) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+  ) {
     this.pos = start;
   }
   byte(): number {
@@ -140,12 +143,25 @@ function rewriteImports(body: Uint8Array, maxBytes: number): number[] {
     out.push(...body.subarray(start, r.pos));
     const descStart = r.pos;
     switch (kind) {
-      case 0x00: r.uleb(); break;
-      case 0x01: out.push(...cappedTableType(r, maxBytes)); continue;
-      case 0x02: out.push(...cappedMemType(r, maxBytes)); continue;
-      case 0x03: skipRefOrValType(r); r.byte(); break;
-      case 0x04: r.byte(); r.uleb(); break;
-      default: throw bad(`unknown import kind 0x${kind.toString(16)}`);
+      case 0x00:
+        r.uleb();
+        break;
+      case 0x01:
+        out.push(...cappedTableType(r, maxBytes));
+        continue;
+      case 0x02:
+        out.push(...cappedMemType(r, maxBytes));
+        continue;
+      case 0x03:
+        skipRefOrValType(r);
+        r.byte();
+        break;
+      case 0x04:
+        r.byte();
+        r.uleb();
+        break;
+      default:
+        throw bad(`unknown import kind 0x${kind.toString(16)}`);
     }
     out.push(...body.subarray(descStart, r.pos));
   }

@@ -15,7 +15,11 @@ export function workerEntry(here: string = import.meta.url): WorkerEntry {
   if (here.endsWith('.js') && existsSync(fileURLToPath(js))) return { script: js, evalCode: false };
   // `--import tsx` in a worker's execArgv is ignored on Node 20, so register tsx's hooks from
   // inside the worker before importing the TypeScript entry.
-  const tsxApi = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsxApi = pathToFileURL(
+    createRequire(here)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const ts = new URL('./worker-main.ts', here).href;
   const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
   return { script: code, evalCode: true };

@@ -76,7 +76,11 @@ function endCallDenials(): void {
   if (suppressed === 0 || !last) return;
   port.postMessage({
     type: 'denial',
-    denial: boundDenial({ capability: last.capability, target: last.target, reason: `${suppressed} more refusals in this call (repeats, or beyond the first ${MAX_DENIALS} distinct ones or ${MAX_DENIAL_BYTES_PER_CALL} bytes) were not reported one by one; the last: ${last.reason}` }),
+    denial: boundDenial({
+      capability: last.capability,
+      target: last.target,
+      reason: `${suppressed} more refusals in this call (repeats, or beyond the first ${MAX_DENIALS} distinct ones or ${MAX_DENIAL_BYTES_PER_CALL} bytes) were not reported one by one; the last: ${last.reason}`,
+    }),
   } satisfies FromWorker);
 }
 
@@ -122,7 +126,9 @@ function withGuardedDecoder<T>(fn: () => T): T {
     override decode(input?: AllowSharedBufferSource, options?: TextDecodeOptions): string {
       const n = input?.byteLength ?? 0;
       if (n > liftLimit.bytes) {
-        throw new WassetteError(ErrorCode.OutputTooLarge, `the component produced a ${n}-byte string, more than the ${liftLimit.bytes}-byte output limit`, { data: { size: n, limit: liftLimit.bytes } });
+        throw new WassetteError(ErrorCode.OutputTooLarge, `the component produced a ${n}-byte string, more than the ${liftLimit.bytes}-byte output limit`, {
+          data: { size: n, limit: liftLimit.bytes },
+        });
       }
       return super.decode(input, options);
     }
@@ -146,7 +152,11 @@ function liftGuard(ret: unknown, memory: WebAssembly.Memory | null): unknown {
   const view = memory ? new DataView(memory.buffer) : undefined;
   const cost = liftCost(pendingLift.type, view, ret, budget);
   if (cost > budget) {
-    throw new WassetteError(ErrorCode.OutputTooLarge, `the result would cost more than ${budget} bytes to copy out of the component (${LIFT_BUDGET_FACTOR}x the ${liftLimit.bytes}-byte output limit); refused before copying`, { data: { size: cost, limit: liftLimit.bytes } });
+    throw new WassetteError(
+      ErrorCode.OutputTooLarge,
+      `the result would cost more than ${budget} bytes to copy out of the component (${LIFT_BUDGET_FACTOR}x the ${liftLimit.bytes}-byte output limit); refused before copying`,
+      { data: { size: cost, limit: liftLimit.bytes } },
+    );
   }
   return ret;
 }
@@ -156,10 +166,16 @@ async function instantiate(): Promise<Record<string, unknown>> {
   const imports = createWasiImports(init.spec, { onDenial, onOutput, ...(init.fdSlots ? { fdSlots: init.fdSlots } : {}) });
   const missing = unsupportedImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
   if (missing.length > 0) {
-    throw new WassetteError(ErrorCode.UnsupportedImport, `component imports ${missing.map((m) => `"${m}"`).join(', ')}, which this host cannot provide`, { data: { imports: missing } });
+    throw new WassetteError(ErrorCode.UnsupportedImport, `component imports ${missing.map((m) => `"${m}"`).join(', ')}, which this host cannot provide`, {
+      data: { imports: missing },
+    });
   }
   const generated = (await import(init.entryUrl)) as {
-    instantiate(get: (name: string) => WebAssembly.Module, imports: Record<string, unknown>, core: typeof WebAssembly.instantiate): Promise<Record<string, unknown>>;
+    instantiate(
+      get: (name: string) => WebAssembly.Module,
+      imports: Record<string, unknown>,
+      core: typeof WebAssembly.instantiate,
+    ): Promise<Record<string, unknown>>;
   };
   const getCoreModule = (name: string): WebAssembly.Module => {
     const m = init.modules[name];
@@ -174,7 +190,17 @@ function lookup(exportsObj: Record<string, unknown>, target: CallTarget): { fn: 
   let scope: Record<string, unknown> = exportsObj;
   if (target.interface !== undefined) {
     const iface = target.interface;
-    const found = exportsObj[iface] ?? exportsObj[iface.replace(/@[^@]*$/, '')] ?? exportsObj[camelName(iface.replace(/@[^@]*$/, '').split('/').pop() ?? '')];
+    const found =
+      exportsObj[iface] ??
+      exportsObj[iface.replace(/@[^@]*$/, '')] ??
+      exportsObj[
+        camelName(
+          iface
+            .replace(/@[^@]*$/, '')
+            .split('/')
+            .pop() ?? '',
+        )
+      ];
     if (typeof found !== 'object' || found === null) throw notFound(`interface "${iface}" is not exported by this component`);
     scope = found as Record<string, unknown>;
   }
@@ -278,14 +304,24 @@ async function main(): Promise<void> {
       (value) => {
         const size = jsonSizeUpTo(value, msg.maxOutputBytes);
         if (size > msg.maxOutputBytes) {
-          const error = { code: ErrorCode.OutputTooLarge, message: `the result is larger than the ${msg.maxOutputBytes}-byte output limit (at least ${size} bytes as JSON)`, data: { size, limit: msg.maxOutputBytes } };
+          const error = {
+            code: ErrorCode.OutputTooLarge,
+            message: `the result is larger than the ${msg.maxOutputBytes}-byte output limit (at least ${size} bytes as JSON)`,
+            data: { size, limit: msg.maxOutputBytes },
+          };
           post({ type: 'result', id: msg.id, ok: false, error, poisoned: false });
           return;
         }
         try {
           post({ type: 'result', id: msg.id, ok: true, value });
         } catch (e) {
-          post({ type: 'result', id: msg.id, ok: false, error: { code: ErrorCode.Internal, message: `the result cannot be sent back: ${errorMessage(e)}` }, poisoned: false });
+          post({
+            type: 'result',
+            id: msg.id,
+            ok: false,
+            error: { code: ErrorCode.Internal, message: `the result cannot be sent back: ${errorMessage(e)}` },
+            poisoned: false,
+          });
         }
       },
       (e: unknown) => post({ type: 'result', id: msg.id, ok: false, ...classify(e) }),

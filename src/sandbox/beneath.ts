@@ -59,7 +59,11 @@ export type EscapeKind = 'absolute' | 'climb' | 'symlink-absolute' | 'symlink-cl
 
 /** A path that would leave the directory it is resolved beneath; `lexical` is the host path it names. */
 export class Escape {
-  constructor(readonly kind: EscapeKind, readonly lexical: string, readonly link?: { at: string; target: string }) {}
+  constructor(
+    readonly kind: EscapeKind,
+    readonly lexical: string,
+    readonly link?: { at: string; target: string },
+  ) {}
 }
 
 export interface Resolved {

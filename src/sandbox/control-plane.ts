@@ -29,7 +29,9 @@ export function isLocalAddress(ip: string): boolean {
   if (family === 0) return false;
   if (LOCAL.check(a, family === 4 ? 'ipv4' : 'ipv6')) return true;
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(a);
-  const v4 = mapped ? [parseInt(mapped[1]!, 16) >> 8, parseInt(mapped[1]!, 16) & 255, parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255].join('.') : undefined;
+  const v4 = mapped
+    ? [parseInt(mapped[1]!, 16) >> 8, parseInt(mapped[1]!, 16) & 255, parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255].join('.')
+    : undefined;
   for (const list of Object.values(networkInterfaces())) {
     for (const i of list ?? []) {
       const own = normalizeHost(stripScope(i.address));

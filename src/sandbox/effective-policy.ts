@@ -99,10 +99,14 @@ export function toSandboxSpec(policy: Policy, inputs: SpecInputs): SandboxSpec {
   }
 
   const denyHosts = policy.network.deny.flatMap((r) => ('host' in r ? [r.host] : []));
-  const networkAllow = [...new Set(policy.network.allow.flatMap((r) => {
-    if ('cidr' in r) return [];
-    return denyHosts.some((d) => hostPatternCovers(d, r.host)) ? [] : [r.host];
-  }))];
+  const networkAllow = [
+    ...new Set(
+      policy.network.allow.flatMap((r) => {
+        if ('cidr' in r) return [];
+        return denyHosts.some((d) => hostPatternCovers(d, r.host)) ? [] : [r.host];
+      }),
+    ),
+  ];
 
   return {
     preopens,
@@ -131,14 +135,31 @@ export function unenforcedRules(policy: Policy): UnenforcedRule[] {
   const out: UnenforcedRule[] = [];
   for (const d of policy.storage.deny) {
     const inside = policy.storage.allow.find((a) => a.path !== d.path && isUnder(d.path, a.path) && a.access.some((x) => d.access.includes(x)));
-    if (inside) out.push({ capability: 'storage', list: 'deny', rule: d, reason: `${d.path} lies inside the allowed directory ${inside.path}; access is granted per directory` });
+    if (inside)
+      out.push({
+        capability: 'storage',
+        list: 'deny',
+        rule: d,
+        reason: `${d.path} lies inside the allowed directory ${inside.path}; access is granted per directory`,
+      });
   }
   for (const a of policy.network.allow) {
-    if ('cidr' in a) out.push({ capability: 'network', list: 'allow', rule: a, reason: `CIDR range ${a.cidr} is not supported and allows nothing; list hosts or addresses instead` });
+    if ('cidr' in a)
+      out.push({
+        capability: 'network',
+        list: 'allow',
+        rule: a,
+        reason: `CIDR range ${a.cidr} is not supported and allows nothing; list hosts or addresses instead`,
+      });
   }
   for (const d of policy.network.deny) {
     if ('cidr' in d) {
-      out.push({ capability: 'network', list: 'deny', rule: d, reason: `CIDR range ${d.cidr} is not enforced as a deny rule; only allowed hosts are reachable anyway` });
+      out.push({
+        capability: 'network',
+        list: 'deny',
+        rule: d,
+        reason: `CIDR range ${d.cidr} is not enforced as a deny rule; only allowed hosts are reachable anyway`,
+      });
       continue;
     }
     const wider = policy.network.allow.find((a) => 'host' in a && a.host !== d.host && hostPatternCovers(a.host, d.host) && !hostPatternCovers(d.host, a.host));

@@ -109,9 +109,10 @@ export class FsContext {
     const fenced = this.fence.pathReason(now.path);
     if (fenced !== undefined) this.refuseFenced(now.path, fenced);
     if (now.state === 'named' && isWithin(root, now.path)) return;
-    const where = now.state === 'named'
-      ? `${now.path} is no longer inside the granted ${g.root} (it was moved after the descriptor was opened)`
-      : `${now.path} was removed, and the file it named lives on only under another name that may be outside the granted ${g.root}`;
+    const where =
+      now.state === 'named'
+        ? `${now.path} is no longer inside the granted ${g.root} (it was moved after the descriptor was opened)`
+        : `${now.path} was removed, and the file it named lives on only under another name that may be outside the granted ${g.root}`;
     this.deny('not-permitted', now.path, `${where}; ${grantCall(posix.dirname(now.path), g.write ? ['read', 'write'] : ['read'])} to allow`);
   }
 

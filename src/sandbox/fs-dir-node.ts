@@ -1,14 +1,28 @@
 // A guest directory descriptor backed by a host O_PATH fd: every path is resolved beneath it, every operation
 // first checks the grant and that the directory is still inside it.
 import {
-  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync,
-  opendirSync, readlinkSync, renameSync, rmdirSync, symlinkSync, unlinkSync, utimesSync, type Dir,
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  opendirSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  type Dir,
 } from 'node:fs';
 import { posix } from 'node:path';
 import { at, currentPath, Escape, O_PATH, readlinkOrUndefined, resolveBeneath, type Resolved } from './beneath.js';
-import {
-  FsContext, grantCall, type AccessList, type DescriptorFlags, type FsGrant, type OpenFlags, type PathFlags,
-} from './fs-context.js';
+import { type FsContext, grantCall, type AccessList, type DescriptorFlags, type FsGrant, type OpenFlags, type PathFlags } from './fs-context.js';
 import { FileNode } from './fs-file-node.js';
 import { metadataHashOf, timestampSeconds, toDescriptorStat, type DescriptorStat, type NewTimestamp } from './fs-stat.js';
 import { guestLinkTargetProblem, isWithin } from './path-guard.js';
@@ -80,9 +94,7 @@ export class DirNode {
   #refuseEscape(e: Escape, path: string, access: AccessList): never {
     const { root } = this.grant;
     const inGrant = isWithin(this.grant.rootReal ?? root, e.lexical);
-    const ask = inGrant
-      ? `open it through the preopened ${root} instead`
-      : `${grantCall(posix.dirname(e.lexical), access)} to allow`;
+    const ask = inGrant ? `open it through the preopened ${root} instead` : `${grantCall(posix.dirname(e.lexical), access)} to allow`;
     let why: string;
     switch (e.kind) {
       case 'absolute':
@@ -202,7 +214,8 @@ export class DirNode {
         if (from.mustBeDir || to.mustBeDir) throw 'not-directory';
         this.#refuseMovingLink(from, newPath, 'hard-link');
         linkSync(at(from.dir, from.name), at(to.dir, to.name));
-      }));
+      }),
+    );
   }
 
   readlinkAt(path: string): string {
@@ -223,7 +236,8 @@ export class DirNode {
         if (from.mustBeDir && !lstatSync(at(from.dir, from.name)).isDirectory()) throw 'not-directory';
         this.#refuseMovingLink(from, newPath, 'rename');
         renameSync(at(from.dir, from.name), at(to.dir, to.name));
-      }));
+      }),
+    );
   }
 
   /**

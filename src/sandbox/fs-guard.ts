@@ -30,7 +30,12 @@ export function guardFilesystem(
 ): Record<string, unknown> {
   procChecked ??= procFdAvailable();
   const usable = procChecked ? grants : [];
-  const ctx = new FsContext(usable.map((g): FsGrant => ({ root: g.path, read: g.read, write: g.write })), onDenial, slots, new Fence(reserved));
+  const ctx = new FsContext(
+    usable.map((g): FsGrant => ({ root: g.path, read: g.read, write: g.write })),
+    onDenial,
+    slots,
+    new Fence(reserved),
+  );
   const nodes = ctx.grants.map((g) => new DirNode(ctx, g, undefined, {}));
   // Open the grant roots before any guest code runs, so nothing the guest renames later can redirect them;
   // a root that does not exist yet is opened on first use.
@@ -45,7 +50,8 @@ export function guardFilesystem(
   if (!ctx.grants.some((g) => g.root === ROOT_PREOPEN)) dirs.push([new Descriptor(new RootNode(ctx, nodes)), ROOT_PREOPEN]);
   if (!procChecked && grants.length > 0) {
     onDenial({
-      capability: 'storage', target: grants.map((g) => g.path).join(', '),
+      capability: 'storage',
+      target: grants.map((g) => g.path).join(', '),
       reason: 'the filesystem sandbox needs Linux /proc/self/fd to resolve paths safely; no directory is reachable on this host',
     });
   }

@@ -48,8 +48,7 @@ export class RootNode {
     const granted = this.#mounts.map((m) => m.node.grant.root);
     const scope = granted.length === 0 ? 'nothing is granted' : `granted: ${granted.join(', ')}`;
     const ask = grantCall(isDir || abs === '/' ? abs : posix.dirname(abs), access);
-    this.#ctx.deny('not-permitted', abs,
-      `${op} ${abs} refused: ${why ?? 'it is outside every granted directory'} (${scope}); ${ask} to allow`);
+    this.#ctx.deny('not-permitted', abs, `${op} ${abs} refused: ${why ?? 'it is outside every granted directory'} (${scope}); ${ask} to allow`);
   }
 
   stat(): DescriptorStat {

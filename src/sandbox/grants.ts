@@ -7,12 +7,25 @@ export type Access = 'read' | 'write';
 export const ACCESS_VALUES: readonly Access[] = ['read', 'write'];
 
 /** `uri` is normalized to `fs://<absolute path>`; `access` is deduplicated, in read, write order. */
-export interface StorageGrant { kind: 'storage'; uri: string; access: Access[] }
+export interface StorageGrant {
+  kind: 'storage';
+  uri: string;
+  access: Access[];
+}
 /** `host` is lower-cased: `example.com`, `*.example.com`, `example.com:8443`, `10.0.0.1`. */
-export interface NetworkGrant { kind: 'network'; host: string }
-export interface EnvironmentGrant { kind: 'environment'; key: string }
+export interface NetworkGrant {
+  kind: 'network';
+  host: string;
+}
+export interface EnvironmentGrant {
+  kind: 'environment';
+  key: string;
+}
 /** Per-call memory limit in Kubernetes units (`256Mi`); replaces the policy's or server's limit. */
-export interface MemoryGrant { kind: 'memory'; limit: string }
+export interface MemoryGrant {
+  kind: 'memory';
+  limit: string;
+}
 export type Grant = StorageGrant | NetworkGrant | EnvironmentGrant | MemoryGrant;
 export type GrantKind = Grant['kind'];
 export const GRANT_KINDS: readonly GrantKind[] = ['storage', 'network', 'environment', 'memory'];
@@ -111,31 +124,44 @@ export function parseGrant(kind: GrantKind | string, details: unknown): Grant {
       const d = record(details, kind);
       return { kind, uri: normalizeStorageUri(d.uri).uri, access: normalizeAccess(d.access) };
     }
-    case 'network': return { kind, host: normalizeHost(record(details, kind).host) };
-    case 'environment': return { kind, key: normalizeEnvKey(record(details, kind).key) };
-    case 'memory': return { kind, limit: normalizeMemoryLimit(record(details, kind).limit).limit };
-    default: throw bad(`unknown grant kind "${kind}" (expected one of ${GRANT_KINDS.join(', ')})`);
+    case 'network':
+      return { kind, host: normalizeHost(record(details, kind).host) };
+    case 'environment':
+      return { kind, key: normalizeEnvKey(record(details, kind).key) };
+    case 'memory':
+      return { kind, limit: normalizeMemoryLimit(record(details, kind).limit).limit };
+    default:
+      throw bad(`unknown grant kind "${kind}" (expected one of ${GRANT_KINDS.join(', ')})`);
   }
 }
 
 /** Identity of a grant within its kind; a second grant with the same key replaces (storage: widens) the first. */
 export function grantKey(g: Grant): string {
   switch (g.kind) {
-    case 'storage': return g.uri;
-    case 'network': return g.host;
-    case 'environment': return g.key;
-    case 'memory': return 'memory';
+    case 'storage':
+      return g.uri;
+    case 'network':
+      return g.host;
+    case 'environment':
+      return g.key;
+    case 'memory':
+      return 'memory';
   }
 }
 
 /** Key of what a revoke_* call names: storage `{uri}`, network `{host}`, environment `{key}`, memory `{}`. */
 export function revokeKey(kind: GrantKind | string, details: unknown): string {
   switch (kind) {
-    case 'storage': return normalizeStorageUri(record(details, kind).uri).uri;
-    case 'network': return normalizeHost(record(details, kind).host);
-    case 'environment': return normalizeEnvKey(record(details, kind).key);
-    case 'memory': return 'memory';
-    default: throw bad(`unknown grant kind "${kind}" (expected one of ${GRANT_KINDS.join(', ')})`);
+    case 'storage':
+      return normalizeStorageUri(record(details, kind).uri).uri;
+    case 'network':
+      return normalizeHost(record(details, kind).host);
+    case 'environment':
+      return normalizeEnvKey(record(details, kind).key);
+    case 'memory':
+      return 'memory';
+    default:
+      throw bad(`unknown grant kind "${kind}" (expected one of ${GRANT_KINDS.join(', ')})`);
   }
 }
 
@@ -150,9 +176,13 @@ export function mergeGrant(existing: Grant | undefined, next: Grant): Grant {
 /** A short phrase for approval prompts and audit lines. */
 export function describeGrant(g: Grant): string {
   switch (g.kind) {
-    case 'storage': return `${g.access.join('+')} access to ${normalizeStorageUri(g.uri).path}`;
-    case 'network': return `network access to ${g.host}`;
-    case 'environment': return `environment variable ${g.key}`;
-    case 'memory': return `memory limit ${g.limit}`;
+    case 'storage':
+      return `${g.access.join('+')} access to ${normalizeStorageUri(g.uri).path}`;
+    case 'network':
+      return `network access to ${g.host}`;
+    case 'environment':
+      return `environment variable ${g.key}`;
+    case 'memory':
+      return `memory limit ${g.limit}`;
   }
 }

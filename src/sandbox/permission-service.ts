@@ -21,7 +21,10 @@ export interface PermissionServiceOptions {
 export class PermissionService {
   private readonly now: () => number;
 
-  constructor(private readonly store: Store, private readonly options: PermissionServiceOptions) {
+  constructor(
+    private readonly store: Store,
+    private readonly options: PermissionServiceOptions,
+  ) {
     this.now = options.now ?? Date.now;
   }
 
@@ -40,14 +43,16 @@ export class PermissionService {
    * across processes). When `guard` returns false inside that transaction nothing is stored.
    */
   private apply(componentId: string, grant: Grant, grantedBy: Actor, guard?: () => boolean): Grant | undefined {
-    const merged = this.store.db.transaction(() => {
-      if (guard && !guard()) return undefined;
-      const key = grantKey(grant);
-      const row = this.store.grants.get(componentId, grant.kind, key);
-      const next = mergeGrant(row ? parseGrant(row.kind, row.value) : undefined, grant);
-      this.store.grants.add({ componentId, kind: next.kind, key, value: next, grantedBy, createdAt: this.now() });
-      return next;
-    }).immediate();
+    const merged = this.store.db
+      .transaction(() => {
+        if (guard && !guard()) return undefined;
+        const key = grantKey(grant);
+        const row = this.store.grants.get(componentId, grant.kind, key);
+        const next = mergeGrant(row ? parseGrant(row.kind, row.value) : undefined, grant);
+        this.store.grants.add({ componentId, kind: next.kind, key, value: next, grantedBy, createdAt: this.now() });
+        return next;
+      })
+      .immediate();
     if (merged === undefined) return undefined;
     this.audit(componentId, 'granted', grant.kind, grantKey(grant), `${describeGrant(merged)} (by ${grantedBy})`);
     this.options.onChange?.(componentId);

@@ -1,9 +1,7 @@
 // policy.yaml v1 (Wassette-compatible): parse with line-numbered errors, validate, normalize, serialize.
 import { isNode, LineCounter, parseDocument, stringify } from 'yaml';
 import { ErrorCode, WassetteError } from '../errors.js';
-import {
-  ACCESS_VALUES, normalizeCidr, normalizeEnvKey, normalizeHost, normalizeMemoryLimit, normalizeStorageUri, type Access,
-} from './grants.js';
+import { ACCESS_VALUES, normalizeCidr, normalizeEnvKey, normalizeHost, normalizeMemoryLimit, normalizeStorageUri, type Access } from './grants.js';
 
 export interface StorageRule {
   /** Normalized `fs://<absolute path>`. */
@@ -13,7 +11,9 @@ export interface StorageRule {
   access: Access[];
 }
 export type NetworkRule = { host: string } | { cidr: string };
-export interface EnvironmentRule { key: string }
+export interface EnvironmentRule {
+  key: string;
+}
 
 export interface PolicyLimits {
   /** As written (for reporting), e.g. "256Mi". */
@@ -50,11 +50,16 @@ type Path = (string | number)[];
 type Obj = Record<string, unknown>;
 
 class Ctx {
-  constructor(private readonly file: string, private readonly locate: (p: Path) => number | undefined) {}
+  constructor(
+    private readonly file: string,
+    private readonly locate: (p: Path) => number | undefined,
+  ) {}
   fail(path: Path, message: string): never {
     const line = this.locate(path);
     const where = path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
-    throw new WassetteError(ErrorCode.InvalidPolicy, `${this.file}${line === undefined ? '' : ` line ${line}`}: ${where ? `${where}: ` : ''}${message}`, { data: { path: where, ...(line === undefined ? {} : { line }) } });
+    throw new WassetteError(ErrorCode.InvalidPolicy, `${this.file}${line === undefined ? '' : ` line ${line}`}: ${where ? `${where}: ` : ''}${message}`, {
+      data: { path: where, ...(line === undefined ? {} : { line }) },
+    });
   }
   /** Runs a shared validator, re-reporting its error at `path`. */
   check<T>(path: Path, f: () => T): T {
@@ -109,7 +114,8 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function parseDuration(v: unknown): number {
   const m = typeof v === 'number' ? null : /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(String(v));
-  const ms = typeof v === 'number' ? (Number.isInteger(v) ? v : NaN) : m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'] : NaN;
+  const ms =
+    typeof v === 'number' ? (Number.isInteger(v) ? v : NaN) : m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'] : NaN;
   if (!Number.isFinite(ms) || ms < 1) throw new Error(`'${String(v)}' is not a duration (examples: 10s, 500ms, 2m, or milliseconds as an integer)`);
   if (ms > MAX_TIMEOUT_MS) throw new Error(`'${String(v)}' is longer than the largest supported limit (${MAX_TIMEOUT_MS} ms, about 24 days)`);
   return Math.round(ms);
@@ -130,10 +136,13 @@ function limits(ctx: Ctx, v: unknown, path: Path, into: PolicyLimits): void {
   if (r.cpu !== undefined) into.cpu = String(r.cpu);
   const l = ctx.map(r.limits, [...path, 'limits'], ['memory', 'cpu', 'timeout']);
   if (l.memory !== undefined) {
-    Object.assign(into, ctx.check([...path, 'limits', 'memory'], () => {
-      const m = normalizeMemoryLimit(l.memory);
-      return { memory: m.limit, memoryBytes: m.bytes };
-    }));
+    Object.assign(
+      into,
+      ctx.check([...path, 'limits', 'memory'], () => {
+        const m = normalizeMemoryLimit(l.memory);
+        return { memory: m.limit, memoryBytes: m.bytes };
+      }),
+    );
   }
   if (l.cpu !== undefined) {
     into.cpu = String(l.cpu);
@@ -210,10 +219,14 @@ function formatDuration(ms: number): string {
 /** The policy as a policy.yaml-shaped plain object (empty sections left out); `policyFromJson` reads it back. */
 export function policyToJson(p: Policy): Obj {
   const permissions: Obj = {};
-  const section = (allow: unknown[], deny?: unknown[]): Obj => ({ allow, ...(deny && deny.length ? { deny } : {}) });
+  const section = (allow: unknown[], deny?: unknown[]): Obj => ({ allow, ...(deny?.length ? { deny } : {}) });
   const storageOut = (r: StorageRule) => ({ uri: r.uri, access: [...r.access] });
   if (p.storage.allow.length || p.storage.deny.length) permissions.storage = section(p.storage.allow.map(storageOut), p.storage.deny.map(storageOut));
-  if (p.network.allow.length || p.network.deny.length) permissions.network = section(p.network.allow.map((r) => ({ ...r })), p.network.deny.map((r) => ({ ...r })));
+  if (p.network.allow.length || p.network.deny.length)
+    permissions.network = section(
+      p.network.allow.map((r) => ({ ...r })),
+      p.network.deny.map((r) => ({ ...r })),
+    );
   if (p.environment.allow.length) permissions.environment = section(p.environment.allow.map((r) => ({ ...r })));
   const lim: Obj = {};
   if (p.limits.memory !== undefined) lim.memory = p.limits.memory;

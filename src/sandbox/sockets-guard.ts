@@ -59,7 +59,10 @@ function delegate(proto: object, names: readonly string[]): void {
 
 /** Wraps the shim's TCP socket; connect and bind are checked, everything else passes through. */
 export class GuardedTcpSocket {
-  constructor(readonly inner: Inner, private readonly ctx: Ctx) {}
+  constructor(
+    readonly inner: Inner,
+    private readonly ctx: Ctx,
+  ) {}
 
   #check(addr: IpSocketAddress, op: string): void {
     const ip = formatIp(addr);
@@ -94,16 +97,40 @@ export class GuardedTcpSocket {
   }
 }
 delegate(GuardedTcpSocket.prototype, [
-  'finishBind', 'finishConnect', 'startListen', 'finishListen', 'localAddress', 'remoteAddress', 'isListening',
-  'addressFamily', 'setListenBacklogSize', 'keepAliveEnabled', 'setKeepAliveEnabled', 'keepAliveIdleTime',
-  'setKeepAliveIdleTime', 'keepAliveInterval', 'setKeepAliveInterval', 'keepAliveCount', 'setKeepAliveCount',
-  'hopLimit', 'setHopLimit', 'receiveBufferSize', 'setReceiveBufferSize', 'sendBufferSize', 'setSendBufferSize',
-  'subscribe', 'shutdown',
+  'finishBind',
+  'finishConnect',
+  'startListen',
+  'finishListen',
+  'localAddress',
+  'remoteAddress',
+  'isListening',
+  'addressFamily',
+  'setListenBacklogSize',
+  'keepAliveEnabled',
+  'setKeepAliveEnabled',
+  'keepAliveIdleTime',
+  'setKeepAliveIdleTime',
+  'keepAliveInterval',
+  'setKeepAliveInterval',
+  'keepAliveCount',
+  'setKeepAliveCount',
+  'hopLimit',
+  'setHopLimit',
+  'receiveBufferSize',
+  'setReceiveBufferSize',
+  'sendBufferSize',
+  'setSendBufferSize',
+  'subscribe',
+  'shutdown',
 ]);
 
 /** Wraps the shim's lookup stream to remember which addresses an allowed name resolved to. */
 export class GuardedResolveAddressStream {
-  constructor(readonly inner: Inner, private readonly name: string, private readonly resolved: ResolvedNames) {}
+  constructor(
+    readonly inner: Inner,
+    private readonly name: string,
+    private readonly resolved: ResolvedNames,
+  ) {}
   resolveNextAddress(): unknown {
     const addr = this.inner.resolveNextAddress!.call(this.inner) as { tag: 'ipv4' | 'ipv6'; val: number[] } | undefined;
     if (addr) this.resolved.add(formatIp({ tag: addr.tag, val: { port: 0, address: addr.val } } as IpSocketAddress), this.name);
@@ -132,7 +159,11 @@ export function guardSockets(
     'wasi:sockets/tcp-create-socket': {
       createTcpSocket(family: unknown): GuardedTcpSocket {
         if (allow.length === 0) {
-          onDenial({ capability: 'sockets', target: 'tcp', reason: 'no network access is granted to this component; grant_network_permission {host} to allow' });
+          onDenial({
+            capability: 'sockets',
+            target: 'tcp',
+            reason: 'no network access is granted to this component; grant_network_permission {host} to allow',
+          });
           throw 'access-denied';
         }
         return new GuardedTcpSocket(tcpCreate.createTcpSocket(family) as Inner, ctx);
@@ -149,7 +180,11 @@ export function guardSockets(
       resolveAddresses(network: unknown, name: string): GuardedResolveAddressStream {
         if (!isHostAllowed(allow, name, undefined)) {
           const host = normalizeHost(name);
-          onDenial({ capability: 'sockets', target: host, reason: `name lookup of ${host} refused: host ${host} is not in the network allow list; ${hint(host)}` });
+          onDenial({
+            capability: 'sockets',
+            target: host,
+            reason: `name lookup of ${host} refused: host ${host} is not in the network allow list; ${hint(host)}`,
+          });
           throw 'access-denied';
         }
         return new GuardedResolveAddressStream(lookup.resolveAddresses(network, name) as Inner, normalizeHost(name), ctx.resolved);

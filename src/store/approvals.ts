@@ -83,12 +83,10 @@ export class ApprovalsTable {
       decided_by: null,
       applied_at: null,
     };
-    this
-      .sql(
-        `INSERT INTO approvals (id, kind, component_id, payload_json, requested_by, status, created_at)
+    this.sql(
+      `INSERT INTO approvals (id, kind, component_id, payload_json, requested_by, status, created_at)
          VALUES (@id, @kind, @component_id, @payload_json, @requested_by, @status, @created_at)`,
-      )
-      .run(row);
+    ).run(row);
     return fromRow(row);
   }
 
@@ -100,9 +98,10 @@ export class ApprovalsTable {
   /** Oldest first. Without a status, every request. */
   list(filter: { status?: ApprovalStatus; limit?: number } = {}): ApprovalRequest[] {
     const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 1000)), 10_000);
-    const rows = filter.status === undefined
-      ? this.sql('SELECT * FROM approvals ORDER BY created_at, rowid LIMIT ?').all(limit)
-      : this.sql('SELECT * FROM approvals WHERE status = ? ORDER BY created_at, rowid LIMIT ?').all(filter.status, limit);
+    const rows =
+      filter.status === undefined
+        ? this.sql('SELECT * FROM approvals ORDER BY created_at, rowid LIMIT ?').all(limit)
+        : this.sql('SELECT * FROM approvals WHERE status = ? ORDER BY created_at, rowid LIMIT ?').all(filter.status, limit);
     return (rows as Row[]).map(fromRow);
   }
 
@@ -115,13 +114,18 @@ export class ApprovalsTable {
    * at once exactly one wins; the loser gets an InvalidArgument error naming the current status.
    */
   decide(id: string, decision: ApprovalDecision, decidedBy = 'user', at = Date.now()): ApprovalRequest {
-    const changed = this
-      .sql(`UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'`)
-      .run(decision, at, decidedBy, id).changes;
+    const changed = this.sql(`UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'`).run(
+      decision,
+      at,
+      decidedBy,
+      id,
+    ).changes;
     const after = this.get(id);
     if (!after) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${id}`);
     if (changed === 0) {
-      throw new WassetteError(ErrorCode.InvalidArgument, `approval request ${id} is already ${after.status}; only pending requests can be decided`, { data: { status: after.status } });
+      throw new WassetteError(ErrorCode.InvalidArgument, `approval request ${id} is already ${after.status}; only pending requests can be decided`, {
+        data: { status: after.status },
+      });
     }
     return after;
   }
@@ -133,15 +137,17 @@ export class ApprovalsTable {
 
   /** Expires a component's pending requests (it is being unloaded: a later approval must not reach a reload under the same id). */
   expireForComponent(componentId: string, at = Date.now()): number {
-    return this
-      .sql(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND component_id = ?`)
-      .run(at, componentId).changes;
+    return this.sql(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND component_id = ?`).run(
+      at,
+      componentId,
+    ).changes;
   }
 
   /** Expires pending requests created before `olderThan` (ms epoch); returns how many. */
   expireOlderThan(olderThan: number, at = Date.now()): number {
-    return this
-      .sql(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND created_at < ?`)
-      .run(at, olderThan).changes;
+    return this.sql(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND created_at < ?`).run(
+      at,
+      olderThan,
+    ).changes;
   }
 }

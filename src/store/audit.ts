@@ -59,13 +59,19 @@ export class AuditTable {
   }
 
   append(e: AuditInput): number {
-    const info = this
-      .sql(
-        `INSERT INTO audit (ts, component_id, tool, duration_ms, outcome, capability, target, detail)
+    const info = this.sql(
+      `INSERT INTO audit (ts, component_id, tool, duration_ms, outcome, capability, target, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(e.ts ?? Date.now(), bounded(e.componentId), bounded(e.tool), e.durationMs ?? null, e.outcome,
-        bounded(e.capability), bounded(e.target), bounded(e.detail));
+    ).run(
+      e.ts ?? Date.now(),
+      bounded(e.componentId),
+      bounded(e.tool),
+      e.durationMs ?? null,
+      e.outcome,
+      bounded(e.capability),
+      bounded(e.target),
+      bounded(e.detail),
+    );
     return Number(info.lastInsertRowid);
   }
 
@@ -76,11 +82,12 @@ export class AuditTable {
   prune(limits: { maxRows: number; maxAgeMs: number; now?: number; chunk?: number }): number {
     const chunk = Math.max(1, Math.floor(limits.chunk ?? 5000));
     const maxId = (this.sql('SELECT MAX(id) FROM audit').pluck().get() as number | null) ?? 0;
-    let removed = this.sql('DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE id <= ? ORDER BY id LIMIT ?)')
-      .run(maxId - Math.max(0, Math.floor(limits.maxRows)), chunk).changes;
+    let removed = this.sql('DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE id <= ? ORDER BY id LIMIT ?)').run(
+      maxId - Math.max(0, Math.floor(limits.maxRows)),
+      chunk,
+    ).changes;
     const cutoff = (limits.now ?? Date.now()) - limits.maxAgeMs;
-    removed += this.sql('DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE ts < ? ORDER BY ts LIMIT ?)')
-      .run(cutoff, chunk).changes;
+    removed += this.sql('DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE ts < ? ORDER BY ts LIMIT ?)').run(cutoff, chunk).changes;
     return removed;
   }
 
@@ -88,9 +95,18 @@ export class AuditTable {
   query(q: AuditQuery = {}): AuditEntry[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.componentId !== undefined) { where.push('component_id = ?'); args.push(q.componentId); }
-    if (q.outcome !== undefined) { where.push('outcome = ?'); args.push(q.outcome); }
-    if (q.since !== undefined) { where.push('ts >= ?'); args.push(q.since); }
+    if (q.componentId !== undefined) {
+      where.push('component_id = ?');
+      args.push(q.componentId);
+    }
+    if (q.outcome !== undefined) {
+      where.push('outcome = ?');
+      args.push(q.outcome);
+    }
+    if (q.since !== undefined) {
+      where.push('ts >= ?');
+      args.push(q.since);
+    }
     const limit = Math.min(Math.max(1, Math.floor(q.limit ?? 100)), 10_000);
     const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT ?`;
     return (this.sql(sql).all(...args, limit) as Row[]).map((r) => ({

@@ -64,15 +64,13 @@ export class ComponentsTable {
       tools_json: JSON.stringify(c.tools),
       loaded_at: c.loadedAt ?? Date.now(),
     };
-    this
-      .sql(
-        `INSERT INTO components (id, source, digest, policy_json, verification_json, tools_json, loaded_at)
+    this.sql(
+      `INSERT INTO components (id, source, digest, policy_json, verification_json, tools_json, loaded_at)
          VALUES (@id, @source, @digest, @policy_json, @verification_json, @tools_json, @loaded_at)
          ON CONFLICT (id) DO UPDATE SET source = excluded.source, digest = excluded.digest,
            policy_json = excluded.policy_json, verification_json = excluded.verification_json,
            tools_json = excluded.tools_json, loaded_at = excluded.loaded_at`,
-      )
-      .run(row);
+    ).run(row);
     return fromRow(row);
   }
 

@@ -57,31 +57,25 @@ export class GrantsTable {
    * now. Throws a foreign-key error if the component is not in `components`.
    */
   add(g: Omit<GrantRow, 'createdAt' | 'source' | 'digest'> & { createdAt?: number }): void {
-    const changes = this
-      .sql(
-        `INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by, source, digest)
+    const changes = this.sql(
+      `INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by, source, digest)
          SELECT ?, ?, ?, ?, ?, ?, c.source, c.digest FROM components c WHERE c.id = ?
          ON CONFLICT (component_id, kind, grant_key) DO UPDATE SET value_json = excluded.value_json,
            granted_by = excluded.granted_by, source = excluded.source, digest = excluded.digest`,
-      )
-      .run(g.componentId, g.kind, g.key, JSON.stringify(g.value), g.createdAt ?? Date.now(), g.grantedBy, g.componentId).changes;
+    ).run(g.componentId, g.kind, g.key, JSON.stringify(g.value), g.createdAt ?? Date.now(), g.grantedBy, g.componentId).changes;
     if (changes === 0) throw new Error(`FOREIGN KEY constraint failed: no component ${g.componentId}`);
   }
 
   /** Removes the component's grants that were given to another source or digest; returns how many. */
   dropForeign(componentId: string): number {
-    return this
-      .sql(
-        `DELETE FROM grants WHERE component_id = ? AND NOT EXISTS (SELECT 1 FROM components c
+    return this.sql(
+      `DELETE FROM grants WHERE component_id = ? AND NOT EXISTS (SELECT 1 FROM components c
            WHERE c.id = grants.component_id AND c.source = grants.source AND c.digest = grants.digest)`,
-      )
-      .run(componentId).changes;
+    ).run(componentId).changes;
   }
 
   get(componentId: string, kind: GrantKind, key: string): GrantRow | undefined {
-    const r = this
-      .sql('SELECT * FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?')
-      .get(componentId, kind, key) as Row | undefined;
+    const r = this.sql('SELECT * FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?').get(componentId, kind, key) as Row | undefined;
     return r && fromRow(r);
   }
 
@@ -97,12 +91,12 @@ export class GrantsTable {
 
   /** Grants in the order they were made; only those given to the source and digest recorded for the id now. */
   list(componentId: string): GrantRow[] {
-    return (this
-      .sql(
+    return (
+      this.sql(
         `SELECT g.* FROM grants g JOIN components c ON c.id = g.component_id AND c.source = g.source AND c.digest = g.digest
          WHERE g.component_id = ? ORDER BY g.created_at, g.rowid`,
-      )
-      .all(componentId) as Row[]).map(fromRow);
+      ).all(componentId) as Row[]
+    ).map(fromRow);
   }
 
   listAll(): GrantRow[] {

@@ -78,17 +78,19 @@ export const MIGRATIONS: readonly string[] = [
 /** Brings the database to the latest schema; each step runs in its own IMMEDIATE transaction so two processes cannot race. */
 export function migrate(db: Database.Database, migrations: readonly string[] = MIGRATIONS): number {
   for (;;) {
-    const applied = db.transaction(() => {
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > migrations.length) {
-        throw new Error(`database schema version ${version} is newer than this wassette (knows ${migrations.length}); upgrade wassette`);
-      }
-      const sql = migrations[version];
-      if (sql === undefined) return false;
-      db.exec(sql);
-      db.pragma(`user_version = ${version + 1}`);
-      return true;
-    }).immediate();
+    const applied = db
+      .transaction(() => {
+        const version = db.pragma('user_version', { simple: true }) as number;
+        if (version > migrations.length) {
+          throw new Error(`database schema version ${version} is newer than this wassette (knows ${migrations.length}); upgrade wassette`);
+        }
+        const sql = migrations[version];
+        if (sql === undefined) return false;
+        db.exec(sql);
+        db.pragma(`user_version = ${version + 1}`);
+        return true;
+      })
+      .immediate();
     if (!applied) return db.pragma('user_version', { simple: true }) as number;
   }
 }

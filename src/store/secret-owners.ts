@@ -29,12 +29,10 @@ export class SecretOwnersTable {
   }
 
   set(o: Omit<SecretOwner, 'setAt'> & { setAt?: number }): void {
-    this
-      .sql(
-        `INSERT INTO secret_owners (component_id, source, digest, set_at) VALUES (?, ?, ?, ?)
+    this.sql(
+      `INSERT INTO secret_owners (component_id, source, digest, set_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (component_id) DO UPDATE SET source = excluded.source, digest = excluded.digest, set_at = excluded.set_at`,
-      )
-      .run(o.componentId, o.source, o.digest, o.setAt ?? Date.now());
+    ).run(o.componentId, o.source, o.digest, o.setAt ?? Date.now());
   }
 
   delete(componentId: string): boolean {

@@ -26,8 +26,13 @@ function flow(requestId: string, elicit?: (m: string) => Promise<{ action: strin
   const apply = vi.fn(async () => 'done');
   const errors: string[] = [];
   const run = seekApproval({
-    approvals: store.approvals, requestId, message: 'give c1 a.com', elicit: elicit as never, apply,
-    onBackgroundError: (m) => errors.push(m), watchMs: 3000,
+    approvals: store.approvals,
+    requestId,
+    message: 'give c1 a.com',
+    elicit: elicit as never,
+    apply,
+    onBackgroundError: (m) => errors.push(m),
+    watchMs: 3000,
   });
   return { run, apply, errors };
 }
@@ -79,7 +84,9 @@ describe('seekApproval', () => {
     const r = request();
     const errors: string[] = [];
     const failing = seekApproval({
-      approvals: store.approvals, requestId: r.id, message: 'm',
+      approvals: store.approvals,
+      requestId: r.id,
+      message: 'm',
       apply: async () => {
         throw new Error('component unloaded meanwhile');
       },

@@ -13,12 +13,14 @@ describe('recorded load policy', () => {
   });
   it('a policy written beside the component after the request refuses the approval', () => {
     const rec = recordPolicy(undefined, undefined, undefined);
-    expect(() => approvedPolicy('r', rec, 'version: "1.0"\npermissions:\n  storage:\n    allow:\n      - uri: fs:///\n        access: [read, write]\n')).toThrow(/policy changed/);
+    expect(() =>
+      approvedPolicy('r', rec, 'version: "1.0"\npermissions:\n  storage:\n    allow:\n      - uri: fs:///\n        access: [read, write]\n'),
+    ).toThrow(/policy changed/);
     expect(approvedPolicy('r', rec, undefined)).toBeUndefined();
   });
   it('a changed or removed policy refuses the approval; a request without a record is refused', () => {
     const rec = recordPolicy(yaml, undefined, parsePolicy(yaml));
-    expect(() => approvedPolicy('r', rec, yaml + '# x\n')).toThrow(/policy changed/);
+    expect(() => approvedPolicy('r', rec, `${yaml}# x\n`)).toThrow(/policy changed/);
     expect(() => approvedPolicy('r', rec, undefined)).toThrow(/policy changed/);
     expect(() => approvedPolicy('r', undefined, undefined)).toThrow(/does not record/);
   });

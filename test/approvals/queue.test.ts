@@ -18,7 +18,13 @@ afterEach(() => {
 });
 
 const create = (createdAt?: number): ApprovalRequest =>
-  store.approvals.create({ kind: 'grant', componentId: 'c1', payload: { kind: 'network', host: 'a.com' }, requestedBy: 'agent', ...(createdAt === undefined ? {} : { createdAt }) });
+  store.approvals.create({
+    kind: 'grant',
+    componentId: 'c1',
+    payload: { kind: 'network', host: 'a.com' },
+    requestedBy: 'agent',
+    ...(createdAt === undefined ? {} : { createdAt }),
+  });
 
 describe('waitForDecision', () => {
   it('returns once another connection decides', async () => {
@@ -65,14 +71,31 @@ describe('expiry', () => {
 });
 
 describe('describeRequest', () => {
-  const base = { id: 'r', componentId: 'c1', requestedBy: 'claude', status: 'pending', createdAt: 0, decidedAt: null, decidedBy: null, appliedAt: null } as const;
+  const base = {
+    id: 'r',
+    componentId: 'c1',
+    requestedBy: 'claude',
+    status: 'pending',
+    createdAt: 0,
+    decidedAt: null,
+    decidedBy: null,
+    appliedAt: null,
+  } as const;
   it.each<[Partial<ApprovalRequest>, string]>([
     [{ kind: 'grant', payload: { kind: 'storage', uri: 'fs:///tmp/d', access: ['read'] } }, 'claude asks to give component c1 read access to /tmp/d'],
     [{ kind: 'grant', payload: { kind: 'network', host: 'a.com' } }, 'claude asks to give component c1 network access to a.com'],
     [{ kind: 'grant', payload: { kind: 'bogus' } }, 'claude asks to give component c1 an invalid grant ({"kind":"bogus"})'],
-    [{ kind: 'load_component', payload: { path: 'oci://r/x:1' } }, 'claude asks to load the component oci://r/x:1\ndigest not recorded\nstarting policy: not recorded (the request cannot be approved)'],
-    [{ kind: 'load_component', payload: { path: '/t/a.wasm', source: '/t/a.wasm', digest: 'sha256:ab', policy: { yaml: null, digest: null, origin: null, permissions: null } } },
-      'claude asks to load the component /t/a.wasm\ndigest sha256:ab\nstarting policy: none (no files, network or environment)'],
+    [
+      { kind: 'load_component', payload: { path: 'oci://r/x:1' } },
+      'claude asks to load the component oci://r/x:1\ndigest not recorded\nstarting policy: not recorded (the request cannot be approved)',
+    ],
+    [
+      {
+        kind: 'load_component',
+        payload: { path: '/t/a.wasm', source: '/t/a.wasm', digest: 'sha256:ab', policy: { yaml: null, digest: null, origin: null, permissions: null } },
+      },
+      'claude asks to load the component /t/a.wasm\ndigest sha256:ab\nstarting policy: none (no files, network or environment)',
+    ],
     [{ kind: 'load_tool', payload: { ref: 'oci://r/x:1', name: 'fetch' } }, 'claude asks to load the tool fetch from oci://r/x:1'],
   ])('%j', (partial, text) => {
     expect(describeRequest({ ...base, kind: 'grant', payload: null, ...partial })).toBe(text);

@@ -40,13 +40,20 @@ describe('decodeComponent: value types', () => {
     ['anonymous record', '(type $t (record (field "a-b" s32)))', '$t', { kind: 'record', fields: [{ name: 'a-b', type: { kind: 's32' } }] }],
     ['anonymous enum', '(type $t (enum "x-y" "z"))', '$t', { kind: 'enum', cases: ['x-y', 'z'] }],
     ['anonymous flags', '(type $t (flags "r" "w-x"))', '$t', { kind: 'flags', flags: ['r', 'w-x'] }],
-    ['variant', '(type $t (variant (case "a" u8) (case "b")))', '$t',
-      { kind: 'variant', cases: [{ name: 'a', type: { kind: 'u8' } }, { name: 'b' }] }],
-    ['named via export', '(type $r (record (field "x" f64))) (export $t "pt" (type $r))', '$t',
-      { kind: 'record', name: 'pt', fields: [{ name: 'x', type: { kind: 'f64' } }] }],
+    ['variant', '(type $t (variant (case "a" u8) (case "b")))', '$t', { kind: 'variant', cases: [{ name: 'a', type: { kind: 'u8' } }, { name: 'b' }] }],
+    [
+      'named via export',
+      '(type $r (record (field "x" f64))) (export $t "pt" (type $r))',
+      '$t',
+      { kind: 'record', name: 'pt', fields: [{ name: 'x', type: { kind: 'f64' } }] },
+    ],
     ['named via import eq', '(type $r (enum "a")) (import "color" (type $t (eq $r)))', '$t', { kind: 'enum', name: 'color', cases: ['a'] }],
-    ['nested named', '(type $r (record (field "x" u8))) (export $p "pt" (type $r)) (type $t (list (option $p)))', '$t',
-      { kind: 'list', element: { kind: 'option', inner: { kind: 'record', name: 'pt', fields: [{ name: 'x', type: { kind: 'u8' } }] } } }],
+    [
+      'nested named',
+      '(type $r (record (field "x" u8))) (export $p "pt" (type $r)) (type $t (list (option $p)))',
+      '$t',
+      { kind: 'list', element: { kind: 'option', inner: { kind: 'record', name: 'pt', fields: [{ name: 'x', type: { kind: 'u8' } }] } } },
+    ],
   ];
   it.each(cases)('%s', async (_label, types, ref, expected) => {
     const d = await decodeWat(oneFunc(types, `(param "v" ${ref})`));
@@ -90,19 +97,29 @@ describe('decodeComponent: interfaces and resources', () => {
   it('resources exported through a wit-component style shim keep WIT names', async () => {
     const d = await decodeWat(RESOURCE_SHIM);
     expect(d.functions).toEqual([]);
-    expect(d.interfaces).toEqual([{
-      name: 'my:pkg/things@1.2.3',
-      resources: ['thing'],
-      functions: [
-        { name: 'constructor', kind: 'constructor', resource: 'thing', params: [{ name: 'n', type: { kind: 'u32' } }],
-          result: { kind: 'own', resource: 'thing' } },
-        { name: 'get', kind: 'method', resource: 'thing', params: [{ name: 'self', type: { kind: 'borrow', resource: 'thing' } }],
-          result: { kind: 'u32' } },
-        { name: 'make', kind: 'static', resource: 'thing',
-          params: [{ name: 'o', type: { kind: 'record', name: 'opts', fields: [{ name: 'fast', type: { kind: 'bool' } }] } }],
-          result: { kind: 'own', resource: 'thing' } },
-      ],
-    }]);
+    expect(d.interfaces).toEqual([
+      {
+        name: 'my:pkg/things@1.2.3',
+        resources: ['thing'],
+        functions: [
+          {
+            name: 'constructor',
+            kind: 'constructor',
+            resource: 'thing',
+            params: [{ name: 'n', type: { kind: 'u32' } }],
+            result: { kind: 'own', resource: 'thing' },
+          },
+          { name: 'get', kind: 'method', resource: 'thing', params: [{ name: 'self', type: { kind: 'borrow', resource: 'thing' } }], result: { kind: 'u32' } },
+          {
+            name: 'make',
+            kind: 'static',
+            resource: 'thing',
+            params: [{ name: 'o', type: { kind: 'record', name: 'opts', fields: [{ name: 'fast', type: { kind: 'bool' } }] } }],
+            result: { kind: 'own', resource: 'thing' },
+          },
+        ],
+      },
+    ]);
     expect(d.wit).toContain('resource thing {\n    constructor(n: u32);\n    get: func() -> u32;\n    make: static func(o: opts) -> thing;\n  }');
   });
 
@@ -115,8 +132,13 @@ describe('decodeComponent: interfaces and resources', () => {
       (instance $inst (export "double" (func $f)))
       (export "ex:math/ops" (instance $inst) (instance (type $ty))))`);
     // The ascribed type wins: its parameter is named "value", not "a".
-    expect(d.interfaces).toEqual([{ name: 'ex:math/ops', resources: [], functions: [
-      { name: 'double', kind: 'freestanding', params: [{ name: 'value', type: { kind: 'u32' } }], result: { kind: 'u32' } }] }]);
+    expect(d.interfaces).toEqual([
+      {
+        name: 'ex:math/ops',
+        resources: [],
+        functions: [{ name: 'double', kind: 'freestanding', params: [{ name: 'value', type: { kind: 'u32' } }], result: { kind: 'u32' } }],
+      },
+    ]);
   });
 
   it('a resource defined and exported at top level is named by its export even in unascribed functions', async () => {

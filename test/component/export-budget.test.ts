@@ -2,9 +2,7 @@
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { describe, expect, it } from 'vitest';
 import { decodeComponent } from '../../src/component/decode-component.js';
-import {
-  MAX_EXPORTED_FUNCTIONS, MAX_EXPORT_TYPE_NODES, MAX_FUNCTION_TYPE_NODES, exportBudgetViolation,
-} from '../../src/component/decode/export-budget.js';
+import { MAX_EXPORTED_FUNCTIONS, MAX_EXPORT_TYPE_NODES, MAX_FUNCTION_TYPE_NODES, exportBudgetViolation } from '../../src/component/decode/export-budget.js';
 import { ErrorCode, isWassetteError } from '../../src/errors.js';
 
 const fns = (n: number, size: number) => Array.from({ length: n }, (_, i) => ({ name: `f${i}`, size }));
@@ -28,7 +26,12 @@ describe('exportBudgetViolation', () => {
 /** `levels` nested tuples of `width` copies of the previous one: width^levels nodes from a few bytes. */
 function dagBomb(levels: number, width: number, exports: number): string {
   const types = [`(type $t0 (tuple u8 u8))`];
-  for (let i = 1; i <= levels; i++) types.push(`(type $t${i} (tuple ${Array(width).fill(`$t${i - 1}`).join(' ')}))`);
+  for (let i = 1; i <= levels; i++)
+    types.push(
+      `(type $t${i} (tuple ${Array(width)
+        .fill(`$t${i - 1}`)
+        .join(' ')}))`,
+    );
   const ex = Array.from({ length: exports }, (_, i) => `(export "f${i}" (func $f))`);
   return `(component ${types.join(' ')} (import "big" (func $f (result $t${levels}))) ${ex.join(' ')})`;
 }
@@ -46,7 +49,7 @@ async function refusal(wat: string): Promise<{ message: string; ms: number }> {
 }
 
 describe('hostile exports', () => {
-  it("400 exports sharing one large result type are refused quickly on the export count", async () => {
+  it('400 exports sharing one large result type are refused quickly on the export count', async () => {
     // Each type stays under the per-type decoder bound, but 400 exports share it (the seen 87k-node bomb).
     const r = await refusal(dagBomb(3, 16, 400));
     expect(r.message).toMatch(/exports 400 functions, the limit is 256/);

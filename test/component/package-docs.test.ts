@@ -5,21 +5,28 @@ import { decodeComponent } from '../../src/component/decode-component.js';
 import { applyPackageDocs, bareInterfaceName, parsePackageDocs } from '../../src/component/package-docs.js';
 import type { ComponentDescription } from '../../src/component/wit-types.js';
 
-const enc = (version: number, json: unknown): Uint8Array =>
-  new Uint8Array([version, ...new TextEncoder().encode(JSON.stringify(json))]);
+const enc = (version: number, json: unknown): Uint8Array => new Uint8Array([version, ...new TextEncoder().encode(JSON.stringify(json))]);
 
 describe('parsePackageDocs', () => {
   it.each([
-    ['v0 string function docs', enc(0, { docs: 'pkg', worlds: { w: { docs: 'world', funcs: { f: 'does f', g: null } } } }),
-      { docs: 'pkg', worlds: { w: { docs: 'world', funcs: { f: 'does f' }, interfaces: {} } }, interfaces: {} }],
-    ['v1 {docs, stability} function docs and export-half maps', enc(1, {
-      worlds: { w: { func_exports: { f: { docs: 'exported f', stability: { stable: { since: '1.0.0' } } } },
-        interface_exports: { api: { docs: 'api docs' } } } },
-      interfaces: { math: { docs: 'math', funcs: { add: { docs: 'adds' } }, types: { point: { docs: 'a point' } } } },
-    }), {
-      worlds: { w: { funcs: { f: 'exported f' }, interfaces: { api: { docs: 'api docs', funcs: {} } } } },
-      interfaces: { math: { docs: 'math', funcs: { add: 'adds' } } },
-    }],
+    [
+      'v0 string function docs',
+      enc(0, { docs: 'pkg', worlds: { w: { docs: 'world', funcs: { f: 'does f', g: null } } } }),
+      { docs: 'pkg', worlds: { w: { docs: 'world', funcs: { f: 'does f' }, interfaces: {} } }, interfaces: {} },
+    ],
+    [
+      'v1 {docs, stability} function docs and export-half maps',
+      enc(1, {
+        worlds: {
+          w: { func_exports: { f: { docs: 'exported f', stability: { stable: { since: '1.0.0' } } } }, interface_exports: { api: { docs: 'api docs' } } },
+        },
+        interfaces: { math: { docs: 'math', funcs: { add: { docs: 'adds' } }, types: { point: { docs: 'a point' } } } },
+      }),
+      {
+        worlds: { w: { funcs: { f: 'exported f' }, interfaces: { api: { docs: 'api docs', funcs: {} } } } },
+        interfaces: { math: { docs: 'math', funcs: { add: 'adds' } } },
+      },
+    ],
     ['an unknown version', enc(2, {}), undefined],
     ['malformed JSON', new Uint8Array([0, 0x7b, 0x7b]), undefined],
     ['an empty section', new Uint8Array([]), undefined],
@@ -29,7 +36,11 @@ describe('parsePackageDocs', () => {
 });
 
 describe('bareInterfaceName', () => {
-  it.each([['local:demo/math@0.1.0', 'math'], ['wasi:cli/run', 'run'], ['api', 'api']])('%s -> %s', (input, out) => {
+  it.each([
+    ['local:demo/math@0.1.0', 'math'],
+    ['wasi:cli/run', 'run'],
+    ['api', 'api'],
+  ])('%s -> %s', (input, out) => {
     expect(bareInterfaceName(input)).toBe(out);
   });
 });
@@ -38,19 +49,25 @@ describe('applyPackageDocs', () => {
   const desc: Omit<ComponentDescription, 'wit'> = {
     functions: [{ name: 'hello', kind: 'freestanding', params: [] }],
     interfaces: [
-      { name: 'local:demo/math@0.1.0', resources: ['counter'], functions: [
-        { name: 'add', kind: 'freestanding', params: [] },
-        { name: 'get', kind: 'method', resource: 'counter', params: [] },
-        { name: 'constructor', kind: 'constructor', resource: 'counter', params: [] },
-      ] },
+      {
+        name: 'local:demo/math@0.1.0',
+        resources: ['counter'],
+        functions: [
+          { name: 'add', kind: 'freestanding', params: [] },
+          { name: 'get', kind: 'method', resource: 'counter', params: [] },
+          { name: 'constructor', kind: 'constructor', resource: 'counter', params: [] },
+        ],
+      },
       { name: 'tools', resources: [], functions: [{ name: 'run', kind: 'freestanding', params: [] }] },
     ],
     imports: [],
   };
-  const docs = parsePackageDocs(enc(0, {
-    worlds: { demo: { docs: 'The demo world.', funcs: { hello: 'Says hello.' }, interfaces: { tools: { docs: 'Tools.', funcs: { run: 'Runs.' } } } } },
-    interfaces: { math: { docs: 'Math things.', funcs: { add: 'Adds.', '[method]counter.get': 'Reads.', '[constructor]counter': 'Makes one.' } } },
-  }));
+  const docs = parsePackageDocs(
+    enc(0, {
+      worlds: { demo: { docs: 'The demo world.', funcs: { hello: 'Says hello.' }, interfaces: { tools: { docs: 'Tools.', funcs: { run: 'Runs.' } } } } },
+      interfaces: { math: { docs: 'Math things.', funcs: { add: 'Adds.', '[method]counter.get': 'Reads.', '[constructor]counter': 'Makes one.' } } },
+    }),
+  );
 
   it('fills world, interface (by bare name and by kebab world name) and resource function docs', () => {
     const out = applyPackageDocs(desc, docs!);

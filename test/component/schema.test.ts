@@ -8,11 +8,17 @@ const u8: WitType = { kind: 'u8' };
 const u32: WitType = { kind: 'u32' };
 const str: WitType = { kind: 'string' };
 const person: WitType = {
-  kind: 'record', name: 'person',
-  fields: [{ name: 'first-name', type: str }, { name: 'age', type: u8 }, { name: 'nick', type: { kind: 'option', inner: str } }],
+  kind: 'record',
+  name: 'person',
+  fields: [
+    { name: 'first-name', type: str },
+    { name: 'age', type: u8 },
+    { name: 'nick', type: { kind: 'option', inner: str } },
+  ],
 };
 const shape: WitType = {
-  kind: 'variant', name: 'shape',
+  kind: 'variant',
+  name: 'shape',
   cases: [{ name: 'circle', type: { kind: 'f64' } }, { name: 'unit' }, { name: 'maybe', type: { kind: 'option', inner: u32 } }],
 };
 
@@ -29,7 +35,11 @@ describe('witTypeToSchema shapes', () => {
     ['char', { kind: 'char' }, { type: 'string', minLength: 1, maxLength: 1 }],
     ['enum', { kind: 'enum', name: 'color', cases: ['red', 'hot-pink'] }, { title: 'color', type: 'string', enum: ['red', 'hot-pink'] }],
     ['list<u8>', { kind: 'list', element: u8 }, { type: 'array', items: { type: 'integer', minimum: 0, maximum: 255 } }],
-    ['tuple', { kind: 'tuple', elements: [u8, str] }, { type: 'array', prefixItems: [{ type: 'integer', minimum: 0, maximum: 255 }, { type: 'string' }], minItems: 2, maxItems: 2 }],
+    [
+      'tuple',
+      { kind: 'tuple', elements: [u8, str] },
+      { type: 'array', prefixItems: [{ type: 'integer', minimum: 0, maximum: 255 }, { type: 'string' }], minItems: 2, maxItems: 2 },
+    ],
     ['option<string>', { kind: 'option', inner: str }, { type: ['string', 'null'] }],
     ['option<enum>', { kind: 'option', inner: { kind: 'enum', cases: ['a'] } }, { type: ['string', 'null'], enum: ['a', null] }],
     ['own', { kind: 'own', resource: 'counter' }, { type: 'string', description: 'handle to a `counter` resource' }],
@@ -40,7 +50,10 @@ describe('witTypeToSchema shapes', () => {
 
   it('record: kebab names, optional fields not required, closed', () => {
     expect(witTypeToSchema(person)).toMatchObject({
-      title: 'person', type: 'object', required: ['first-name', 'age'], additionalProperties: false,
+      title: 'person',
+      type: 'object',
+      required: ['first-name', 'age'],
+      additionalProperties: false,
       properties: { 'first-name': { type: 'string' }, nick: { type: ['string', 'null'] } },
     });
     expect((witTypeToSchema(person, 'output') as { required: string[] }).required).toEqual(['first-name', 'age', 'nick']);
@@ -51,13 +64,20 @@ describe('witTypeToSchema shapes', () => {
     expect(s.oneOf).toEqual([
       { type: 'object', properties: { tag: { const: 'circle' }, val: { type: 'number' } }, required: ['tag', 'val'], additionalProperties: false },
       { type: 'object', properties: { tag: { const: 'unit' } }, required: ['tag'], additionalProperties: false },
-      { type: 'object', properties: { tag: { const: 'maybe' }, val: { type: ['integer', 'null'], minimum: 0, maximum: 4294967295 } }, required: ['tag'], additionalProperties: false },
+      {
+        type: 'object',
+        properties: { tag: { const: 'maybe' }, val: { type: ['integer', 'null'], minimum: 0, maximum: 4294967295 } },
+        required: ['tag'],
+        additionalProperties: false,
+      },
     ]);
   });
 
   it('flags: object of booleans, nothing required, closed', () => {
     expect(witTypeToSchema({ kind: 'flags', flags: ['read', 'write-all'] })).toMatchObject({
-      type: 'object', properties: { read: { type: 'boolean' }, 'write-all': { type: 'boolean' } }, additionalProperties: false,
+      type: 'object',
+      properties: { read: { type: 'boolean' }, 'write-all': { type: 'boolean' } },
+      additionalProperties: false,
     });
   });
 
@@ -84,15 +104,25 @@ describe('decimalUpTo', () => {
 
 describe('toolSchemas', () => {
   const divide: WitFunction = {
-    name: 'divide', kind: 'freestanding',
-    params: [{ name: 'a', type: { kind: 's32' } }, { name: 'b', type: { kind: 's32' } }, { name: 'round-mode', type: { kind: 'option', inner: str } }],
+    name: 'divide',
+    kind: 'freestanding',
+    params: [
+      { name: 'a', type: { kind: 's32' } },
+      { name: 'b', type: { kind: 's32' } },
+      { name: 'round-mode', type: { kind: 'option', inner: str } },
+    ],
     result: { kind: 'result', ok: { kind: 's32' }, err: str },
   };
   it('input keyed by param names; optional params not required; result<T, E> outputs T', () => {
     const { inputSchema, outputSchema } = toolSchemas(divide);
     expect(inputSchema).toMatchObject({ type: 'object', required: ['a', 'b'], additionalProperties: false });
     expect(Object.keys(inputSchema.properties as object)).toEqual(['a', 'b', 'round-mode']);
-    expect(outputSchema).toEqual({ type: 'object', properties: { result: witTypeToSchema({ kind: 's32' }, 'output') }, required: ['result'], additionalProperties: false });
+    expect(outputSchema).toEqual({
+      type: 'object',
+      properties: { result: witTypeToSchema({ kind: 's32' }, 'output') },
+      required: ['result'],
+      additionalProperties: false,
+    });
   });
   it('no return value and result<_, E> give an empty output object', () => {
     const none = toolSchemas({ name: 'f', kind: 'freestanding', params: [] });
@@ -100,7 +130,13 @@ describe('toolSchemas', () => {
     for (const s of [none, unit]) expect(s.outputSchema).toEqual({ type: 'object', properties: {}, additionalProperties: false });
   });
   it('method schemas include self as a handle string', () => {
-    const get: WitFunction = { name: 'get', kind: 'method', resource: 'counter', params: [{ name: 'self', type: { kind: 'borrow', resource: 'counter' } }], result: u32 };
+    const get: WitFunction = {
+      name: 'get',
+      kind: 'method',
+      resource: 'counter',
+      params: [{ name: 'self', type: { kind: 'borrow', resource: 'counter' } }],
+      result: u32,
+    };
     expect(toolSchemas(get).inputSchema).toMatchObject({ required: ['self'], properties: { self: { type: 'string' } } });
   });
 });
@@ -113,8 +149,19 @@ describe('schema and converter agree', () => {
     [{ kind: 'u64' }, [0, '18446744073709551615', Number.MAX_SAFE_INTEGER], ['18446744073709551616', -1, '-1', 'x', '007', 2 ** 60]],
     [{ kind: 's64' }, ['-9223372036854775808', -5], ['-9223372036854775809', '-0']],
     [{ kind: 'char' }, ['a', '\u{1F600}'], ['', 'ab', 5]],
-    [person, [{ 'first-name': 'A', age: 3 }, { 'first-name': 'A', age: 3, nick: null }], [{ 'first-name': 'A' }, { 'first-name': 'A', age: 3, x: 1 }, { firstName: 'A', age: 3 }]],
-    [shape, [{ tag: 'circle', val: 1 }, { tag: 'unit' }, { tag: 'maybe' }, { tag: 'maybe', val: 3 }], [{ tag: 'circle' }, { tag: 'unit', val: 1 }, { tag: 'nope' }, 'unit']],
+    [
+      person,
+      [
+        { 'first-name': 'A', age: 3 },
+        { 'first-name': 'A', age: 3, nick: null },
+      ],
+      [{ 'first-name': 'A' }, { 'first-name': 'A', age: 3, x: 1 }, { firstName: 'A', age: 3 }],
+    ],
+    [
+      shape,
+      [{ tag: 'circle', val: 1 }, { tag: 'unit' }, { tag: 'maybe' }, { tag: 'maybe', val: 3 }],
+      [{ tag: 'circle' }, { tag: 'unit', val: 1 }, { tag: 'nope' }, 'unit'],
+    ],
     [{ kind: 'flags', flags: ['a', 'b'] }, [{}, { a: true }], [{ c: true }, { a: 1 }]],
     [{ kind: 'tuple', elements: [u8, str] }, [[1, 'x']], [[1], [1, 'x', 2], [1, 2]]],
     [{ kind: 'result', ok: u8 }, [{ tag: 'ok', val: 1 }, { tag: 'err' }], [{ tag: 'err', val: 1 }, { tag: 'ok' }]],

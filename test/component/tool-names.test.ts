@@ -74,6 +74,11 @@ describe('assignToolNames', () => {
     for (const n of all) expect(n).toMatch(VALID);
   });
   it('fails loudly if a prefixed name still collides', () => {
-    expect(() => assignToolNames([{ id: 'a', tools: ['f', 'a__f'] }, { id: 'b', tools: ['f'] }])).toThrow(/collides/);
+    expect(() =>
+      assignToolNames([
+        { id: 'a', tools: ['f', 'a__f'] },
+        { id: 'b', tools: ['f'] },
+      ]),
+    ).toThrow(/collides/);
   });
 });

@@ -13,18 +13,29 @@ import type { ComponentDescription, WitFunction } from '../../src/component/wit-
 
 const s32 = { kind: 's32' } as const;
 const str = { kind: 'string' } as const;
-const divide: WitFunction = { name: 'divide', kind: 'freestanding', params: [{ name: 'a', type: s32 }, { name: 'b', type: s32 }], result: { kind: 'result', ok: s32, err: str } };
+const divide: WitFunction = {
+  name: 'divide',
+  kind: 'freestanding',
+  params: [
+    { name: 'a', type: s32 },
+    { name: 'b', type: s32 },
+  ],
+  result: { kind: 'result', ok: s32, err: str },
+};
 const desc: ComponentDescription = {
   functions: [divide, { name: 'ping', kind: 'freestanding', params: [] }],
   interfaces: [{ name: 'local:calc/math@0.1.0', resources: [], functions: [{ name: 'add', kind: 'freestanding', params: [], result: s32, docs: 'Adds.' }] }],
-  imports: [], wit: '',
+  imports: [],
+  wit: '',
 };
 
 describe('componentTools', () => {
   it('one tool per function, world level first, with targets', () => {
     const tools = componentTools(desc);
     expect(tools.map((t) => [t.baseName, t.target.interface])).toEqual([
-      ['divide', undefined], ['ping', undefined], ['local_calc_math_add', 'local:calc/math@0.1.0'],
+      ['divide', undefined],
+      ['ping', undefined],
+      ['local_calc_math_add', 'local:calc/math@0.1.0'],
     ]);
     expect(tools[2]?.description).toBe('Adds.');
     expect(tools[0]?.target.function).toBe(divide);
@@ -36,8 +47,16 @@ describe('toolResultToJson', () => {
     [divide, { kind: 'ok', value: 3 }, { structured: { result: 3 } }],
     [divide, { kind: 'err', payload: 'division by zero' }, { isError: true, structured: { error: 'division by zero' } }],
     [{ name: 'f', kind: 'freestanding', params: [] }, { kind: 'ok', value: undefined }, { structured: {} }],
-    [{ name: 'f', kind: 'freestanding', params: [], result: { kind: 'result' } }, { kind: 'err', payload: undefined }, { isError: true, structured: { error: null } }],
-    [{ name: 'f', kind: 'freestanding', params: [], result: { kind: 'u64' } }, { kind: 'ok', value: 2n ** 60n }, { structured: { result: '1152921504606846976' } }],
+    [
+      { name: 'f', kind: 'freestanding', params: [], result: { kind: 'result' } },
+      { kind: 'err', payload: undefined },
+      { isError: true, structured: { error: null } },
+    ],
+    [
+      { name: 'f', kind: 'freestanding', params: [], result: { kind: 'u64' } },
+      { kind: 'ok', value: 2n ** 60n },
+      { structured: { result: '1152921504606846976' } },
+    ],
   ])('%#', (fn, outcome, want) => expect(toolResultToJson(fn, outcome)).toEqual(want));
 });
 
@@ -89,14 +108,36 @@ describe('all-types fixture through jco', () => {
 
   const echo = 'test_types_echo_echo_';
   it.each<[string, unknown]>([
-    ['bool', false], ['s8', -128], ['u8', 255], ['s16', -32768], ['u16', 65535], ['s32', -2147483648],
-    ['u32', 4294967295], ['s64', '-9223372036854775808'], ['u64', '18446744073709551615'], ['u64', 9007199254740991],
-    ['s64', '9007199254740993'], ['f32', 1.5], ['f64', -1e300], ['char', '\u{1F600}'], ['string', 'héllo'],
-    ['bytes', [0, 1, 255]], ['bytes', []], ['strings', ['a', '']], ['point', { x: -1, y: 2 }],
-    ['person', { 'first-name': 'Ada', age: 36, tags: ['x'] }], ['tuple', ['a', 7]],
-    ['shape', { tag: 'circle', val: 2.5 }], ['shape', { tag: 'rect', val: { x: 1, y: 2 } }], ['shape', { tag: 'none' }],
-    ['color', 'light-blue'], ['perms', { read: true, write: false, 'exec-all': true }],
-    ['option', 'x'], ['option', null], ['option_option', 5], ['option_option', null],
+    ['bool', false],
+    ['s8', -128],
+    ['u8', 255],
+    ['s16', -32768],
+    ['u16', 65535],
+    ['s32', -2147483648],
+    ['u32', 4294967295],
+    ['s64', '-9223372036854775808'],
+    ['u64', '18446744073709551615'],
+    ['u64', 9007199254740991],
+    ['s64', '9007199254740993'],
+    ['f32', 1.5],
+    ['f64', -1e300],
+    ['char', '\u{1F600}'],
+    ['string', 'héllo'],
+    ['bytes', [0, 1, 255]],
+    ['bytes', []],
+    ['strings', ['a', '']],
+    ['point', { x: -1, y: 2 }],
+    ['person', { 'first-name': 'Ada', age: 36, tags: ['x'] }],
+    ['tuple', ['a', 7]],
+    ['shape', { tag: 'circle', val: 2.5 }],
+    ['shape', { tag: 'rect', val: { x: 1, y: 2 } }],
+    ['shape', { tag: 'none' }],
+    ['color', 'light-blue'],
+    ['perms', { read: true, write: false, 'exec-all': true }],
+    ['option', 'x'],
+    ['option', null],
+    ['option_option', 5],
+    ['option_option', null],
   ])('echo %s %j', (kind, value) => {
     expect(call(`${echo}${kind}`, { value })).toEqual({ structured: { result: value } });
   });

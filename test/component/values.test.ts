@@ -4,14 +4,29 @@ import { argsToWit, jsonToWit, normalizeArgs, witNameToJs, witNameToJsClass, wit
 import type { WitFunction, WitType } from '../../src/component/wit-types.js';
 
 const T = {
-  bool: { kind: 'bool' }, u8: { kind: 'u8' }, s8: { kind: 's8' }, u16: { kind: 'u16' }, s16: { kind: 's16' },
-  u32: { kind: 'u32' }, s32: { kind: 's32' }, u64: { kind: 'u64' }, s64: { kind: 's64' },
-  f32: { kind: 'f32' }, f64: { kind: 'f64' }, char: { kind: 'char' }, string: { kind: 'string' },
+  bool: { kind: 'bool' },
+  u8: { kind: 'u8' },
+  s8: { kind: 's8' },
+  u16: { kind: 'u16' },
+  s16: { kind: 's16' },
+  u32: { kind: 'u32' },
+  s32: { kind: 's32' },
+  u64: { kind: 'u64' },
+  s64: { kind: 's64' },
+  f32: { kind: 'f32' },
+  f64: { kind: 'f64' },
+  char: { kind: 'char' },
+  string: { kind: 'string' },
 } satisfies Record<string, WitType>;
 const opt = (inner: WitType): WitType => ({ kind: 'option', inner });
 const person: WitType = {
-  kind: 'record', name: 'person',
-  fields: [{ name: 'first-name', type: T.string }, { name: 'age', type: T.u8 }, { name: 'nick', type: opt(T.string) }],
+  kind: 'record',
+  name: 'person',
+  fields: [
+    { name: 'first-name', type: T.string },
+    { name: 'age', type: T.u8 },
+    { name: 'nick', type: opt(T.string) },
+  ],
 };
 const shape: WitType = { kind: 'variant', cases: [{ name: 'circle-shape', type: T.f64 }, { name: 'unit-square' }] };
 const perms: WitType = { kind: 'flags', flags: ['read-all', 'write'] };
@@ -43,7 +58,13 @@ const roundTrips: [string, WitType, unknown, unknown, unknown?][] = [
   ['list<string>', { kind: 'list', element: T.string }, ['a', 'b'], ['a', 'b']],
   ['tuple', { kind: 'tuple', elements: [T.char, T.s64] }, ['x', 5], ['x', 5n]],
   ['record camelCase fields', person, { 'first-name': 'Ada', age: 36, nick: 'ada' }, { firstName: 'Ada', age: 36, nick: 'ada' }],
-  ['record absent option', person, { 'first-name': 'Ada', age: 36 }, { firstName: 'Ada', age: 36, nick: undefined }, { 'first-name': 'Ada', age: 36, nick: null }],
+  [
+    'record absent option',
+    person,
+    { 'first-name': 'Ada', age: 36 },
+    { firstName: 'Ada', age: 36, nick: undefined },
+    { 'first-name': 'Ada', age: 36, nick: null },
+  ],
   ['variant payload', shape, { tag: 'circle-shape', val: 2 }, { tag: 'circle-shape', val: 2 }],
   ['variant no payload', shape, { tag: 'unit-square' }, { tag: 'unit-square' }],
   ['enum kebab as written', { kind: 'enum', cases: ['hot-pink', 'blue'] }, 'hot-pink', 'hot-pink'],
@@ -82,7 +103,7 @@ describe('jsonToWit rejects with the JSON path', () => {
     [T.char, 'ab', 'expected a single Unicode character'],
     [T.char, '\ud800', 'expected a single Unicode character'],
     [T.bool, 'true', 'expected boolean, got "true"'],
-    [shape, { tag: 'hexagon' }, "unknown tag \"hexagon\" (expected one of: circle-shape, unit-square)"],
+    [shape, { tag: 'hexagon' }, 'unknown tag "hexagon" (expected one of: circle-shape, unit-square)'],
     [shape, { tag: 'circle-shape' }, "case 'circle-shape' needs a 'val'"],
     [shape, { tag: 'unit-square', val: 1 }, "unknown key 'val'"],
     [{ kind: 'enum', cases: ['a'] }, 'b', 'expected one of: a, got "b"'],
@@ -94,7 +115,11 @@ describe('jsonToWit rejects with the JSON path', () => {
   ];
   it.each(rejects)('%j %j', (t, json, message) => {
     let err: unknown;
-    try { jsonToWit(t, json, 'x'); } catch (e) { err = e; }
+    try {
+      jsonToWit(t, json, 'x');
+    } catch (e) {
+      err = e;
+    }
     expect(isWassetteError(err, 'invalid-argument')).toBe(true);
     expect((err as Error).message).toContain(message);
   });
@@ -128,16 +153,19 @@ describe('witToJson edge values', () => {
 
 describe('arguments', () => {
   const fn: WitFunction = {
-    name: 'greet', kind: 'freestanding',
-    params: [{ name: 'first-name', type: T.string }, { name: 'times', type: opt(T.u8) }],
+    name: 'greet',
+    kind: 'freestanding',
+    params: [
+      { name: 'first-name', type: T.string },
+      { name: 'times', type: opt(T.u8) },
+    ],
   };
-  it.each([
-    [{ 'first-name': 'A', times: 2 }],
-    [{ first_name: 'A', times: 2 }],
-    [{ firstName: 'A', times: 2 }],
-  ])('accepts kebab, snake and camel spellings: %j', (args) => {
-    expect(argsToWit(fn, args)).toEqual(['A', 2]);
-  });
+  it.each([[{ 'first-name': 'A', times: 2 }], [{ first_name: 'A', times: 2 }], [{ firstName: 'A', times: 2 }]])(
+    'accepts kebab, snake and camel spellings: %j',
+    (args) => {
+      expect(argsToWit(fn, args)).toEqual(['A', 2]);
+    },
+  );
   it('absent option params are none', () => expect(argsToWit(fn, { 'first-name': 'A' })).toEqual(['A', undefined]));
   it.each([
     [{}, "missing required argument 'first-name'"],
@@ -154,7 +182,13 @@ describe('arguments', () => {
 });
 
 describe('jco naming', () => {
-  it.each([['first-name', 'firstName'], ['HTTP-code', 'httpCode'], ['a1-b2', 'a1B2'], ['x-y-z', 'xYZ'], ['%type', 'type']])('%s -> %s', (w, js) => {
+  it.each([
+    ['first-name', 'firstName'],
+    ['HTTP-code', 'httpCode'],
+    ['a1-b2', 'a1B2'],
+    ['x-y-z', 'xYZ'],
+    ['%type', 'type'],
+  ])('%s -> %s', (w, js) => {
     expect(witNameToJs(w)).toBe(js);
   });
   it('resource class names', () => expect(witNameToJsClass('counter-thing')).toBe('CounterThing'));
@@ -176,9 +210,21 @@ world w { export q; }`;
     const core = await componentEmbed({ dummy: true, witSource: wit, world: 'w' });
     const out = await transpileBytes(await componentNew(core, []), { name: 'c', instantiation: { tag: 'async' } });
     const dts = new TextDecoder().decode(out.files['interfaces/test-names-q.d.ts']);
-    for (const needle of ['firstName: string', 'httpCode: number', 'a1B2: number', 'readAll?: boolean', "'hot-pink'",
-      "tag: 'unit-square'", "tag: 'circle-shape'", 'class CounterThing', 'getValue(): bigint',
-      'b: Uint8Array', 'l: BigUint64Array', 'o: Option<number | undefined>', '): Int16Array']) {
+    for (const needle of [
+      'firstName: string',
+      'httpCode: number',
+      'a1B2: number',
+      'readAll?: boolean',
+      "'hot-pink'",
+      "tag: 'unit-square'",
+      "tag: 'circle-shape'",
+      'class CounterThing',
+      'getValue(): bigint',
+      'b: Uint8Array',
+      'l: BigUint64Array',
+      'o: Option<number | undefined>',
+      '): Int16Array',
+    ]) {
       expect(dts).toContain(needle);
     }
   });

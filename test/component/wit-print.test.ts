@@ -30,20 +30,36 @@ describe('typeRef', () => {
 
 describe('printWit', () => {
   it('prints a world with imports, inline and separate interfaces, resources, named types and docs', () => {
-    const shape: WitType = { kind: 'variant', name: 'shape', cases: [{ name: 'dot' }, { name: 'at', type: { kind: 'tuple', name: 'pos', elements: [{ kind: 'f32' }, { kind: 'f32' }] } }] };
+    const shape: WitType = {
+      kind: 'variant',
+      name: 'shape',
+      cases: [{ name: 'dot' }, { name: 'at', type: { kind: 'tuple', name: 'pos', elements: [{ kind: 'f32' }, { kind: 'f32' }] } }],
+    };
     const desc: Omit<ComponentDescription, 'wit'> = {
       docs: 'A demo.',
       imports: ['wasi:cli/environment@0.2.3'],
       functions: [{ name: 'hello', kind: 'freestanding', params: [{ name: 'name', type: { kind: 'string' } }], result: { kind: 'string' }, docs: 'Greets.' }],
       interfaces: [
         { name: 'tools', resources: [], functions: [{ name: 'run', kind: 'freestanding', params: [] }] },
-        { name: 'ex:geo/shapes@1.0.0', docs: 'Shapes.', resources: ['canvas', 'brush'], functions: [
-          { name: 'constructor', kind: 'constructor', resource: 'canvas', params: [{ name: 'w', type: { kind: 'u32' } }] },
-          { name: 'draw', kind: 'method', resource: 'canvas', params: [
-            { name: 'self', type: { kind: 'borrow', resource: 'canvas' } }, { name: 's', type: shape }] },
-          { name: 'blank', kind: 'static', resource: 'canvas', params: [], result: { kind: 'own', resource: 'canvas' } },
-          { name: 'area', kind: 'freestanding', params: [{ name: 's', type: shape }], result: { kind: 'f64' } },
-        ] },
+        {
+          name: 'ex:geo/shapes@1.0.0',
+          docs: 'Shapes.',
+          resources: ['canvas', 'brush'],
+          functions: [
+            { name: 'constructor', kind: 'constructor', resource: 'canvas', params: [{ name: 'w', type: { kind: 'u32' } }] },
+            {
+              name: 'draw',
+              kind: 'method',
+              resource: 'canvas',
+              params: [
+                { name: 'self', type: { kind: 'borrow', resource: 'canvas' } },
+                { name: 's', type: shape },
+              ],
+            },
+            { name: 'blank', kind: 'static', resource: 'canvas', params: [], result: { kind: 'own', resource: 'canvas' } },
+            { name: 'area', kind: 'freestanding', params: [{ name: 's', type: shape }], result: { kind: 'f64' } },
+          ],
+        },
       ],
     };
     expect(printWit(desc)).toBe(`/// A demo.

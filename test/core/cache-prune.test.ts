@@ -26,11 +26,16 @@ describe('keptBlobs', () => {
     const wasm = blob('\0asm component');
     const policy = blob('version: "1.0"');
     const manifest = encodeJson({
-      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
       config: desc(blob('{}'), 'application/vnd.wasm.config.v0+json'),
       layers: [desc(wasm, 'application/wasm'), desc(policy, 'application/vnd.wasm.policy.v1+yaml')],
     });
-    const index = encodeJson({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [desc(manifest, 'application/vnd.oci.image.manifest.v1+json')] });
+    const index = encodeJson({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [desc(manifest, 'application/vnd.oci.image.manifest.v1+json')],
+    });
     for (const b of [wasm, policy, manifest, index]) await s.put(b);
     const fileDigest = sha256Digest(blob('file component'));
     const keep = await keptBlobs(s, [

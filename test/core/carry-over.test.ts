@@ -70,7 +70,9 @@ describe('migration 2', () => {
     const db = new Database(path);
     migrate(db, MIGRATIONS.slice(0, 1));
     db.prepare("INSERT INTO components (id, source, digest, tools_json, loaded_at) VALUES ('w', 'src', 'sha256:01', '[]', 1)").run();
-    db.prepare("INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by) VALUES ('w', 'environment', 'K', '{}', 1, 'user')").run();
+    db.prepare(
+      "INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by) VALUES ('w', 'environment', 'K', '{}', 1, 'user')",
+    ).run();
     expect(migrate(db)).toBe(MIGRATIONS.length);
     expect(db.prepare('SELECT source, digest FROM grants').get()).toEqual({ source: 'src', digest: 'sha256:01' });
     expect(db.prepare('SELECT source, digest FROM secret_owners WHERE component_id = ?').get('w')).toEqual({ source: 'src', digest: 'sha256:01' });

@@ -24,8 +24,9 @@ describe('describeFetched', () => {
   });
 
   it('refuses a component that would offer no tools, saying why', async () => {
-    await expect(async () => describeFetched('c', await fetched(streamWat(false))))
-      .rejects.toThrow(/would offer no tools: its exported functions use types without a JSON mapping: take \(uses stream\)/);
+    await expect(async () => describeFetched('c', await fetched(streamWat(false)))).rejects.toThrow(
+      /would offer no tools: its exported functions use types without a JSON mapping: take \(uses stream\)/,
+    );
   });
 
   it('refuses imports the host cannot provide, naming them', async () => {

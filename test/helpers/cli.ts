@@ -7,7 +7,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ElicitRequestSchema, ToolListChangedNotificationSchema, LoggingMessageNotificationSchema, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitRequestSchema,
+  ToolListChangedNotificationSchema,
+  LoggingMessageNotificationSchema,
+  type ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -104,7 +109,11 @@ export async function startStdioSession(opts: SessionOptions): Promise<McpSessio
 }
 
 /** Calls a tool and returns the result with structuredContent typed loosely for assertions. */
-export async function call(session: McpSession, name: string, args: Record<string, unknown> = {}): Promise<{
+export async function call(
+  session: McpSession,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<{
   isError?: boolean;
   structuredContent?: Record<string, any>;
   content: Array<{ type: string; text?: string }>;

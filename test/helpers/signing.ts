@@ -37,13 +37,43 @@ export function makeNotationPki(options: { name?: string; keyType?: 'rsa' | 'ec'
   const newKey = options.keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['-newkey', 'rsa:2048'];
   const dir = mkdtempSync(join(tmpdir(), 'wassette-pki-'));
   try {
-    openssl(dir, ['req', '-x509', ...newKey, '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30',
-      '-subj', `/CN=${name} Root CA/O=wassette-test`,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    openssl(dir, [
+      'req',
+      '-x509',
+      ...newKey,
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${name} Root CA/O=wassette-test`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
     openssl(dir, ['req', ...newKey, '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${name} Signer/O=wassette-test`]);
     writeFileSync(join(dir, 'leaf.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n');
-    openssl(dir, ['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-out', 'leaf.crt', '-days', '7', '-extfile', 'leaf.ext']);
+    openssl(dir, [
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'leaf.crt',
+      '-days',
+      '7',
+      '-extfile',
+      'leaf.ext',
+    ]);
     return {
       caCertPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
       leafCertPem: readFileSync(join(dir, 'leaf.crt'), 'utf8'),
@@ -73,27 +103,37 @@ export function messageSignatureBundle(manifestBytes: Uint8Array, privateKeyPem:
 
 /** A DSSE bundle over an in-toto statement whose subject is `manifestDigest`. */
 export function dsseBundle(manifestDigest: string, privateKeyPem: string, options: { hint?: string; subjectDigest?: string } = {}): Uint8Array {
-  const statement = Buffer.from(JSON.stringify({
-    _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: 'component', digest: { sha256: (options.subjectDigest ?? manifestDigest).slice('sha256:'.length) } }],
-    predicateType: 'https://sigstore.dev/cosign/sign/v1',
-    predicate: {},
-  }));
+  const statement = Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: 'component', digest: { sha256: (options.subjectDigest ?? manifestDigest).slice('sha256:'.length) } }],
+      predicateType: 'https://sigstore.dev/cosign/sign/v1',
+      predicate: {},
+    }),
+  );
   const payloadType = 'application/vnd.in-toto+json';
   const pae = Buffer.concat([Buffer.from(`DSSEv1 ${payloadType.length} ${payloadType} ${statement.length} `), statement]);
   const bundle = toDSSEBundle({
-    artifact: statement, artifactType: payloadType, signature: sign('sha256', pae, privateKeyPem),
+    artifact: statement,
+    artifactType: payloadType,
+    signature: sign('sha256', pae, privateKeyPem),
     keyHint: options.hint ?? keyHint(privateKeyPem),
   });
   return encodeJson(bundleToJSON(bundle));
 }
 
 /** Pushes a small component-like manifest (wasm layer + config) and tags it; returns its descriptor and bytes. */
-export async function pushComponentManifest(source: SignatureSource, repo: string, tag: string, content = 'wasm'): Promise<{ desc: Descriptor; bytes: Uint8Array }> {
+export async function pushComponentManifest(
+  source: SignatureSource,
+  repo: string,
+  tag: string,
+  content = 'wasm',
+): Promise<{ desc: Descriptor; bytes: Uint8Array }> {
   const layer = await source.putBlob(repo, new TextEncoder().encode(`\0asm-${content}`), 'application/wasm');
   const config = await source.putBlob(repo, new TextEncoder().encode('{}'), 'application/vnd.wasm.config.v0+json');
   const bytes = encodeJson({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: config.mediaType, digest: config.digest, size: config.size },
     layers: [{ mediaType: layer.mediaType, digest: layer.digest, size: layer.size }],
   });

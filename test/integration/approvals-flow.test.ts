@@ -51,7 +51,9 @@ describe('approvals through elicitation', () => {
 
   it('never asks for revoke or reset: they only take rights away', async () => {
     const before = asked.length;
-    expect((await call(s, 'revoke_environment_variable_permission', { component_id: 'wasi-env', details: { key: 'PROBE_VAR' } })).structuredContent?.status).toBe('revoked');
+    expect(
+      (await call(s, 'revoke_environment_variable_permission', { component_id: 'wasi-env', details: { key: 'PROBE_VAR' } })).structuredContent?.status,
+    ).toBe('revoked');
     expect((await call(s, 'reset_permission', { component_id: 'wasi-env' })).structuredContent?.status).toBe('reset');
     expect(asked.length).toBe(before);
     expect((await call(s, 'has_env', { key: 'PROBE_VAR' })).structuredContent).toEqual({ result: false });

@@ -29,7 +29,12 @@ async function startHttp(home: string, addr: string, extra: string[] = []): Prom
   return { child: srv.child, url: srv.url, port: Number(srv.url.port), stderr: srv.output, stop: srv.stop };
 }
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 
 /** A raw initialize POST to /mcp, with `authorization` as given (none when undefined). */
 async function initialize(url: URL, authorization?: string): Promise<Response> {
@@ -109,12 +114,19 @@ describe('a component granted loopback cannot reach the control plane (serve --h
     expect(hits).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
-  it('refuses every HTTP spelling of the server\'s own address before anything is sent', async () => {
+  it("refuses every HTTP spelling of the server's own address before anything is sent", async () => {
     const p = srv.port;
     const urls = [
-      `http://127.0.0.1:${p}/mcp`, `http://localhost:${p}/mcp`, `http://127.0.0.1:${p}/healthz`, `https://127.0.0.1:${p}/mcp`,
-      `http://LOCALHOST.:${p}/mcp`, `http://0.0.0.0:${p}/mcp`, `http://[::1]:${p}/mcp`, `http://[::ffff:127.0.0.1]:${p}/mcp`,
-      `http://127.1.2.3:${p}/mcp`, `http://${hostname()}:${p}/mcp`,
+      `http://127.0.0.1:${p}/mcp`,
+      `http://localhost:${p}/mcp`,
+      `http://127.0.0.1:${p}/healthz`,
+      `https://127.0.0.1:${p}/mcp`,
+      `http://LOCALHOST.:${p}/mcp`,
+      `http://0.0.0.0:${p}/mcp`,
+      `http://[::1]:${p}/mcp`,
+      `http://[::ffff:127.0.0.1]:${p}/mcp`,
+      `http://127.1.2.3:${p}/mcp`,
+      `http://${hostname()}:${p}/mcp`,
     ];
     const hitsBefore = hits;
     for (const url of urls) {
@@ -131,8 +143,12 @@ describe('a component granted loopback cannot reach the control plane (serve --h
     expect(hits).toBe(hitsBefore);
   }, 120_000);
 
-  it('refuses a raw TCP connect to the server\'s port by any local address', async () => {
-    for (const [a, b, c, d] of [[127, 0, 0, 1], [0, 0, 0, 0], [127, 1, 2, 3]] as const) {
+  it("refuses a raw TCP connect to the server's port by any local address", async () => {
+    for (const [a, b, c, d] of [
+      [127, 0, 0, 1],
+      [0, 0, 0, 0],
+      [127, 1, 2, 3],
+    ] as const) {
       const r = await call('tcp_connect', { a, b, c, d, port: srv.port });
       expect(r.isError, `${a}.${b}.${c}.${d}: ${text(r)}`).toBe(true);
       expect(r.structuredContent?.denials?.[0]?.capability).toBe('sockets');
@@ -224,17 +240,21 @@ describe('the HTTP token file', () => {
 });
 
 describe('serve --http --no-auth', () => {
-  it.each([['0.0.0.0:0'], ['[::]:0']])('refuses a non-loopback bind %s: exits non-zero with one line on stderr', async (addr) => {
-    const t = tempHome('wassette-noauth-');
-    try {
-      const r = await runCli(['serve', '--http', addr, '--no-auth'], { home: t.home });
-      expect(r.code).not.toBe(0);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stdout).toBe('');
-    } finally {
-      t.cleanup();
-    }
-  }, 30_000);
+  it.each([['0.0.0.0:0'], ['[::]:0']])(
+    'refuses a non-loopback bind %s: exits non-zero with one line on stderr',
+    async (addr) => {
+      const t = tempHome('wassette-noauth-');
+      try {
+        const r = await runCli(['serve', '--http', addr, '--no-auth'], { home: t.home });
+        expect(r.code).not.toBe(0);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stdout).toBe('');
+      } finally {
+        t.cleanup();
+      }
+    },
+    30_000,
+  );
 
   it('runs on loopback without a token, warns, and still keeps components off its port', async () => {
     const t = tempHome('wassette-noauth-');

@@ -7,7 +7,11 @@ import { call, fixture, startStdioSession, tempHome, text } from '../helpers/cli
 const t = tempHome();
 const ro = mkdtempSync(join(tmpdir(), 'wassette-deny-'));
 let s: Awaited<ReturnType<typeof startStdioSession>>;
-const dbBytes = () => ['wassette.db', 'wassette.db-wal'].map((f) => join(t.home, f)).filter(existsSync).reduce((n, f) => n + statSync(f).size, 0);
+const dbBytes = () =>
+  ['wassette.db', 'wassette.db-wal']
+    .map((f) => join(t.home, f))
+    .filter(existsSync)
+    .reduce((n, f) => n + statSync(f).size, 0);
 
 beforeAll(async () => {
   s = await startStdioSession({ home: t.home });
@@ -16,7 +20,11 @@ beforeAll(async () => {
   const g = await call(s, 'grant_storage_permission', { component_id: 'escape-probe', details: { uri: `fs://${ro}`, access: ['read'] } });
   expect(g.isError, text(g)).toBeFalsy();
 }, 60_000);
-afterAll(async () => { await s?.close(); t.cleanup(); rmSync(ro, { recursive: true, force: true }); });
+afterAll(async () => {
+  await s?.close();
+  t.cleanup();
+  rmSync(ro, { recursive: true, force: true });
+});
 
 describe('denials with multi-MB targets stay small', () => {
   it('keeps the result and the audit database small when each call is refused a 2 MB path', async () => {

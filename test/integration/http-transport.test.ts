@@ -38,8 +38,18 @@ async function freePort(): Promise<number> {
 function rawRequest(url: URL, opts: { method?: string; host?: string; body?: string; token?: string }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { hostname: url.hostname, port: url.port, path: url.pathname, method: opts.method ?? 'GET',
-        headers: { ...(opts.host ? { host: opts.host } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), 'content-type': 'application/json', accept: 'application/json, text/event-stream' } },
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: opts.method ?? 'GET',
+        headers: {
+          ...(opts.host ? { host: opts.host } : {}),
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+      },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -51,7 +61,12 @@ function rawRequest(url: URL, opts: { method?: string; host?: string; body?: str
   });
 }
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 
 async function connect(url: URL, token: string): Promise<{ client: Client; changed(): number }> {
   const client = new Client({ name: 'http-test', version: '1.0.0' });
@@ -98,7 +113,9 @@ describe('wassette serve --http', () => {
       expect(err.structuredContent).toEqual({ error: 'division by zero' });
 
       expect((await b.client.listTools()).tools.map((x) => x.name)).toContain('greet');
-      expect((await b.client.callTool({ name: 'add', arguments: { a: '18446744073709551615', b: '0' } })).structuredContent).toEqual({ result: '18446744073709551615' });
+      expect((await b.client.callTool({ name: 'add', arguments: { a: '18446744073709551615', b: '0' } })).structuredContent).toEqual({
+        result: '18446744073709551615',
+      });
       await expect.poll(() => b.changed(), { timeout: 5000 }).toBeGreaterThan(0);
     } finally {
       await a.client.close();

@@ -19,7 +19,12 @@ const CAP_REFUSAL = /(the limit is|expands to more than) \d+/;
 /** A tuple DAG: level 0 is (u8, u8); each next level is a 16-tuple of the previous (x16 nodes per level). */
 function tupleLevels(levels: number): string {
   const lines = ['  (type $t0 (tuple u8 u8))'];
-  for (let i = 1; i <= levels; i++) lines.push(`  (type $t${i} (tuple ${Array(16).fill(`$t${i - 1}`).join(' ')}))`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(
+      `  (type $t${i} (tuple ${Array(16)
+        .fill(`$t${i - 1}`)
+        .join(' ')}))`,
+    );
   return lines.join('\n');
 }
 

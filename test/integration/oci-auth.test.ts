@@ -63,7 +63,10 @@ describe('registry with htpasswd auth', () => {
     const other = tempHome();
     try {
       const bad = Buffer.from(`${USER}:wrong`).toString('base64');
-      const s = await startStdioSession({ home: other.home, env: { DOCKER_CONFIG: dockerConfigDir(other.home, 'docker-bad', { [reg.registry]: { auth: bad } }) } });
+      const s = await startStdioSession({
+        home: other.home,
+        env: { DOCKER_CONFIG: dockerConfigDir(other.home, 'docker-bad', { [reg.registry]: { auth: bad } }) },
+      });
       try {
         const r = await call(s, 'load_component', { path: ref });
         expect(r.isError).toBe(true);

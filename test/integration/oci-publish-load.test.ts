@@ -29,8 +29,21 @@ describe('publish, load over MCP, cached reload with the registry stopped', () =
   });
 
   it('publishes with annotations, a tool-description layer and the policy, and prints the pinned reference', async () => {
-    const r = await runCli(['publish', fixture('all-types'), `oci://${reg.registry}/tools/all-types:1.0.0`,
-      '--policy', FULL_POLICY, '--annotation', 'org.example.team=platform', '--source', 'https://example.com/all-types', '--json'], { home: publisher.home });
+    const r = await runCli(
+      [
+        'publish',
+        fixture('all-types'),
+        `oci://${reg.registry}/tools/all-types:1.0.0`,
+        '--policy',
+        FULL_POLICY,
+        '--annotation',
+        'org.example.team=platform',
+        '--source',
+        'https://example.com/all-types',
+        '--json',
+      ],
+      { home: publisher.home },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { reference: string; manifestDigest: string; tools: string[] };
@@ -77,7 +90,10 @@ describe('publish, load over MCP, cached reload with the registry stopped', () =
     const core = await runCli(['publish', fixture('core-module'), `oci://${reg.registry}/tools/core:1`], { home: publisher.home });
     expect(core.code).not.toBe(0);
     expect(core.stderr).toMatch(/^wassette: .*(core module|component)/i);
-    const bad = await runCli(['publish', fixture('all-types'), `oci://${reg.registry}/tools/bad:1`, '--policy', join(ROOT, 'fixtures', 'policies', 'invalid-access.yaml')], { home: publisher.home });
+    const bad = await runCli(
+      ['publish', fixture('all-types'), `oci://${reg.registry}/tools/bad:1`, '--policy', join(ROOT, 'fixtures', 'policies', 'invalid-access.yaml')],
+      { home: publisher.home },
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/invalid-access\.yaml/);
     expect(await new RegistryClient().resolve({ registry: reg.registry, repository: 'tools/bad' }, '1')).toBeUndefined();

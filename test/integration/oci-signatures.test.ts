@@ -59,7 +59,10 @@ describe('signatures through the CLI and the stdio server', () => {
       if (pub.code !== 0) throw new Error(pub.stderr);
       ref[c] = `oci://${reg.registry}/sig/${c}:1`;
     }
-    for (const [c, key] of [['altered', trustedKey], ['foreign', foreignKey]] as const) {
+    for (const [c, key] of [
+      ['altered', trustedKey],
+      ['foreign', foreignKey],
+    ] as const) {
       const s = await runCli(['sign', ref[c], '--key', key], { home: work.home });
       if (s.code !== 0) throw new Error(s.stderr);
     }

@@ -45,10 +45,15 @@ describe('restoring a component whose cached bytes are gone', () => {
 
       const s = await startStdioSession({ home: t.home });
       try {
-        await expect.poll(async () => {
-          const list = (await call(s, 'list_components')).structuredContent?.components as Array<Record<string, unknown>>;
-          return list.find((c) => c.id === 'tool')?.error;
-        }, { timeout: 10_000 }).toMatch(/now holds sha256:[0-9a-f]{64}; load it again to accept the new content/);
+        await expect
+          .poll(
+            async () => {
+              const list = (await call(s, 'list_components')).structuredContent?.components as Array<Record<string, unknown>>;
+              return list.find((c) => c.id === 'tool')?.error;
+            },
+            { timeout: 10_000 },
+          )
+          .toMatch(/now holds sha256:[0-9a-f]{64}; load it again to accept the new content/);
         const list = (await call(s, 'list_components')).structuredContent?.components as Array<Record<string, unknown>>;
         expect(list).toEqual([expect.objectContaining({ id: 'tool', status: 'unavailable', tools: [] })]);
         expect((await s.client.listTools()).tools.map((x) => x.name)).not.toContain('ping');

@@ -46,7 +46,11 @@ describe('a request left behind by a server that stopped', () => {
     expect((await cli('component', 'load', fixture('wasi-env'))).code).toBe(0);
     const store = openStore(t.home);
     const stale = store.approvals.create({
-      kind: 'grant', componentId: 'wasi-env', payload: { kind: 'environment', key: 'HOME' }, requestedBy: 'agent', createdAt: Date.now() - 16 * 60_000,
+      kind: 'grant',
+      componentId: 'wasi-env',
+      payload: { kind: 'environment', key: 'HOME' },
+      requestedBy: 'agent',
+      createdAt: Date.now() - 16 * 60_000,
     });
     const load = store.approvals.create({ kind: 'load_component', payload: { path: '/x.wasm' }, requestedBy: 'agent', createdAt: Date.now() - 16 * 60_000 });
     store.close();

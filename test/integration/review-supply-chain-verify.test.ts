@@ -51,7 +51,8 @@ describe('supply chain: verification before caching', () => {
 
   it('does not reuse a recorded verification by a key the trust policy no longer lists', async () => {
     const h = tempHome('wassette-r2-home-');
-    const trustKey = (pub: string) => writeFileSync(join(h.home, 'config.yaml'), `trust:\n  - scope: "${reg.registry}/r2"\n    require: cosign\n    keys: [${join(work.home, pub)}]\n`);
+    const trustKey = (pub: string) =>
+      writeFileSync(join(h.home, 'config.yaml'), `trust:\n  - scope: "${reg.registry}/r2"\n    require: cosign\n    keys: [${join(work.home, pub)}]\n`);
     try {
       trustKey('signer.pub');
       const first = await runCli(['component', 'load', ref, '--json'], { home: h.home });

@@ -49,7 +49,10 @@ describe('wassette permission', () => {
   it('grants, widens, revokes and resets; the effective policy follows', async () => {
     await ok(['permission', 'grant', 'storage', 'spin', 'fs:///srv/data', '--access', 'read']);
     expect(await ok(['permission', 'grant', 'storage', 'spin', '/srv/data', '--access', 'write'])).toContain('read+write access to /srv/data');
-    expect(JSON.parse(await ok(['permission', 'grant', 'network', 'spin', 'API.Example.net', '--json'])).grant).toEqual({ kind: 'network', host: 'api.example.net' });
+    expect(JSON.parse(await ok(['permission', 'grant', 'network', 'spin', 'API.Example.net', '--json'])).grant).toEqual({
+      kind: 'network',
+      host: 'api.example.net',
+    });
     await ok(['permission', 'grant', 'environment', 'spin', 'TOKEN']);
     await ok(['permission', 'grant', 'memory', 'spin', '128Mi']);
     const grants = JSON.parse(await ok(['policy', 'get', 'spin', '--json'])).grants;
@@ -106,7 +109,12 @@ describe('wassette secret', () => {
     expect(JSON.parse(audit).entries[0]).toMatchObject({ componentId: 'spin', target: 'API_KEY,FROM_SHELL', capability: 'environment' });
     const everything = list + audit + (await ok(['audit'])) + (await ok(['policy', 'get', 'spin', '--json']));
     for (const value of ['abc=def', 'shell-value-123']) expect(everything).not.toContain(value);
-    expect(JSON.parse(await ok(['secret', 'delete', 'spin', 'API_KEY', 'NOPE', '--json']))).toEqual({ status: 'deleted', component_id: 'spin', keys: ['API_KEY'], missing: ['NOPE'] });
+    expect(JSON.parse(await ok(['secret', 'delete', 'spin', 'API_KEY', 'NOPE', '--json']))).toEqual({
+      status: 'deleted',
+      component_id: 'spin',
+      keys: ['API_KEY'],
+      missing: ['NOPE'],
+    });
     expect(await ok(['secret', 'list', 'spin'])).toBe('FROM_SHELL\n');
   });
 

@@ -80,7 +80,14 @@ afterAll(async () => {
 describe('deny-by-default sandbox over MCP (escape-probe)', () => {
   it('starts with no directories (only the deny-by-default root), no environment, no network and no sockets', async () => {
     expect((await call(s, 'list_preopens')).structuredContent).toEqual({ result: ['/'] });
-    expect(await refused('read_at', { dir: '/', rel: 'etc/passwd', follow: true }, 'storage', /grant_storage_permission \{uri: 'fs:\/\/\/etc', access: \['read'\]\}/)).toBe('not-permitted');
+    expect(
+      await refused(
+        'read_at',
+        { dir: '/', rel: 'etc/passwd', follow: true },
+        'storage',
+        /grant_storage_permission \{uri: 'fs:\/\/\/etc', access: \['read'\]\}/,
+      ),
+    ).toBe('not-permitted');
     expect(await refused('read_at', { dir: '', rel: '/etc/passwd', follow: true }, 'storage', /not relative to \//)).toBe('not-permitted');
     expect((await call(s, 'env_keys')).structuredContent).toEqual({ result: [] });
     expect((await call(s, 'get_env', { key: 'PROBE_VISIBLE' })).structuredContent).toEqual({ result: null });
@@ -162,9 +169,11 @@ describe('deny-by-default sandbox over MCP (escape-probe)', () => {
   it('records every refusal and permission change in `wassette audit`, never a secret value', async () => {
     const denied = await auditJson('--outcome', 'denied');
     const seen = new Set(denied.map((e) => `${e.capability} ${e.target}`));
-    for (const want of [
-      'storage /etc/passwd', 'network localhost:' + port, `network 127.0.0.1:${port}`, 'sockets tcp', 'sockets udp',
-    ]) expect([...seen].some((x) => x.startsWith(want)), `${want} in ${[...seen].join(', ')}`).toBe(true);
+    for (const want of ['storage /etc/passwd', `network localhost:${port}`, `network 127.0.0.1:${port}`, 'sockets tcp', 'sockets udp'])
+      expect(
+        [...seen].some((x) => x.startsWith(want)),
+        `${want} in ${[...seen].join(', ')}`,
+      ).toBe(true);
     expect(denied.some((e) => e.capability === 'storage' && /\.\.|outside/.test(`${e.target} ${e.detail}`))).toBe(true);
     expect(denied.every((e) => e.tool && e.detail)).toBe(true);
 

@@ -20,7 +20,10 @@ beforeAll(async () => {
   writeFileSync(join(home, 'config.yaml'), 'log_level: info\n');
   s = await startStdioSession({ home });
   expect((await call(s, 'load_component', { path: fixture(ID) })).isError).toBeFalsy();
-  for (const [uri, access] of [[`fs://${T}`, ['read', 'write']], ['fs:///proc', ['read', 'write']]] as const) {
+  for (const [uri, access] of [
+    [`fs://${T}`, ['read', 'write']],
+    ['fs:///proc', ['read', 'write']],
+  ] as const) {
     const g = await call(s, 'grant_storage_permission', { component_id: ID, details: { uri, access } });
     expect(g.structuredContent?.status, text(g)).toBe('granted');
   }

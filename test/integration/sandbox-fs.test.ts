@@ -103,14 +103,26 @@ describe('filesystem confinement over MCP (fs-attack)', () => {
     expect(r.isError, text(r)).toBeFalsy();
     expect(r.structuredContent?.result).toEqual([
       // The old descriptor is the directory it was opened on (now G/b/etc), not the string G/a/etc.
-      'err no-entry', 'err no-entry', 'ok', 'ok', 'ok', 'ok made-dir,pwned,pwned2',
+      'err no-entry',
+      'err no-entry',
+      'ok',
+      'ok',
+      'ok',
+      'ok made-dir,pwned,pwned2',
       // New paths through the link climb above G.
-      'err not-permitted', 'err not-permitted', 'err not-permitted', 'err not-permitted', 'err not-permitted',
-      'err not-permitted', 'err not-permitted',
+      'err not-permitted',
+      'err not-permitted',
+      'err not-permitted',
+      'err not-permitted',
+      'err not-permitted',
+      'err not-permitted',
+      'err not-permitted',
       // `/` refuses what is outside the grants and lists nothing.
-      'err not-permitted', 'ok ',
+      'err not-permitted',
+      'ok ',
       // The shim's own streams, served from the objects we opened.
-      'ok', 'ok via-stream',
+      'ok',
+      'ok via-stream',
     ]);
 
     expect(JSON.stringify([r1, r])).not.toContain(SENTINEL);

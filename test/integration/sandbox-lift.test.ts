@@ -17,7 +17,10 @@ function peakMb(): number {
 }
 
 beforeAll(async () => {
-  s = await startStdioSession({ home: t.home, env: { WASSETTE_MEMORY_LIMIT: '96Mi', WASSETTE_MAX_OUTPUT_BYTES: String(4 * MiB), WASSETTE_CALL_TIMEOUT_MS: '60000' } });
+  s = await startStdioSession({
+    home: t.home,
+    env: { WASSETTE_MEMORY_LIMIT: '96Mi', WASSETTE_MAX_OUTPUT_BYTES: String(4 * MiB), WASSETTE_CALL_TIMEOUT_MS: '60000' },
+  });
   const r = await call(s, 'load_component', { path: fixture('alias-lists') });
   expect(r.isError, text(r)).toBeFalsy();
   const list = await call(s, 'list_components');

@@ -34,7 +34,14 @@ describe('load_component with bad input', () => {
       ['nonexistent file:// URI', `file://${join(files.home, 'nope.wasm')}`, /no such file/],
       ['a directory', files.home, /not a regular file/],
       ['a core module', fixture('core-module'), /core WebAssembly module, not a component/],
-      ['random bytes', put('random.wasm', Uint8Array.from({ length: 256 }, (_, i) => (i * 37 + 11) % 256)), /not a WebAssembly binary/],
+      [
+        'random bytes',
+        put(
+          'random.wasm',
+          Uint8Array.from({ length: 256 }, (_, i) => (i * 37 + 11) % 256),
+        ),
+        /not a WebAssembly binary/,
+      ],
       ['an empty file', put('empty.wasm', new Uint8Array()), /invalid component: truncated at byte 0/],
       ['a truncated component (half)', put('half.wasm', allTypes.subarray(0, Math.floor(allTypes.length / 2))), /invalid component: truncated/],
       ['a truncated component (header + 3 bytes)', put('stub.wasm', allTypes.subarray(0, 11)), /invalid component: truncated at byte 11/],

@@ -28,10 +28,23 @@ describe('wassette component / inspect', () => {
     expect(info.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const tools = new Map<string, any>(info.tools.map((x: any) => [x.name, x]));
     expect(tools.size).toBe(28);
-    expect(tools.get('greet').inputSchema).toEqual({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'], additionalProperties: false });
+    expect(tools.get('greet').inputSchema).toEqual({
+      type: 'object',
+      properties: { name: { type: 'string' } },
+      required: ['name'],
+      additionalProperties: false,
+    });
     expect(tools.get('greet').outputSchema.properties.result).toEqual({ type: 'string' });
     expect(tools.get('test_types_echo_echo_color').inputSchema.properties.value.enum).toEqual(['red', 'green', 'light-blue']);
-    for (const line of ['interface echo', 'echo-option-option: func(value: option<option<u32>>) -> option<option<u32>>', 'greet: func(name: string) -> string', 'divide: func(a: s32, b: s32) -> result<s32, string>', 'record person', 'first-name: string', 'flags perms']) {
+    for (const line of [
+      'interface echo',
+      'echo-option-option: func(value: option<option<u32>>) -> option<option<u32>>',
+      'greet: func(name: string) -> string',
+      'divide: func(a: s32, b: s32) -> result<s32, string>',
+      'record person',
+      'first-name: string',
+      'flags perms',
+    ]) {
       expect(info.wit).toContain(line);
     }
     expect(json(await cli('component', 'list', '--json'))).toEqual({ components: [] });
@@ -39,7 +52,12 @@ describe('wassette component / inspect', () => {
 
   it('inspect --json of a resource component lists constructor, methods and static', async () => {
     const info = json(await cli('inspect', fixture('resources'), '--json'));
-    expect(info.tools.map((x: any) => x.name)).toEqual(['test_res_counters_counter_new', 'test_res_counters_counter_increment', 'test_res_counters_counter_get', 'test_res_counters_counter_make_zero']);
+    expect(info.tools.map((x: any) => x.name)).toEqual([
+      'test_res_counters_counter_new',
+      'test_res_counters_counter_increment',
+      'test_res_counters_counter_get',
+      'test_res_counters_counter_make_zero',
+    ]);
     expect(info.wit).toMatch(/resource counter/);
     expect(info.wit).toMatch(/constructor\(start: u32\)/);
   });
@@ -142,7 +160,10 @@ describe('stdio mode keeps stdout for the protocol', () => {
       const msg = JSON.parse(line);
       expect(msg.jsonrpc).toBe('2.0');
     }
-    const logged = s.lines.map((l) => JSON.parse(l)).filter((m) => m.method === 'notifications/message').map((m) => JSON.stringify(m.params.data));
+    const logged = s.lines
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.method === 'notifications/message')
+      .map((m) => JSON.stringify(m.params.data));
     expect(logged.some((d) => d.includes('MARKER-123') && d.includes('"stdout"'))).toBe(true);
     expect(logged.some((d) => d.includes('err:MARKER-123') && d.includes('"stderr"'))).toBe(true);
     expect(s.lines.some((l) => l.startsWith('MARKER-123'))).toBe(false);

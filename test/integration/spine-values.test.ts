@@ -135,7 +135,8 @@ describe('all-types over stdio', () => {
   });
 
   it.each(ECHO_CASES.map(([suffix, input, out]) => [suffix, input === MISSING ? '(absent)' : JSON.stringify(input), input, out] as const))(
-    'echo-%s %s', async (suffix, _label, input, expected) => {
+    'echo-%s %s',
+    async (suffix, _label, input, expected) => {
       const r = await callChecked(`${E}${suffix}`, input === MISSING ? {} : { value: input });
       expect(r.isError, text(r)).toBeFalsy();
       expect(r.structuredContent).toEqual({ result: expected });

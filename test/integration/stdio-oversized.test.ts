@@ -4,17 +4,34 @@ import { CLI, ROOT, childEnv, tempHome } from '../helpers/cli.js';
 
 const LIMIT = 1024 * 1024;
 const cleanups: Array<() => void> = [];
-afterEach(() => { for (const c of cleanups.splice(0)) c(); });
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
 
 function serve(): { child: ChildProcessWithoutNullStreams; replies: () => Array<Record<string, unknown>>; stderr: () => string } {
   const h = tempHome();
   const child = spawn(process.execPath, [CLI, 'serve'], { env: childEnv(h.home, { WASSETTE_MAX_MESSAGE_BYTES: String(LIMIT) }), cwd: ROOT, stdio: 'pipe' });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  cleanups.push(() => { child.kill(); h.cleanup(); });
-  return { child, replies: () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr: () => err };
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  cleanups.push(() => {
+    child.kill();
+    h.cleanup();
+  });
+  return {
+    child,
+    replies: () =>
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    stderr: () => err,
+  };
 }
 
 const msg = (o: object) => `${JSON.stringify({ jsonrpc: '2.0', ...o })}\n`;

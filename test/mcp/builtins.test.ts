@@ -11,9 +11,17 @@ const byName = (n: string) => BUILTINS.find((b) => b.name === n)!;
 describe('built-in list', () => {
   it('holds the Wassette-compatible tools once each, with object schemas', () => {
     expect(BUILTINS.map((b) => b.name)).toEqual([
-      'load_component', 'unload_component', 'list_components', 'get_policy',
-      'grant_storage_permission', 'grant_network_permission', 'grant_environment_variable_permission',
-      'revoke_storage_permission', 'revoke_network_permission', 'revoke_environment_variable_permission', 'reset_permission',
+      'load_component',
+      'unload_component',
+      'list_components',
+      'get_policy',
+      'grant_storage_permission',
+      'grant_network_permission',
+      'grant_environment_variable_permission',
+      'revoke_storage_permission',
+      'revoke_network_permission',
+      'revoke_environment_variable_permission',
+      'reset_permission',
     ]);
     expect(BUILTIN_NAMES.size).toBe(BUILTINS.length);
     for (const b of BUILTINS) {
@@ -41,7 +49,11 @@ describe('argument checking', () => {
     ['grant_network_permission', { component_id: 'c' }, "'arguments' must have required property 'details'"],
     ['grant_network_permission', { component_id: 'c', details: {} }, "'details' must have required property 'host'"],
     ['grant_storage_permission', { component_id: 'c', details: { uri: '/etc', access: ['read'] } }, "'details.uri' must match pattern"],
-    ['grant_storage_permission', { component_id: 'c', details: { uri: 'fs:///x', access: ['exec'] } }, "'details.access.0' must be equal to one of the allowed values"],
+    [
+      'grant_storage_permission',
+      { component_id: 'c', details: { uri: 'fs:///x', access: ['exec'] } },
+      "'details.access.0' must be equal to one of the allowed values",
+    ],
     ['load_component', { path: '' }, "'path' must NOT have fewer than 1 characters"],
     ['unload_component', { id: 'x', extra: 1 }, 'must NOT have additional properties'],
   ])('%s %j is an argument error', async (name, args, message) => {
@@ -66,7 +78,11 @@ describe('handlers', () => {
     const rv = await byName('revoke_environment_variable_permission').call(core, { component_id: 'c', details: { key: 'K' } }, ctx);
     expect(revoke).toHaveBeenCalledWith('agent', 'c', 'environment', { key: 'K' });
     expect(rv.structuredContent).toEqual({ status: 'revoked', component_id: 'c' });
-    expect((await byName('reset_permission').call(core, { component_id: 'c' }, ctx)).structuredContent).toEqual({ status: 'reset', component_id: 'c', removed: 3 });
+    expect((await byName('reset_permission').call(core, { component_id: 'c' }, ctx)).structuredContent).toEqual({
+      status: 'reset',
+      component_id: 'c',
+      removed: 3,
+    });
     expect((await byName('unload_component').call(core, { id: 'c' }, ctx)).structuredContent).toEqual({ status: 'unloaded', id: 'c' });
     expect((await byName('list_components').call(core, {}, ctx)).structuredContent).toEqual({ components: [] });
   });

@@ -10,7 +10,12 @@ const backend: McpBackend = {
   onToolsChanged: () => () => undefined,
 };
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+});
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuv';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json', ...AUTH };
@@ -49,7 +54,11 @@ describe('serveHttp bearer token', () => {
     expect(r.headers.get('mcp-session-id')).toBeNull();
     // The server created no session: a request with a made-up id is not found either way, and a
     // follow-up with the right token still has to initialize.
-    const list = await fetch(url, { method: 'POST', headers: { ...HEADERS, 'mcp-protocol-version': '2025-06-18' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    const list = await fetch(url, {
+      method: 'POST',
+      headers: { ...HEADERS, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
     expect(list.status).toBe(400);
   });
 
@@ -78,7 +87,11 @@ describe('serveHttp bearer token', () => {
 
   it('reports its bound port and names to onListening before serving', async () => {
     let seen: Array<{ port: number; names: string[] }> = [];
-    const h = await serveHttp(backend, { host: '127.0.0.1', port: 0, token: TOKEN, allowedHosts: ['mcp.internal'], onListening: (e) => (seen = e) }, () => undefined);
+    const h = await serveHttp(
+      backend,
+      { host: '127.0.0.1', port: 0, token: TOKEN, allowedHosts: ['mcp.internal'], onListening: (e) => (seen = e) },
+      () => undefined,
+    );
     closeServer = h.close;
     expect(seen).toHaveLength(1);
     expect(seen[0]!.port).toBe(Number(new URL(h.url).port));
@@ -113,7 +126,11 @@ describe('serveHttp', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push(String((await initialize(url)).headers.get('mcp-session-id')));
     const list = (id: string) =>
-      fetch(url, { method: 'POST', headers: { ...HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+      fetch(url, {
+        method: 'POST',
+        headers: { ...HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
     expect((await list(ids[0]!)).status).toBe(404);
     expect((await list(ids[1]!)).status).toBe(200);
     // ids[1] was just used, so a fourth session pushes out ids[2].

@@ -43,9 +43,19 @@ describe('referrers', () => {
     const target = parseReference(`${reg.registry}/signed/tool`);
     const pub = await publishComponent(fakeComponent(), `oci://${reg.registry}/signed/tool:v1`, { client });
     expect(await client.referrers(target, pub.manifestDigest)).toEqual([]);
-    const sigManifest = encodeJson({ schemaVersion: 2, mediaType: MediaType.OciManifest, artifactType: 'application/vnd.example.sig', config: await client.putBlob(target, Buffer.from('{}'), MediaType.EmptyConfig), layers: [] });
+    const sigManifest = encodeJson({
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      artifactType: 'application/vnd.example.sig',
+      config: await client.putBlob(target, Buffer.from('{}'), MediaType.EmptyConfig),
+      layers: [],
+    });
     const sigDigest = await client.putManifest(target, 'sig1', sigManifest, MediaType.OciManifest);
-    const index = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [{ mediaType: MediaType.OciManifest, digest: sigDigest, size: sigManifest.byteLength, artifactType: 'application/vnd.example.sig' }] };
+    const index = {
+      schemaVersion: 2,
+      mediaType: MediaType.OciIndex,
+      manifests: [{ mediaType: MediaType.OciManifest, digest: sigDigest, size: sigManifest.byteLength, artifactType: 'application/vnd.example.sig' }],
+    };
     await client.putManifest(target, pub.manifestDigest.replace(':', '-'), encodeJson(index), MediaType.OciIndex);
     expect((await client.referrers(target, pub.manifestDigest)).map((d) => d.digest)).toEqual([sigDigest]);
     expect(await client.referrers(target, pub.manifestDigest, 'application/other')).toEqual([]);
@@ -62,7 +72,9 @@ describe('htpasswd (Basic) auth', () => {
   });
 
   it('is refused with the wrong password, without echoing it', async () => {
-    const client = new RegistryClient({ credentials: registryAuthValueCredentials(JSON.stringify({ [authReg.registry]: { username: 'alice', password: 'wrong-pass' } })) });
+    const client = new RegistryClient({
+      credentials: registryAuthValueCredentials(JSON.stringify({ [authReg.registry]: { username: 'alice', password: 'wrong-pass' } })),
+    });
     const err = await client.catalog(authReg.registry).catch((e: unknown) => e as Error);
     expect(err).toMatchObject({ code: 'unauthorized' });
     expect(String((err as Error).message)).not.toContain('wrong-pass');

@@ -1,8 +1,18 @@
 import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  COSIGN_PAYLOAD_MEDIA_TYPE, COSIGN_SIGNATURE_ANNOTATION, SIGNER_HINT_ANNOTATION, cosignSignatureTag, fetchCosignSignatures,
-  keyFingerprint, payloadDigest, signComponent, simpleSigningPayload, toTrustedKey, verifyCosignSignature, type CosignSignature,
+  COSIGN_PAYLOAD_MEDIA_TYPE,
+  COSIGN_SIGNATURE_ANNOTATION,
+  SIGNER_HINT_ANNOTATION,
+  cosignSignatureTag,
+  fetchCosignSignatures,
+  keyFingerprint,
+  payloadDigest,
+  signComponent,
+  simpleSigningPayload,
+  toTrustedKey,
+  verifyCosignSignature,
+  type CosignSignature,
 } from '../../src/oci/cosign.js';
 import { MemorySignatureSource, encodeJson, parseImageManifest } from '../../src/oci/signature-source.js';
 import { generateP256, pushComponentManifest } from '../helpers/signing.js';
@@ -46,7 +56,10 @@ describe('verifyCosignSignature (pure)', () => {
   const trusted = [toTrustedKey(signer.publicKeyPem)];
   const payload = simpleSigningPayload('r', DIGEST);
   const good = (over: Partial<CosignSignature> = {}): CosignSignature => ({
-    payload, signature: sign('sha256', payload, signer.privateKeyPem).toString('base64'), signerHint: undefined, ...over,
+    payload,
+    signature: sign('sha256', payload, signer.privateKeyPem).toString('base64'),
+    signerHint: undefined,
+    ...over,
   });
   const tampered = simpleSigningPayload('other-repo', DIGEST);
 

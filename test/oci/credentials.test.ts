@@ -2,7 +2,14 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chainCredentials, dockerConfigCredentials, normalizeRegistryKey, readDockerConfig, registryAuthValueCredentials, spawnHelperRunner } from '../../src/oci/credentials.js';
+import {
+  chainCredentials,
+  dockerConfigCredentials,
+  normalizeRegistryKey,
+  readDockerConfig,
+  registryAuthValueCredentials,
+  spawnHelperRunner,
+} from '../../src/oci/credentials.js';
 import { tempHome } from './registry-fixtures.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

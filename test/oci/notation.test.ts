@@ -1,7 +1,11 @@
 import { X509Certificate, createPrivateKey, sign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  NOTATION_ARTIFACT_TYPE, attachNotationSignature, createNotationSignature, fetchNotationSignatures, verifyNotationSignature,
+  NOTATION_ARTIFACT_TYPE,
+  attachNotationSignature,
+  createNotationSignature,
+  fetchNotationSignatures,
+  verifyNotationSignature,
 } from '../../src/oci/notation.js';
 import { MemorySignatureSource, encodeJson, type Descriptor } from '../../src/oci/signature-source.js';
 import { makeNotationPki, pushComponentManifest, type NotationPki } from '../helpers/signing.js';
@@ -29,7 +33,9 @@ const decode = (s: string): Record<string, unknown> => JSON.parse(Buffer.from(s,
 const encode = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 /** Re-signs an edited protected header so only the edit, not the signature, is under test. */
 function resign(env: Env, keyPem: string): void {
-  env.signature = sign('sha256', Buffer.from(`${env.protected}.${env.payload}`), { key: createPrivateKey(keyPem), padding: 6, saltLength: 32 }).toString('base64url');
+  env.signature = sign('sha256', Buffer.from(`${env.protected}.${env.payload}`), { key: createPrivateKey(keyPem), padding: 6, saltLength: 32 }).toString(
+    'base64url',
+  );
 }
 
 describe('createNotationSignature', () => {
@@ -37,8 +43,10 @@ describe('createNotationSignature', () => {
     const env = JSON.parse(Buffer.from(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem])).toString()) as Env;
     const header = decode(env.protected);
     expect(header).toMatchObject({
-      alg: 'PS256', cty: 'application/vnd.cncf.notary.payload.v1+json',
-      crit: ['io.cncf.notary.signingScheme'], 'io.cncf.notary.signingScheme': 'notary.x509',
+      alg: 'PS256',
+      cty: 'application/vnd.cncf.notary.payload.v1+json',
+      crit: ['io.cncf.notary.signingScheme'],
+      'io.cncf.notary.signingScheme': 'notary.x509',
     });
     expect(typeof header['io.cncf.notary.signingTime']).toBe('string');
     expect(decode(env.payload)).toEqual({ targetArtifact: target });
@@ -58,34 +66,93 @@ describe('verifyNotationSignature', () => {
     ['leaf only, issued by a trusted root', () => createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), () => [ca], 'ok'],
     ['EC (ES256) chain', () => createNotationSignature(target, ec.leafKeyPem, [ec.leafCertPem, ec.caCertPem]), () => [new X509Certificate(ec.caCertPem)], 'ok'],
     ['the leaf itself trusted', () => createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), () => [new X509Certificate(rsa.leafCertPem)], 'ok'],
-    ['chain to an untrusted root', () => createNotationSignature(target, other.leafKeyPem, [other.leafCertPem, other.caCertPem]), () => [ca], 'untrusted-signer'],
+    [
+      'chain to an untrusted root',
+      () => createNotationSignature(target, other.leafKeyPem, [other.leafCertPem, other.caCertPem]),
+      () => [ca],
+      'untrusted-signer',
+    ],
     ['no trusted certificates', () => createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem]), () => [], 'untrusted-signer'],
-    ['signed for another artifact', () => createNotationSignature({ ...target, digest: `sha256:${'0'.repeat(64)}` }, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem]), () => [ca], 'digest-mismatch'],
-    ['altered payload', () => edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem]), (e) => {
-      e.payload = encode({ targetArtifact: { ...target, size: 1 } });
-    }), () => [ca], 'bad-signature'],
-    ['x5c swapped for another signer', () => edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem]), (e) => {
-      e.header.x5c = [other.leafCertPem, other.caCertPem].map((p) => new X509Certificate(p).raw.toString('base64'));
-    }), () => [ca], 'bad-signature'],
+    [
+      'signed for another artifact',
+      () => createNotationSignature({ ...target, digest: `sha256:${'0'.repeat(64)}` }, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem]),
+      () => [ca],
+      'digest-mismatch',
+    ],
+    [
+      'altered payload',
+      () =>
+        edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem]), (e) => {
+          e.payload = encode({ targetArtifact: { ...target, size: 1 } });
+        }),
+      () => [ca],
+      'bad-signature',
+    ],
+    [
+      'x5c swapped for another signer',
+      () =>
+        edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem]), (e) => {
+          e.header.x5c = [other.leafCertPem, other.caCertPem].map((p) => new X509Certificate(p).raw.toString('base64'));
+        }),
+      () => [ca],
+      'bad-signature',
+    ],
     ['chain in the wrong order', () => createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, other.caCertPem]), () => [ca], 'malformed'],
     ['certificates expired by now', () => createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem]), () => [ca], 'expired', later],
-    ['signature expiry passed', () => createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem], { expiry: new Date(Date.now() - 1000) }), () => [ca], 'expired'],
-    ['unknown critical header', () => edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
-      e.protected = encode({ ...decode(e.protected), crit: ['io.cncf.notary.signingScheme', 'io.cncf.notary.verificationPlugin'] });
-      resign(e, rsa.leafKeyPem);
-    }), () => [ca], 'unsupported'],
-    ['wrong content type', () => edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
-      e.protected = encode({ ...decode(e.protected), cty: 'application/json' });
-      resign(e, rsa.leafKeyPem);
-    }), () => [ca], 'malformed'],
-    ['alg none', () => edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
-      e.protected = encode({ ...decode(e.protected), alg: 'none' });
-    }), () => [ca], 'unsupported'],
-    ['alg not matching the key', () => edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
-      e.protected = encode({ ...decode(e.protected), alg: 'ES256' });
-    }), () => [ca], 'malformed'],
+    [
+      'signature expiry passed',
+      () => createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem, rsa.caCertPem], { expiry: new Date(Date.now() - 1000) }),
+      () => [ca],
+      'expired',
+    ],
+    [
+      'unknown critical header',
+      () =>
+        edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
+          e.protected = encode({ ...decode(e.protected), crit: ['io.cncf.notary.signingScheme', 'io.cncf.notary.verificationPlugin'] });
+          resign(e, rsa.leafKeyPem);
+        }),
+      () => [ca],
+      'unsupported',
+    ],
+    [
+      'wrong content type',
+      () =>
+        edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
+          e.protected = encode({ ...decode(e.protected), cty: 'application/json' });
+          resign(e, rsa.leafKeyPem);
+        }),
+      () => [ca],
+      'malformed',
+    ],
+    [
+      'alg none',
+      () =>
+        edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
+          e.protected = encode({ ...decode(e.protected), alg: 'none' });
+        }),
+      () => [ca],
+      'unsupported',
+    ],
+    [
+      'alg not matching the key',
+      () =>
+        edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
+          e.protected = encode({ ...decode(e.protected), alg: 'ES256' });
+        }),
+      () => [ca],
+      'malformed',
+    ],
     ['CA certificate as signer', () => createNotationSignature(target, rsa.leafKeyPem, [rsa.caCertPem]), () => [ca], 'bad-signature'],
-    ['no x5c', () => edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => { e.header.x5c = []; }), () => [ca], 'malformed'],
+    [
+      'no x5c',
+      () =>
+        edit(createNotationSignature(target, rsa.leafKeyPem, [rsa.leafCertPem]), (e) => {
+          e.header.x5c = [];
+        }),
+      () => [ca],
+      'malformed',
+    ],
     ['not JSON', () => new TextEncoder().encode('eyJ.abc.def'), () => [ca], 'malformed'],
   ];
 

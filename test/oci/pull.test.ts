@@ -141,8 +141,18 @@ describe('ORAS-style and index layouts', () => {
       schemaVersion: 2,
       mediaType: MediaType.OciIndex,
       manifests: [
-        { mediaType: MediaType.OciManifest, digest: other.manifestDigest, size: (await client.getManifest(target, other.manifestDigest)).bytes.length, platform: { os: 'wasip1', architecture: 'wasm' } },
-        { mediaType: MediaType.OciManifest, digest: first.manifestDigest, size: (await client.getManifest(target, first.manifestDigest)).bytes.length, platform: { os: 'wasip2', architecture: 'wasm' } },
+        {
+          mediaType: MediaType.OciManifest,
+          digest: other.manifestDigest,
+          size: (await client.getManifest(target, other.manifestDigest)).bytes.length,
+          platform: { os: 'wasip1', architecture: 'wasm' },
+        },
+        {
+          mediaType: MediaType.OciManifest,
+          digest: first.manifestDigest,
+          size: (await client.getManifest(target, first.manifestDigest)).bytes.length,
+          platform: { os: 'wasip2', architecture: 'wasm' },
+        },
       ],
     };
     const indexDigest = await client.putManifest(target, 'v1', encodeJson(index), MediaType.OciIndex);
@@ -195,6 +205,8 @@ describe('throughput', () => {
     const t4 = performance.now();
     expect(cached.source).toBe('cache');
     expect(pulled.bytes.byteLength).toBe(wasm.byteLength);
-    console.log(`12 MiB: publish ${(t1 - t0).toFixed(0)} ms, pull ${(t2 - t1).toFixed(0)} ms, pull+cache ${(t3 - t2).toFixed(0)} ms, cached pull ${(t4 - t3).toFixed(0)} ms`);
+    console.log(
+      `12 MiB: publish ${(t1 - t0).toFixed(0)} ms, pull ${(t2 - t1).toFixed(0)} ms, pull+cache ${(t3 - t2).toFixed(0)} ms, cached pull ${(t4 - t3).toFixed(0)} ms`,
+    );
   });
 });

@@ -9,12 +9,14 @@ import { fakeComponent } from './registry-fixtures.js';
 
 const sha = (b: Uint8Array): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const wasm = fakeComponent(64);
-const manifest = Buffer.from(JSON.stringify({
-  schemaVersion: 2,
-  mediaType: 'application/vnd.oci.image.manifest.v1+json',
-  config: { mediaType: 'application/vnd.wasm.config.v0+json', digest: sha(Buffer.from('{}')), size: 2 },
-  layers: [{ mediaType: 'application/wasm', digest: sha(wasm), size: wasm.byteLength }],
-}));
+const manifest = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.wasm.config.v0+json', digest: sha(Buffer.from('{}')), size: 2 },
+    layers: [{ mediaType: 'application/wasm', digest: sha(wasm), size: wasm.byteLength }],
+  }),
+);
 
 const megabyte = Buffer.alloc(1 << 20, 0x61);
 /** Writes `prefix` then filler for as long as the client reads (or, with `stall`, nothing more). */
@@ -116,12 +118,14 @@ describe('bodies that never end', () => {
 });
 
 describe('redirects', () => {
-  const redirectedTo = (url: string): typeof fetch => async () => {
-    const r = new Response(manifest, { status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
-    Object.defineProperty(r, 'redirected', { value: true });
-    Object.defineProperty(r, 'url', { value: url });
-    return r;
-  };
+  const redirectedTo =
+    (url: string): typeof fetch =>
+    async () => {
+      const r = new Response(manifest, { status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+      Object.defineProperty(r, 'redirected', { value: true });
+      Object.defineProperty(r, 'url', { value: url });
+      return r;
+    };
 
   it('refuses an https registry redirecting to plain http', async () => {
     const client = new RegistryClient({ fetch: redirectedTo('http://cdn.example.com/m') });

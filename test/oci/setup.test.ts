@@ -11,7 +11,10 @@ describe('registryCredentials', () => {
   it('prefers WASSETTE_REGISTRY_AUTH over the docker config, and falls back to it', async () => {
     const dir = tempHome();
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'a.io': { username: 'docker', password: 'd' }, 'b.io': { username: 'docker', password: 'd' } } }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ auths: { 'a.io': { username: 'docker', password: 'd' }, 'b.io': { username: 'docker', password: 'd' } } }),
+    );
     const lookup = await registryCredentials({ registryAuthValue: '{"a.io": {"token": "t"}}', dockerConfigDir: dir });
     expect(await lookup('a.io')).toEqual({ token: 't' });
     expect(await lookup('b.io')).toEqual({ username: 'docker', password: 'd' });

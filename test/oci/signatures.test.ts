@@ -4,7 +4,14 @@ import { stillTrusted } from '../../src/oci/signatures.js';
 import { isWassetteError, type WassetteError } from '../../src/errors.js';
 import { COSIGN_PAYLOAD_MEDIA_TYPE, cosignSignatureTag, signComponent } from '../../src/oci/cosign.js';
 import { attachNotationSignature, createNotationSignature } from '../../src/oci/notation.js';
-import { MemorySignatureSource, encodeJson, registrySignatureSource, parseImageManifest, type Descriptor, type SignatureSource } from '../../src/oci/signature-source.js';
+import {
+  MemorySignatureSource,
+  encodeJson,
+  registrySignatureSource,
+  parseImageManifest,
+  type Descriptor,
+  type SignatureSource,
+} from '../../src/oci/signature-source.js';
 import { loadTrustMaterial, verifySignatures, type SignatureMethod } from '../../src/oci/signatures.js';
 import { attachSigstoreBundle } from '../../src/oci/sigstore-bundle.js';
 import { parseTrustPolicy, type Requirement } from '../../src/oci/trust-policy.js';
@@ -106,7 +113,10 @@ describe('verifySignatures matrix', () => {
     }
     const kind = state === 'tampered' ? 'bad-signature' : 'untrusted-signer';
     if (require === 'none') return expect(await run).toMatchObject({ status: 'failed', method, kind });
-    const err = await run.then(() => null, (e: WassetteError) => e);
+    const err = await run.then(
+      () => null,
+      (e: WassetteError) => e,
+    );
     expect(isWassetteError(err, 'signature-invalid')).toBe(true);
     expect(err!.data).toMatchObject({ kind, method });
     expect(err!.message).toMatch(state === 'tampered' ? /invalid .* signature \(bad-signature\)/ : /signed, but not by a trusted key/);
@@ -120,7 +130,10 @@ describe('verifySignatures', () => {
     await applySignature(source, desc, 'cosign', 'untrusted');
     await applySignature(source, desc, 'notation', 'trusted');
     expect(await verifySignatures(source, REF, desc.digest, policyFor('any'))).toEqual({
-      status: 'verified', method: 'notation', signer: 'CN=Acme Signer, O=wassette-test', anchor: new X509Certificate(pki.caCertPem).fingerprint256,
+      status: 'verified',
+      method: 'notation',
+      signer: 'CN=Acme Signer, O=wassette-test',
+      anchor: new X509Certificate(pki.caCertPem).fingerprint256,
     });
   });
 
@@ -158,7 +171,10 @@ describe('verifySignatures', () => {
     // Copy a's .sig manifest to b's tag.
     const sig = await source.getManifest(REPO, cosignSignatureTag(a.desc.digest));
     await source.putManifest(REPO, cosignSignatureTag(b.desc.digest), sig!.bytes, sig!.mediaType);
-    await expect(verifySignatures(source, REF, b.desc.digest, policyFor('cosign'))).rejects.toMatchObject({ code: 'signature-invalid', data: { kind: 'digest-mismatch' } });
+    await expect(verifySignatures(source, REF, b.desc.digest, policyFor('cosign'))).rejects.toMatchObject({
+      code: 'signature-invalid',
+      data: { kind: 'digest-mismatch' },
+    });
   });
 
   it('requires signatures everywhere with the global switch', async () => {
@@ -182,7 +198,9 @@ describe('verifySignatures', () => {
     expect(await verifySignatures(source, REF, desc.digest, policy, { readText })).toMatchObject({ status: 'verified', method: 'cosign' });
     expect(loadTrustMaterial({ keys: [], certificates: ['/certs/ca.pem'] }, readText).certificates).toHaveLength(2);
     expect(() => loadTrustMaterial({ keys: ['/missing.pub'], certificates: [] }, readText)).toThrow(/cannot be read/);
-    expect(() => loadTrustMaterial({ keys: ['-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'], certificates: [] }, readText)).toThrow(/not a PEM public key/);
+    expect(() => loadTrustMaterial({ keys: ['-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----'], certificates: [] }, readText)).toThrow(
+      /not a PEM public key/,
+    );
   });
 
   it('lets registry errors through when signatures are required, and reports them otherwise', async () => {
@@ -222,7 +240,10 @@ describe('against a real registry (docker-registry 2.x, no referrers API)', () =
     const other = await pushComponentManifest(source, repo, '2.0', 'other');
     const strangerPolicy = parseTrustPolicy([{ scope: reg.registry, require: 'any', keys: [stranger.publicKeyPem], certificates: [otherPki.caCertPem] }]);
     await expect(verifySignatures(source, `${reg.registry}/${repo}:2.0`, other.desc.digest, policy)).rejects.toMatchObject({ code: 'signature-required' });
-    await expect(verifySignatures(source, ref, desc.digest, strangerPolicy)).rejects.toMatchObject({ code: 'signature-invalid', data: { kind: 'untrusted-signer' } });
+    await expect(verifySignatures(source, ref, desc.digest, strangerPolicy)).rejects.toMatchObject({
+      code: 'signature-invalid',
+      data: { kind: 'untrusted-signer' },
+    });
   });
 
   it('keeps both referrers when two are attached to one manifest', async () => {
@@ -232,6 +253,9 @@ describe('against a real registry (docker-registry 2.x, no referrers API)', () =
     await attachNotationSignature(source, repo, desc, createNotationSignature(desc, pki.leafKeyPem, [pki.leafCertPem]));
     expect(await source.referrers(repo, desc.digest)).toHaveLength(2);
     const policy = parseTrustPolicy([{ scope: reg.registry, require: 'notation', certificates: [pki.caCertPem] }]);
-    expect(await verifySignatures(source, `${reg.registry}/${repo}@${desc.digest}`, desc.digest, policy)).toMatchObject({ status: 'verified', method: 'notation' });
+    expect(await verifySignatures(source, `${reg.registry}/${repo}@${desc.digest}`, desc.digest, policy)).toMatchObject({
+      status: 'verified',
+      method: 'notation',
+    });
   });
 });

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { toTrustedKey } from '../../src/oci/cosign.js';
 import { MemorySignatureSource, encodeJson } from '../../src/oci/signature-source.js';
 import {
-  SIGSTORE_BUNDLE_ARTIFACT_TYPE, attachSigstoreBundle, bundleKeyHint, fetchBundles, mayHoldBundle, verifyBundle,
+  SIGSTORE_BUNDLE_ARTIFACT_TYPE,
+  attachSigstoreBundle,
+  bundleKeyHint,
+  fetchBundles,
+  mayHoldBundle,
+  verifyBundle,
 } from '../../src/oci/sigstore-bundle.js';
 import { dsseBundle, generateP256, keyHint, makeNotationPki, messageSignatureBundle, pushComponentManifest } from '../helpers/signing.js';
 
@@ -28,14 +33,22 @@ describe('verifyBundle', () => {
     ['DSSE by another key', dsseBundle(digest, stranger.privateKeyPem), 'untrusted-signer'],
     ['DSSE for another image', dsseBundle(`sha256:${'0'.repeat(64)}`, signer.privateKeyPem), 'digest-mismatch'],
     ['message signature over other bytes', messageSignatureBundle(encodeJson({ other: true }), signer.privateKeyPem), 'digest-mismatch'],
-    ['altered DSSE payload', edit(dsseBundle(digest, signer.privateKeyPem), (d) => {
-      const st = JSON.parse(Buffer.from(d.dsseEnvelope.payload, 'base64').toString());
-      st.predicate = { injected: true };
-      d.dsseEnvelope.payload = Buffer.from(JSON.stringify(st)).toString('base64');
-    }), 'bad-signature'],
-    ['altered message signature', edit(messageSignatureBundle(manifest, signer.privateKeyPem), (d) => {
-      d.messageSignature.signature = sign('sha256', Buffer.from('x'), signer.privateKeyPem).toString('base64');
-    }), 'bad-signature'],
+    [
+      'altered DSSE payload',
+      edit(dsseBundle(digest, signer.privateKeyPem), (d) => {
+        const st = JSON.parse(Buffer.from(d.dsseEnvelope.payload, 'base64').toString());
+        st.predicate = { injected: true };
+        d.dsseEnvelope.payload = Buffer.from(JSON.stringify(st)).toString('base64');
+      }),
+      'bad-signature',
+    ],
+    [
+      'altered message signature',
+      edit(messageSignatureBundle(manifest, signer.privateKeyPem), (d) => {
+        d.messageSignature.signature = sign('sha256', Buffer.from('x'), signer.privateKeyPem).toString('base64');
+      }),
+      'bad-signature',
+    ],
     ['not a bundle', encodeJson({ hello: 'world' }), 'malformed'],
     ['not JSON', new TextEncoder().encode('{'), 'malformed'],
   ])('%s', async (_name, json, expected) => {
@@ -45,7 +58,10 @@ describe('verifyBundle', () => {
   });
 
   it('says untrusted when no keys are configured', async () => {
-    expect(await verifyBundle(dsseBundle(digest, signer.privateKeyPem), digest, [], bytes)).toMatchObject({ kind: 'untrusted-signer', reason: /no trusted keys/ });
+    expect(await verifyBundle(dsseBundle(digest, signer.privateKeyPem), digest, [], bytes)).toMatchObject({
+      kind: 'untrusted-signer',
+      reason: /no trusted keys/,
+    });
   });
 
   it('refuses keyless (certificate) bundles offline', async () => {
@@ -59,12 +75,17 @@ describe('verifyBundle', () => {
 
   it('ignores transparency-log entries it cannot check offline', async () => {
     const json = edit(dsseBundle(digest, signer.privateKeyPem), (d) => {
-      d.verificationMaterial.tlogEntries = [{
-        logIndex: '1', logId: { keyId: 'AAAA' }, kindVersion: { kind: 'dsse', version: '0.0.1' }, integratedTime: '1700000000',
-        inclusionPromise: { signedEntryTimestamp: 'AAAA' },
-        inclusionProof: { logIndex: '1', rootHash: 'AAAA', treeSize: '2', hashes: [], checkpoint: { envelope: 'x' } },
-        canonicalizedBody: 'e30=',
-      }];
+      d.verificationMaterial.tlogEntries = [
+        {
+          logIndex: '1',
+          logId: { keyId: 'AAAA' },
+          kindVersion: { kind: 'dsse', version: '0.0.1' },
+          integratedTime: '1700000000',
+          inclusionPromise: { signedEntryTimestamp: 'AAAA' },
+          inclusionProof: { logIndex: '1', rootHash: 'AAAA', treeSize: '2', hashes: [], checkpoint: { envelope: 'x' } },
+          canonicalizedBody: 'e30=',
+        },
+      ];
     });
     expect(await verifyBundle(json, digest, trusted, bytes)).toMatchObject({ ok: true });
   });

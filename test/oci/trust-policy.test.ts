@@ -5,8 +5,8 @@ import { parseTrustPolicy, requirementFor, satisfies, scopeKey } from '../../src
 describe('scopeKey', () => {
   it.each([
     ['oci://127.0.0.1:5000/team/tool:1.0', '127.0.0.1:5000/team/tool'],
-    ['127.0.0.1:5000/team/tool@sha256:' + 'a'.repeat(64), '127.0.0.1:5000/team/tool'],
-    ['127.0.0.1:5000/team/tool:1.0@sha256:' + 'a'.repeat(64), '127.0.0.1:5000/team/tool'],
+    [`127.0.0.1:5000/team/tool@sha256:${'a'.repeat(64)}`, '127.0.0.1:5000/team/tool'],
+    [`127.0.0.1:5000/team/tool:1.0@sha256:${'a'.repeat(64)}`, '127.0.0.1:5000/team/tool'],
     ['Registry.Example.com/Team/tool', 'registry.example.com/Team/tool'],
     ['localhost:5000/tool', 'localhost:5000/tool'],
   ])('%s -> %s', (ref, key) => {
@@ -49,7 +49,10 @@ describe('requirementFor', () => {
   });
 
   it('lets the later of two equal scopes win', () => {
-    const p = parseTrustPolicy([{ scope: 'r.io/a', require: 'cosign' }, { scope: 'r.io/a/', require: 'notation' }]);
+    const p = parseTrustPolicy([
+      { scope: 'r.io/a', require: 'cosign' },
+      { scope: 'r.io/a/', require: 'notation' },
+    ]);
     expect(requirementFor('r.io/a/b', p).require).toBe('notation');
   });
 });
@@ -80,8 +83,13 @@ describe('parseTrustPolicy', () => {
 
 describe('satisfies', () => {
   it.each([
-    ['none', 'cosign', true], ['any', 'notation', true], ['cosign', 'cosign', true], ['cosign', 'cosign-bundle', true],
-    ['cosign', 'notation', false], ['notation', 'notation', true], ['notation', 'cosign-bundle', false],
+    ['none', 'cosign', true],
+    ['any', 'notation', true],
+    ['cosign', 'cosign', true],
+    ['cosign', 'cosign-bundle', true],
+    ['cosign', 'notation', false],
+    ['notation', 'notation', true],
+    ['notation', 'cosign-bundle', false],
   ] as const)('%s by %s: %s', (require, method, expected) => {
     expect(satisfies(require, method)).toBe(expected);
   });

@@ -42,7 +42,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await rt.close();
   rmSync(dir, { recursive: true, force: true });
-  console.log(Object.entries(timings).map(([k, v]) => `${k}: ${v.toFixed(2)} ms`).join('\n'));
+  console.log(
+    Object.entries(timings)
+      .map(([k, v]) => `${k}: ${v.toFixed(2)} ms`)
+      .join('\n'),
+  );
 });
 
 describe('runtime on fixtures', () => {
@@ -103,8 +107,11 @@ describe('runtime on fixtures', () => {
 
   it('escape-probe: host denials are reported with the call and to the hook', async () => {
     const seen: string[] = [];
-    const connect = target('tcp-connect', [...['a', 'b', 'c', 'd'].map((name): NamedField => ({ name, type: { kind: 'u8' } })), { name: 'port', type: { kind: 'u16' } }],
-      { kind: 'result', err: str });
+    const connect = target(
+      'tcp-connect',
+      [...['a', 'b', 'c', 'd'].map((name): NamedField => ({ name, type: { kind: 'u8' } })), { name: 'port', type: { kind: 'u16' } }],
+      { kind: 'result', err: str },
+    );
     const out = await rt.call('probe', digest['escape-probe']!, spec, connect, [127, 0, 0, 1, 9], { onDenial: (d) => seen.push(d.capability) });
     expect(out).toMatchObject({ ok: true, value: { tag: 'err' } });
     expect(out.denials.length).toBeGreaterThan(0);

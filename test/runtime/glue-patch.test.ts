@@ -7,7 +7,13 @@ const build = join(import.meta.dirname, '..', '..', 'fixtures', 'build');
 
 async function glue(name: string): Promise<string> {
   const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
-  const r = await transpileBytes(readFileSync(join(build, `${name}.wasm`)), { name: 'component', instantiation: 'async', base64Cutoff: 0, noComponentErrorWrapping: false, emitTypescriptDeclarations: false });
+  const r = await transpileBytes(readFileSync(join(build, `${name}.wasm`)), {
+    name: 'component',
+    instantiation: 'async',
+    base64Cutoff: 0,
+    noComponentErrorWrapping: false,
+    emitTypescriptDeclarations: false,
+  });
   return new TextDecoder().decode(r.files['component.js']);
 }
 

@@ -7,11 +7,15 @@ const own: WitType = { kind: 'own', resource: 'counter' };
 const borrow: WitType = { kind: 'borrow', resource: 'counter' };
 
 describe('names', () => {
-  it.each([['get', 'get', 'Get'], ['get-value', 'getValue', 'GetValue'], ['make-zero2', 'makeZero2', 'MakeZero2'], ['HTTP-code', 'httpCode', 'HttpCode']])(
-    '%s', (wit, camel, pascal) => {
-      expect(camelName(wit)).toBe(camel);
-      expect(pascalName(wit)).toBe(pascal);
-    });
+  it.each([
+    ['get', 'get', 'Get'],
+    ['get-value', 'getValue', 'GetValue'],
+    ['make-zero2', 'makeZero2', 'MakeZero2'],
+    ['HTTP-code', 'httpCode', 'HttpCode'],
+  ])('%s', (wit, camel, pascal) => {
+    expect(camelName(wit)).toBe(camel);
+    expect(pascalName(wit)).toBe(pascal);
+  });
 });
 
 describe('HandleTable', () => {

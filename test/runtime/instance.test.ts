@@ -9,7 +9,9 @@ import { denyAllSpec, type SandboxSpec } from '../../src/sandbox/spec.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
 
 const limits = { timeoutMs: 10_000, memoryBytes: 16 * 65536, maxOutputBytes: 64 * 1024 };
-const hasEnv: CallTarget = { function: { name: 'has-env', kind: 'freestanding', params: [{ name: 'key', type: { kind: 'string' } }], result: { kind: 'bool' } } };
+const hasEnv: CallTarget = {
+  function: { name: 'has-env', kind: 'freestanding', params: [{ name: 'key', type: { kind: 'string' } }], result: { kind: 'bool' } },
+};
 let dir: string;
 let rt: ComponentRuntime;
 let digest: string;
@@ -41,9 +43,15 @@ describe('ComponentInstance and grant changes', () => {
   });
 
   it('reports a sandbox that cannot be built (e.g. the component was unloaded) as a failed call', async () => {
-    const out = await rt.call('gone', digest, () => {
-      throw new Error('no loaded component with id "gone"');
-    }, hasEnv, ['X']);
+    const out = await rt.call(
+      'gone',
+      digest,
+      () => {
+        throw new Error('no loaded component with id "gone"');
+      },
+      hasEnv,
+      ['X'],
+    );
     expect(out).toMatchObject({ ok: false, code: 'internal' });
     expect(out.ok ? '' : out.message).toMatch(/gone/);
   });

@@ -16,7 +16,13 @@ function memory(words: [number, number][]): DataView {
 describe('canonical ABI layout', () => {
   it('sizes, alignments and flat counts', () => {
     expect([byteSize(str), alignment(str), flatCount(str)]).toEqual([8, 4, 2]);
-    const rec: WitType = { kind: 'record', fields: [{ name: 'a', type: u8 }, { name: 'b', type: { kind: 'u64' } }] };
+    const rec: WitType = {
+      kind: 'record',
+      fields: [
+        { name: 'a', type: u8 },
+        { name: 'b', type: { kind: 'u64' } },
+      ],
+    };
     expect([byteSize(rec), alignment(rec), flatCount(rec)]).toEqual([16, 8, 2]);
     const opt: WitType = { kind: 'option', inner: str };
     expect([byteSize(opt), alignment(opt), flatCount(opt)]).toEqual([12, 4, 3]);
@@ -35,10 +41,15 @@ describe('liftCost', () => {
 
   it('counts every entry that aliases one region, and stops at the budget', () => {
     // Return area at 0: list of 64 (ptr, len) pairs at 16, each 1 MiB at 4096.
-    const words: [number, number][] = [[0, 16], [4, 64]];
+    const words: [number, number][] = [
+      [0, 16],
+      [4, 64],
+    ];
     for (let i = 0; i < 64; i++) words.push([16 + i * 8, 4096], [20 + i * 8, 1 << 20]);
     const view = memory(words);
-    expect(liftCost(list(list(u8)), view, 0, Number.MAX_SAFE_INTEGER)).toBe(PER_ELEMENT_COST + 64 * 8 + 64 * PER_ELEMENT_COST + 64 * (PER_ELEMENT_COST + (1 << 20)));
+    expect(liftCost(list(list(u8)), view, 0, Number.MAX_SAFE_INTEGER)).toBe(
+      PER_ELEMENT_COST + 64 * 8 + 64 * PER_ELEMENT_COST + 64 * (PER_ELEMENT_COST + (1 << 20)),
+    );
     const stopped = liftCost(list(list(u8)), view, 0, 3 << 20);
     expect(stopped).toBeGreaterThan(3 << 20);
     expect(stopped).toBeLessThan(5 << 20);
@@ -48,14 +59,37 @@ describe('liftCost', () => {
   it('charges element counts without walking them', () => {
     const many = list({ kind: 'tuple', elements: [u8] });
     const t0 = performance.now();
-    expect(liftCost(many, memory([[0, 16], [4, 1_000_000_000]]), 0, 1 << 22)).toBeGreaterThan(1_000_000_000);
+    expect(
+      liftCost(
+        many,
+        memory([
+          [0, 16],
+          [4, 1_000_000_000],
+        ]),
+        0,
+        1 << 22,
+      ),
+    ).toBeGreaterThan(1_000_000_000);
     expect(performance.now() - t0).toBeLessThan(1_000);
   });
 
   it('follows options, results and records to their lists', () => {
-    const t: WitType = { kind: 'result', ok: { kind: 'record', fields: [{ name: 'n', type: u8 }, { name: 's', type: str }] } };
+    const t: WitType = {
+      kind: 'result',
+      ok: {
+        kind: 'record',
+        fields: [
+          { name: 'n', type: u8 },
+          { name: 's', type: str },
+        ],
+      },
+    };
     // disc 0 (ok) at 0, record at 4: n at 4, s at 8 = (ptr 100, len 5000)
-    const view = memory([[0, 0], [8, 100], [12, 5000]]);
+    const view = memory([
+      [0, 0],
+      [8, 100],
+      [12, 5000],
+    ]);
     expect(liftCost(t, view, 0, 1e9)).toBe(PER_ELEMENT_COST + 5000);
     view.setUint8(0, 1); // err, no payload
     expect(liftCost(t, view, 0, 1e9)).toBe(0);

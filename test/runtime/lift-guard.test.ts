@@ -44,7 +44,9 @@ afterAll(async () => {
 async function peakGrowth<T>(run: () => Promise<T>): Promise<{ out: T; growthMb: number }> {
   const before = process.memoryUsage().rss;
   let peak = before;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 2);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 2);
   try {
     const out = await run();
     peak = Math.max(peak, process.memoryUsage().rss);

@@ -93,10 +93,17 @@ describe('capMemory', () => {
 
 describe('helpers', () => {
   it.each([
-    [0, [0]], [127, [127]], [128, [0x80, 1]], [65536, [0x80, 0x80, 4]],
+    [0, [0]],
+    [127, [127]],
+    [128, [0x80, 1]],
+    [65536, [0x80, 0x80, 4]],
   ])('encodeUleb(%i)', (n, bytes) => expect(encodeUleb(n)).toEqual(bytes));
-  it.each([[1, 1], [PAGE, 1], [10 * PAGE + 1, 10], [512 * 1024 * 1024, 8192]])('pagesForBytes(%i) = %i', (b, p) =>
-    expect(pagesForBytes(b)).toBe(p));
+  it.each([
+    [1, 1],
+    [PAGE, 1],
+    [10 * PAGE + 1, 10],
+    [512 * 1024 * 1024, 8192],
+  ])('pagesForBytes(%i) = %i', (b, p) => expect(pagesForBytes(b)).toBe(p));
 });
 
 describe('memory limit across core instances (fixtures/wat/multi-memory.wat)', () => {
@@ -104,7 +111,9 @@ describe('memory limit across core instances (fixtures/wat/multi-memory.wat)', (
   // through the real runtime: growing all of them in one call must stay within one limit in total.
   const LIMIT = 64 * PAGE;
   const spec = denyAllSpec({ timeoutMs: 10_000, memoryBytes: LIMIT, maxOutputBytes: 64 * 1024 });
-  const fn = (name: string): CallTarget => ({ function: { name, kind: 'freestanding', params: [{ name: 'n', type: { kind: 'u32' } }], result: { kind: 'u32' } } });
+  const fn = (name: string): CallTarget => ({
+    function: { name, kind: 'freestanding', params: [{ name: 'n', type: { kind: 'u32' } }], result: { kind: 'u32' } },
+  });
   let dir: string;
   let rt: ComponentRuntime;
   let digest: string;
@@ -136,7 +145,7 @@ describe('memory limit across core instances (fixtures/wat/multi-memory.wat)', (
     expect(gained).toBeGreaterThanOrEqual(40);
     const tab = await rt.call('split', digest, spec, fn('tab'), [64]);
     const entries = (tab as { ok: true; value: number }).value;
-    expect(((4 + gained) * PAGE) + (4 + entries) * TABLE_ENTRY_BYTES).toBeLessThanOrEqual(LIMIT);
+    expect((4 + gained) * PAGE + (4 + entries) * TABLE_ENTRY_BYTES).toBeLessThanOrEqual(LIMIT);
     // A second round gets nothing more: every share is used up.
     expect(((await rt.call('split', digest, spec, fn('mem'), [1])) as { value: number }).value).toBe(0);
   });

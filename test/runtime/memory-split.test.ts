@@ -4,7 +4,11 @@ import { isWassetteError } from '../../src/errors.js';
 
 const PAGE = 65536;
 const MiB = 1024 * 1024;
-const mem = (minPages: number, maxPages?: number) => ({ minBytes: minPages * PAGE, ...(maxPages !== undefined ? { maxBytes: maxPages * PAGE } : {}), unit: PAGE });
+const mem = (minPages: number, maxPages?: number) => ({
+  minBytes: minPages * PAGE,
+  ...(maxPages !== undefined ? { maxBytes: maxPages * PAGE } : {}),
+  unit: PAGE,
+});
 const tab = (min: number, max?: number) => ({ minBytes: min * 16, ...(max !== undefined ? { maxBytes: max * 16 } : {}), unit: 16 });
 
 function committed(mods: ModuleLimits[], limit: number): number {
@@ -77,7 +81,12 @@ describe('coreInstanceCounts', () => {
     ({ exports: exports1 } = yield instantiateCore(yield module0));
     ({ exports: exports2 } = await instantiateCore(await module1, { a: exports0 }));`;
   it('counts each instantiation of each module file', () => {
-    expect(coreInstanceCounts(entry, ['c.core.wasm', 'c.core2.wasm'])).toEqual(new Map([['c.core.wasm', 2], ['c.core2.wasm', 1]]));
+    expect(coreInstanceCounts(entry, ['c.core.wasm', 'c.core2.wasm'])).toEqual(
+      new Map([
+        ['c.core.wasm', 2],
+        ['c.core2.wasm', 1],
+      ]),
+    );
   });
   it('counts a bound but unmatched module once and refuses an unbound one', () => {
     expect(coreInstanceCounts(`const module0 = getCoreModule('x.wasm');`, ['x.wasm']).get('x.wasm')).toBe(1);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsonSizeUpTo } from '../../src/runtime/output-size.js';
 
-const exact = (v: unknown): number => Buffer.byteLength(JSON.stringify(v, (_k, x: unknown) =>
-  typeof x === 'bigint' ? x.toString() : ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x));
+const exact = (v: unknown): number =>
+  Buffer.byteLength(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x)));
 
 describe('jsonSizeUpTo', () => {
   it.each<[string, unknown]>([

@@ -21,8 +21,7 @@ describe('digestHex', () => {
     [`sha256:${'A'.repeat(64)}`, 'a'.repeat(64)],
     ['b'.repeat(64), 'b'.repeat(64)],
   ])('%s', (input, hex) => expect(digestHex(input)).toBe(hex));
-  it.each(['sha256:abc', `sha512:${'a'.repeat(64)}`, ''])('rejects %j', (input) =>
-    expect(() => digestHex(input)).toThrow(/not a sha256 digest/));
+  it.each(['sha256:abc', `sha512:${'a'.repeat(64)}`, ''])('rejects %j', (input) => expect(() => digestHex(input)).toThrow(/not a sha256 digest/));
 });
 
 describe('TranspileCache', () => {

@@ -31,7 +31,14 @@ const fn = (name: string, params: WitFunction['params'], result?: WitFunction['r
 });
 
 export const math = {
-  add: fn('add', [{ name: 'a', type: u32 }, { name: 'b', type: u32 }], u32),
+  add: fn(
+    'add',
+    [
+      { name: 'a', type: u32 },
+      { name: 'b', type: u32 },
+    ],
+    u32,
+  ),
   boom: fn('boom', [], u32),
   spin: fn('spin', [], u32),
   recurse: fn('recurse', [{ name: 'n', type: u32 }], u32),
@@ -87,10 +94,30 @@ export const RES_WAT = `(component
 const IFACE = 'local:res/api@0.1.0';
 const self = { name: 'self', type: { kind: 'borrow', resource: 'counter' } } as const;
 export const res = {
-  ctor: { interface: IFACE, function: { name: 'counter', kind: 'constructor', resource: 'counter', params: [{ name: 'init', type: u32 }], result: { kind: 'own', resource: 'counter' } } } as CallTarget,
+  ctor: {
+    interface: IFACE,
+    function: {
+      name: 'counter',
+      kind: 'constructor',
+      resource: 'counter',
+      params: [{ name: 'init', type: u32 }],
+      result: { kind: 'own', resource: 'counter' },
+    },
+  } as CallTarget,
   get: { interface: IFACE, function: { name: 'get', kind: 'method', resource: 'counter', params: [self], result: u32 } } as CallTarget,
   inc: { interface: IFACE, function: { name: 'inc', kind: 'method', resource: 'counter', params: [self] } } as CallTarget,
-  div: { interface: IFACE, function: { name: 'div', kind: 'freestanding', params: [{ name: 'a', type: u32 }, { name: 'b', type: u32 }], result: { kind: 'result', ok: u32, err: u32 } } } as CallTarget,
+  div: {
+    interface: IFACE,
+    function: {
+      name: 'div',
+      kind: 'freestanding',
+      params: [
+        { name: 'a', type: u32 },
+        { name: 'b', type: u32 },
+      ],
+      result: { kind: 'result', ok: u32, err: u32 },
+    },
+  } as CallTarget,
 };
 
 /** Imports a WASI clock (provided) and, with `withAcme`, an interface no host provides. */

@@ -13,7 +13,9 @@ import { denyAllSpec, type SandboxSpec } from '../../src/sandbox/spec.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
 
 const limits = { timeoutMs: 10_000, memoryBytes: 16 * 65536, maxOutputBytes: 64 * 1024 };
-const hasEnv: CallTarget = { function: { name: 'has-env', kind: 'freestanding', params: [{ name: 'key', type: { kind: 'string' } }], result: { kind: 'bool' } } };
+const hasEnv: CallTarget = {
+  function: { name: 'has-env', kind: 'freestanding', params: [{ name: 'key', type: { kind: 'string' } }], result: { kind: 'bool' } },
+};
 const withToken: SandboxSpec = { ...denyAllSpec(limits), env: { TOKEN: 'x' } };
 let dir: string;
 let load: InstanceLoader;
@@ -113,10 +115,12 @@ describe('WorkerPool', () => {
 
   it.each([
     ['closing the runtime', 'await rt.close();'],
-    ['only unloading the component (the idle spare is unref\'d)', "await rt.unload('c');"],
-  ])('lets the process exit after %s', async (_name, finish) => {
-    const src = (p: string): string => JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'src', p)).href);
-    const script = `
+    ["only unloading the component (the idle spare is unref'd)", "await rt.unload('c');"],
+  ])(
+    'lets the process exit after %s',
+    async (_name, finish) => {
+      const src = (p: string): string => JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'src', p)).href);
+      const script = `
       import { readFileSync } from 'node:fs';
       import { ComponentRuntime } from ${src('runtime/component-runtime.ts')};
       import { denyAllSpec } from ${src('sandbox/spec.ts')};
@@ -128,12 +132,14 @@ describe('WorkerPool', () => {
       ${finish}
       console.log('finished', out.ok);
     `;
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 }, (err, out, errOut) => {
-        if (err) reject(new Error(`${err.message} (killed: ${String(err.killed)})\n${errOut}`));
-        else resolve(out);
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 }, (err, out, errOut) => {
+          if (err) reject(new Error(`${err.message} (killed: ${String(err.killed)})\n${errOut}`));
+          else resolve(out);
+        });
       });
-    });
-    expect(stdout.trim()).toBe('finished true');
-  }, 30_000);
+      expect(stdout.trim()).toBe('finished true');
+    },
+    30_000,
+  );
 });

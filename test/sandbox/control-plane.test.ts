@@ -9,8 +9,21 @@ const ALL = ['127.0.0.1', 'localhost', '0.0.0.0', '::1', '::ffff:127.0.0.1', '12
 const cp = { endpoints: CP, resolve: resolveHostSync };
 
 describe('control plane', () => {
-  it.each(['127.0.0.1:9001', 'localhost:9001', 'LOCALHOST.:9001', '0.0.0.0:9001', '[::1]:9001', '[::ffff:127.0.0.1]:9001', '[::ffff:7f00:1]:9001',
-    '127.0.0.2:9001', '0x7f000001:9001', '2130706433:9001', '127.1:9001', 'mcp.internal:9001', 'a.localhost:9001'])('refuses %s over HTTP whatever is granted', (authority) => {
+  it.each([
+    '127.0.0.1:9001',
+    'localhost:9001',
+    'LOCALHOST.:9001',
+    '0.0.0.0:9001',
+    '[::1]:9001',
+    '[::ffff:127.0.0.1]:9001',
+    '[::ffff:7f00:1]:9001',
+    '127.0.0.2:9001',
+    '0x7f000001:9001',
+    '2130706433:9001',
+    '127.1:9001',
+    'mcp.internal:9001',
+    'a.localhost:9001',
+  ])('refuses %s over HTTP whatever is granted', (authority) => {
     const v = checkHttpRequest(ALL, 'http', authority, cp);
     expect(v.ok).toBe(false);
     expect(checkHttpRequest(ALL, 'https', authority, cp).ok).toBe(false);

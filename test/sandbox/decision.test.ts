@@ -14,7 +14,10 @@ const rows: [Actor, PermissionAction, ApprovalMode, Decision][] = [
   ['agent', 'grant', 'auto', 'allow'],
   ['agent', 'revoke', 'auto', 'allow'],
   ['agent', 'reset', 'auto', 'allow'],
-  ...actions.flatMap((a): [Actor, PermissionAction, ApprovalMode, Decision][] => [['user', a, 'prompt', 'allow'], ['user', a, 'auto', 'allow']]),
+  ...actions.flatMap((a): [Actor, PermissionAction, ApprovalMode, Decision][] => [
+    ['user', a, 'prompt', 'allow'],
+    ['user', a, 'auto', 'allow'],
+  ]),
 ];
 
 describe('decide', () => {

@@ -75,7 +75,10 @@ describe('toSandboxSpec', () => {
 
   it('deny-all policy gives a deny-all spec', () => {
     expect(toSandboxSpec(emptyPolicy(), { env: { HOME: '/root' }, secrets: {}, defaults })).toEqual({
-      preopens: [], env: {}, networkAllow: [], ...defaults,
+      preopens: [],
+      env: {},
+      networkAllow: [],
+      ...defaults,
     });
   });
 });

@@ -126,7 +126,10 @@ describe('fence: per-process /proc', () => {
     const p = byPath('/proc');
     expect(readAll(p.openAt!(follow, 'version', {}, R))).toMatch(/Linux/);
     for (const path of ['self/environ', 'self/mem', `${process.pid}/environ`, 'thread-self/environ', 'self/fd', '1/cmdline']) {
-      expect(code(() => p.openAt!(follow, path, {}, R)), path).toBe('access');
+      expect(
+        code(() => p.openAt!(follow, path, {}, R)),
+        path,
+      ).toBe('access');
     }
     expect(code(() => p.statAt!(nofollow, String(process.pid)))).toBe('access');
     expect(denials.every((d) => /\/proc/.test(d.reason))).toBe(true);

@@ -5,8 +5,19 @@
 // nothing created outside the read-write grant, and every host fd closed at the end.
 // Seeds are fixed for CI; WASSETTE_FUZZ_SEED=<n> (and WASSETTE_FUZZ_OPS=<n>) reruns one.
 import {
-  existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync,
-  rmSync, symlinkSync, unlinkSync, writeFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +31,13 @@ type D = Record<string | symbol, (...a: unknown[]) => any>;
 const SEEDS = process.env.WASSETTE_FUZZ_SEED ? [Number(process.env.WASSETTE_FUZZ_SEED)] : [1, 2, 3];
 const OPS = Number(process.env.WASSETTE_FUZZ_OPS ?? Math.ceil(10_500 / SEEDS.length));
 
-interface Entry { type: string; size?: number; mtimeMs?: number; content?: string; link?: string }
+interface Entry {
+  type: string;
+  size?: number;
+  mtimeMs?: number;
+  content?: string;
+  link?: string;
+}
 
 /**
  * Every object under `dir`: type, size, mtime, file content and link target. A file with other names (hard links)
@@ -77,7 +94,13 @@ function fuzz(seed: number, ops: number): { counts: Record<string, [number, numb
   const roBefore = snapshot(ro);
 
   const denials: Denial[] = [];
-  const fs = guardFilesystem([{ path: rw, read: true, write: true }, { path: ro, read: true, write: false }], (d) => denials.push(d));
+  const fs = guardFilesystem(
+    [
+      { path: rw, read: true, write: true },
+      { path: ro, read: true, write: false },
+    ],
+    (d) => denials.push(d),
+  );
   const pre = (fs['wasi:filesystem/preopens'] as { getDirectories(): [D, string][] }).getDirectories();
   const rwD = pre.find(([, p]) => p === rw)![0];
   const roD = pre.find(([, p]) => p === ro)![0];
@@ -124,7 +147,7 @@ function fuzz(seed: number, ops: number): { counts: Record<string, [number, numb
   const data = (): string => `guest-${Math.floor(rnd() * 1e9)}`;
   const readAll = (f: D): string => {
     let out = '';
-    for (let off = 0n; off < 1n << 20n;) {
+    for (let off = 0n; off < 1n << 20n; ) {
       const [bytes, eof] = f.read!(4096n, off) as [Uint8Array, boolean];
       out += new TextDecoder().decode(bytes);
       off += BigInt(bytes.length);
@@ -196,88 +219,149 @@ function fuzz(seed: number, ops: number): { counts: Record<string, [number, numb
 
   const opsTable: Array<[string, number, () => void]> = [
     ['mkdir', 8, () => anyDir().createDirectoryAt!(path(anyDir()))],
-    ['rename', 8, () => {
-      const a = anyDir();
-      const b = rnd() < 0.6 ? a : anyDir();
-      a.renameAt!(path(a), b, path(b));
-    }],
-    ['symlink', 6, () => {
-      const d = anyDir();
-      d.symlinkAt!(linkTarget(), path(d));
-    }],
-    ['link', 3, () => {
-      const a = rnd() < 0.6 ? rwD : anyDir();
-      const b = rnd() < 0.6 ? rwD : anyDir();
-      a.linkAt!(flagsPick(), a === rwD ? known(step) : path(a), b, rnd() < 0.5 ? `${pick(common)}-${Math.floor(rnd() * 100)}` : path(b));
-    }],
-    ['open-dir', 8, () => {
-      const d = anyDir();
-      const nd = d.openAt!(flagsPick(), path(d), { directory: true }, { read: true }) as D;
-      dirs.push(nd);
-      if (dirs.length > 24) dropOne(dirs);
-    }],
-    ['open-file', 8, () => {
-      const d = anyDir();
-      const create = rnd() < 0.5;
-      const f = d.openAt!(flagsPick(), path(d), { create, exclusive: create && rnd() < 0.2, truncate: rnd() < 0.1 }, { read: rnd() < 0.8, write: rnd() < 0.5 }) as D;
-      (f.getType!() === 'directory' ? dirs : files).push(f);
-      if (files.length > 24) dropOne(files);
-      if (dirs.length > 24) dropOne(dirs);
-    }],
-    ['read-fd', 8, () => {
-      if (files.length === 0) throw 'no-file';
-      const f = pick(files);
-      seen.push(rnd() < 0.15 ? streamAll(f) : readAll(f));
-    }],
-    ['read-at', 8, () => {
-      const d = anyDir();
-      const f = d.openAt!(flagsPick(), path(d), {}, { read: true }) as D;
-      try {
-        seen.push(readAll(f));
-      } finally {
-        f[Symbol.dispose]!();
-      }
-    }],
-    ['write-fd', 5, () => {
-      if (files.length === 0) throw 'no-file';
-      pick(files).write!(new TextEncoder().encode(data()), BigInt(Math.floor(rnd() * 8)));
-    }],
-    ['write-at', 6, () => {
-      const d = anyDir();
-      const f = d.openAt!(flagsPick(), path(d), { create: true, truncate: true }, { write: true }) as D;
-      try {
-        if (rnd() < 0.1) {
-          const s = f.writeViaStream!(0n) as D;
-          s.blockingWriteAndFlush!(new TextEncoder().encode(data()));
-          s[Symbol.dispose]!();
-        } else {
-          f.write!(new TextEncoder().encode(data()), 0n);
+    [
+      'rename',
+      8,
+      () => {
+        const a = anyDir();
+        const b = rnd() < 0.6 ? a : anyDir();
+        a.renameAt!(path(a), b, path(b));
+      },
+    ],
+    [
+      'symlink',
+      6,
+      () => {
+        const d = anyDir();
+        d.symlinkAt!(linkTarget(), path(d));
+      },
+    ],
+    [
+      'link',
+      3,
+      () => {
+        const a = rnd() < 0.6 ? rwD : anyDir();
+        const b = rnd() < 0.6 ? rwD : anyDir();
+        a.linkAt!(flagsPick(), a === rwD ? known(step) : path(a), b, rnd() < 0.5 ? `${pick(common)}-${Math.floor(rnd() * 100)}` : path(b));
+      },
+    ],
+    [
+      'open-dir',
+      8,
+      () => {
+        const d = anyDir();
+        const nd = d.openAt!(flagsPick(), path(d), { directory: true }, { read: true }) as D;
+        dirs.push(nd);
+        if (dirs.length > 24) dropOne(dirs);
+      },
+    ],
+    [
+      'open-file',
+      8,
+      () => {
+        const d = anyDir();
+        const create = rnd() < 0.5;
+        const f = d.openAt!(
+          flagsPick(),
+          path(d),
+          { create, exclusive: create && rnd() < 0.2, truncate: rnd() < 0.1 },
+          { read: rnd() < 0.8, write: rnd() < 0.5 },
+        ) as D;
+        (f.getType!() === 'directory' ? dirs : files).push(f);
+        if (files.length > 24) dropOne(files);
+        if (dirs.length > 24) dropOne(dirs);
+      },
+    ],
+    [
+      'read-fd',
+      8,
+      () => {
+        if (files.length === 0) throw 'no-file';
+        const f = pick(files);
+        seen.push(rnd() < 0.15 ? streamAll(f) : readAll(f));
+      },
+    ],
+    [
+      'read-at',
+      8,
+      () => {
+        const d = anyDir();
+        const f = d.openAt!(flagsPick(), path(d), {}, { read: true }) as D;
+        try {
+          seen.push(readAll(f));
+        } finally {
+          f[Symbol.dispose]!();
         }
-      } finally {
-        f[Symbol.dispose]!();
-      }
-    }],
+      },
+    ],
+    [
+      'write-fd',
+      5,
+      () => {
+        if (files.length === 0) throw 'no-file';
+        pick(files).write!(new TextEncoder().encode(data()), BigInt(Math.floor(rnd() * 8)));
+      },
+    ],
+    [
+      'write-at',
+      6,
+      () => {
+        const d = anyDir();
+        const f = d.openAt!(flagsPick(), path(d), { create: true, truncate: true }, { write: true }) as D;
+        try {
+          if (rnd() < 0.1) {
+            const s = f.writeViaStream!(0n) as D;
+            s.blockingWriteAndFlush!(new TextEncoder().encode(data()));
+            s[Symbol.dispose]!();
+          } else {
+            f.write!(new TextEncoder().encode(data()), 0n);
+          }
+        } finally {
+          f[Symbol.dispose]!();
+        }
+      },
+    ],
     ['list', 6, () => seen.push(...list(anyDir()))],
-    ['unlink', 5, () => {
-      const d = anyDir();
-      d.unlinkFileAt!(path(d));
-    }],
-    ['rmdir', 3, () => {
-      const d = anyDir();
-      d.removeDirectoryAt!(path(d));
-    }],
-    ['stat', 5, () => {
-      const d = anyDir();
-      d.statAt!(flagsPick(), path(d));
-    }],
-    ['readlink', 3, () => {
-      const d = rnd() < 0.5 ? rwD : anyDir();
-      seen.push(d.readlinkAt!(d === rwD ? known(step, 'link') : path(d)) as string);
-    }],
-    ['set-times', 2, () => {
-      const d = anyDir();
-      d.setTimesAt!(flagsPick(), path(d), { tag: 'now' }, { tag: 'no-change' });
-    }],
+    [
+      'unlink',
+      5,
+      () => {
+        const d = anyDir();
+        d.unlinkFileAt!(path(d));
+      },
+    ],
+    [
+      'rmdir',
+      3,
+      () => {
+        const d = anyDir();
+        d.removeDirectoryAt!(path(d));
+      },
+    ],
+    [
+      'stat',
+      5,
+      () => {
+        const d = anyDir();
+        d.statAt!(flagsPick(), path(d));
+      },
+    ],
+    [
+      'readlink',
+      3,
+      () => {
+        const d = rnd() < 0.5 ? rwD : anyDir();
+        seen.push(d.readlinkAt!(d === rwD ? known(step, 'link') : path(d)) as string);
+      },
+    ],
+    [
+      'set-times',
+      2,
+      () => {
+        const d = anyDir();
+        d.setTimesAt!(flagsPick(), path(d), { tag: 'now' }, { tag: 'no-change' });
+      },
+    ],
     ['close', 3, () => dropOne(rnd() < 0.5 ? files : dirs)],
     ['host-moves', 1, hostActor],
   ];
@@ -299,7 +383,9 @@ function fuzz(seed: number, ops: number): { counts: Record<string, [number, numb
   }
   if (away) hostActor();
 
-  const leaked = seen.filter((s) => s.includes(token) || s.includes(secretName) || s.includes('LIMBO-') || s.includes('limbo-token') || s.includes('root:x:0:0'));
+  const leaked = seen.filter(
+    (s) => s.includes(token) || s.includes(secretName) || s.includes('LIMBO-') || s.includes('limbo-token') || s.includes('root:x:0:0'),
+  );
   expect(leaked, `seed ${seed}`).toEqual([]);
   expect(snapshot(sentinel), `seed ${seed}: sentinel`).toEqual(sentinelBefore);
   expect(snapshot(ro), `seed ${seed}: read-only grant`).toEqual(roBefore);
@@ -307,27 +393,49 @@ function fuzz(seed: number, ops: number): { counts: Record<string, [number, numb
   expect(readdirSync(limbo), `seed ${seed}: limbo`).toEqual([]);
   for (const d of [...dirs, ...files]) d[Symbol.dispose]!();
   // Only the two grant roots stay open for the instance's life.
-  const held = readdirSync('/proc/self/fd').map((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      return '';
-    }
-  }).filter((p) => p.startsWith(T));
+  const held = readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((p) => p.startsWith(T));
   expect(held.sort(), `seed ${seed}: host fds left open`).toEqual([ro, rw].sort());
   return { counts, denials: denials.length };
 }
 
 describe('randomized filesystem confinement', () => {
-  it.each(SEEDS)(`seed %i: ${OPS} guest operations never touch the sentinel tree`, (seed) => {
-    const t0 = performance.now();
-    const { counts, denials } = fuzz(seed, OPS);
-    const ms = performance.now() - t0;
-    // Not vacuous: most kinds of operation succeed sometimes, and many attempts are refused.
-    for (const op of ['mkdir', 'rename', 'symlink', 'link', 'open-dir', 'open-file', 'read-fd', 'read-at', 'write-fd', 'write-at', 'list', 'unlink', 'rmdir', 'stat', 'readlink']) {
-      expect(counts[op]?.[0] ?? 0, `${op} never succeeded: ${JSON.stringify(counts)}`).toBeGreaterThan(0);
-    }
-    expect(denials).toBeGreaterThan(OPS / 20);
-    console.log(`seed ${seed}: ${OPS} ops in ${Math.round(ms)} ms, ${denials} denials, ${JSON.stringify(counts)}`);
-  }, 60_000);
+  it.each(SEEDS)(
+    `seed %i: ${OPS} guest operations never touch the sentinel tree`,
+    (seed) => {
+      const t0 = performance.now();
+      const { counts, denials } = fuzz(seed, OPS);
+      const ms = performance.now() - t0;
+      // Not vacuous: most kinds of operation succeed sometimes, and many attempts are refused.
+      for (const op of [
+        'mkdir',
+        'rename',
+        'symlink',
+        'link',
+        'open-dir',
+        'open-file',
+        'read-fd',
+        'read-at',
+        'write-fd',
+        'write-at',
+        'list',
+        'unlink',
+        'rmdir',
+        'stat',
+        'readlink',
+      ]) {
+        expect(counts[op]?.[0] ?? 0, `${op} never succeeded: ${JSON.stringify(counts)}`).toBeGreaterThan(0);
+      }
+      expect(denials).toBeGreaterThan(OPS / 20);
+      console.log(`seed ${seed}: ${OPS} ops in ${Math.round(ms)} ms, ${denials} denials, ${JSON.stringify(counts)}`);
+    },
+    60_000,
+  );
 });

@@ -1,5 +1,14 @@
 import {
-  existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +41,7 @@ function setup(grants: FsPreopen[]) {
 
 function readAll(fd: D): string {
   let out = '';
-  for (let off = 0n; ;) {
+  for (let off = 0n; ; ) {
     const [bytes, eof] = fd.read!(1024n, off) as [Uint8Array, boolean];
     out += dec(bytes);
     off += BigInt(bytes.length);
@@ -67,7 +76,10 @@ describe('guardFilesystem: grants', () => {
   it('refuses hard-linking a read-only file into a writable grant', () => {
     const ro = join(base, 'ro');
     const rw = join(base, 'rw');
-    const { byPath, denials } = setup([{ path: ro, read: true, write: false }, { path: rw, read: true, write: true }]);
+    const { byPath, denials } = setup([
+      { path: ro, read: true, write: false },
+      { path: rw, read: true, write: true },
+    ]);
     expect(() => byPath(ro).linkAt!(follow, 'a.txt', byPath(rw), 'a-hardlink')).toThrow('read-only');
     expect(existsSync(join(rw, 'a-hardlink'))).toBe(false);
     expect(denials[0]).toMatchObject({ capability: 'storage', target: join(ro, 'a.txt') });
@@ -163,7 +175,7 @@ describe('guardFilesystem: grants', () => {
     expect(existsSync(join(base, 'out', 'planted'))).toBe(false);
   });
 
-  it('returns the shim\'s own streams, reading and writing the opened object', () => {
+  it("returns the shim's own streams, reading and writing the opened object", () => {
     const rw = join(base, 'rw');
     const { byPath } = setup([{ path: rw, read: true, write: true }]);
     const w = byPath(rw).openAt!(follow, 's.txt', { create: true, truncate: true }, { write: true }) as D;
@@ -412,7 +424,10 @@ describe('guardFilesystem: deny-by-default root', () => {
   });
 
   it('routes paths inside a grant to that grant, longest grant first, with its permissions', () => {
-    const { byPath } = setup([{ path: G, read: true, write: true }, { path: ROG, read: true, write: false }]);
+    const { byPath } = setup([
+      { path: G, read: true, write: true },
+      { path: ROG, read: true, write: false },
+    ]);
     const r = byPath('/');
     expect(readAll(r.openAt!(follow, `${G.slice(1)}/a.txt`, {}, R))).toBe('alpha');
     expect(readAll(r.openAt!(follow, `${ROG.slice(1)}/r.txt`, {}, R))).toBe('ro');

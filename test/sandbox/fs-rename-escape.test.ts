@@ -127,7 +127,10 @@ describe('randomized guest operations never reach the sentinel tree', () => {
     snapshot(ro);
     const sentinelBefore = snapshot(outside);
     const roBefore = snapshot(ro);
-    const { root: pre } = setup([{ path: grant, read: true, write: true }, { path: ro, read: true, write: false }]);
+    const { root: pre } = setup([
+      { path: grant, read: true, write: true },
+      { path: ro, read: true, write: false },
+    ]);
     const rnd = mulberry32(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const names = ['a', 'b', 'c', 'etc', 'passwd', 'x', 'l'];
@@ -144,10 +147,18 @@ describe('randomized guest operations never reach the sentinel tree', () => {
       try {
         ops++;
         switch (op) {
-          case 0: d.createDirectoryAt!(path()); break;
-          case 1: d.renameAt!(path(), other, path()); break;
-          case 2: d.symlinkAt!(pick(targets), path()); break;
-          case 3: d.linkAt!(pick([follow, nofollow]), path(), other, path()); break;
+          case 0:
+            d.createDirectoryAt!(path());
+            break;
+          case 1:
+            d.renameAt!(path(), other, path());
+            break;
+          case 2:
+            d.symlinkAt!(pick(targets), path());
+            break;
+          case 3:
+            d.linkAt!(pick([follow, nofollow]), path(), other, path());
+            break;
           case 4: {
             const fd = d.openAt!(pick([follow, nofollow]), path(), { directory: true }, { read: true }) as D;
             if (descriptors.length < 40) descriptors.push(fd);
@@ -177,10 +188,18 @@ describe('randomized guest operations never reach the sentinel tree', () => {
             for (let e = s.readDirectoryEntry(); e; e = s.readDirectoryEntry()) read += `\n${e.name}`;
             break;
           }
-          case 8: d.unlinkFileAt!(path()); break;
-          case 9: d.removeDirectoryAt!(path()); break;
-          case 10: d.statAt!(pick([follow, nofollow]), path()); break;
-          default: read += String(d.readlinkAt!(path())); break;
+          case 8:
+            d.unlinkFileAt!(path());
+            break;
+          case 9:
+            d.removeDirectoryAt!(path());
+            break;
+          case 10:
+            d.statAt!(pick([follow, nofollow]), path());
+            break;
+          default:
+            read += String(d.readlinkAt!(path()));
+            break;
         }
         succeeded++;
       } catch (e) {

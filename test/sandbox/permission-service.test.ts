@@ -20,7 +20,10 @@ beforeEach(() => {
   store = openStore(home);
   changed = [];
   store.components.upsert({
-    id: 'c1', source: 'file:///c1.wasm', digest: 'sha256:01', tools: [],
+    id: 'c1',
+    source: 'file:///c1.wasm',
+    digest: 'sha256:01',
+    tools: [],
     policy: policyToJson(parsePolicy('version: "1.0"\npermissions: {environment: {allow: [{key: BASE}]}}')),
   });
 });

@@ -31,7 +31,7 @@ describe('parsePolicy: valid fixtures', () => {
     expect(p.limits).toEqual({ memory: '256Mi', memoryBytes: 256 * 1024 ** 2, cpu: '500m', cpuMillis: 500, timeoutMs: 10_000 });
   });
 
-  it('accepts Wassette\'s layout (resources under permissions, runtime section)', () => {
+  it("accepts Wassette's layout (resources under permissions, runtime section)", () => {
     const p = parsePolicy(fixture('wassette-style.yaml'));
     expect(p.limits).toEqual({ memory: '1Gi', memoryBytes: 1024 ** 3, cpu: '2', cpuMillis: 2000 });
     expect(p.network.allow).toEqual([{ host: 'api.openai.com' }]);
@@ -44,7 +44,11 @@ describe('parsePolicy: valid fixtures', () => {
   it.each([
     ['timeout as integer ms', 'version: "1.0"\nresources: {limits: {timeout: 1500}}', { timeoutMs: 1500 }],
     ['timeout in minutes', 'version: "1.0"\nresources: {limits: {timeout: 2m}}', { timeoutMs: 120_000 }],
-    ['legacy numeric memory is MiB', 'version: "1.0"\npermissions: {resources: {memory: 128, cpu: 10}}', { memory: '128Mi', memoryBytes: 128 * 1024 ** 2, cpu: '10' }],
+    [
+      'legacy numeric memory is MiB',
+      'version: "1.0"\npermissions: {resources: {memory: 128, cpu: 10}}',
+      { memory: '128Mi', memoryBytes: 128 * 1024 ** 2, cpu: '10' },
+    ],
     ['unquoted version 1.0', 'version: 1.0', {}],
   ])('%s', (_name, yaml, limits) => {
     expect(parsePolicy(yaml).limits).toEqual(limits);
@@ -74,12 +78,20 @@ describe('parsePolicy: errors name the line and the field', () => {
 
   it.each([
     ['unknown section', 'version: "1.0"\npermissions:\n  storge: {}', /line 3: permissions\.storge: unknown field/],
-    ['typo inside an entry', 'version: "1.0"\npermissions:\n  network:\n    allow:\n      - hots: a.com', /line 5: permissions\.network\.allow\[0\]\.hots: unknown field/],
+    [
+      'typo inside an entry',
+      'version: "1.0"\npermissions:\n  network:\n    allow:\n      - hots: a.com',
+      /line 5: permissions\.network\.allow\[0\]\.hots: unknown field/,
+    ],
     ['wildcard in the middle of a host', 'version: "1.0"\npermissions:\n  network:\n    allow:\n      - host: "a*.com"', /line 5: .*host: .*wildcard/],
     ['wildcard env key', 'version: "1.0"\npermissions:\n  environment:\n    allow:\n      - key: "AWS_*"', /wildcards are not allowed/],
     ['bad memory', 'version: "1.0"\nresources:\n  limits:\n    memory: lots', /line 4: resources\.limits\.memory: .*not a memory quantity/],
     ['bad timeout', 'version: "1.0"\nresources:\n  limits:\n    timeout: soon', /line 4: resources\.limits\.timeout: 'soon' is not a duration/],
-    ['timeout beyond the timer range', 'version: "1.0"\nresources:\n  limits:\n    timeout: 600h', /line 4: resources\.limits\.timeout: '600h' is longer than the largest supported limit/],
+    [
+      'timeout beyond the timer range',
+      'version: "1.0"\nresources:\n  limits:\n    timeout: 600h',
+      /line 4: resources\.limits\.timeout: '600h' is longer than the largest supported limit/,
+    ],
     ['fractional integer timeout', 'version: "1.0"\nresources:\n  limits:\n    timeout: 1.5', /line 4: resources\.limits\.timeout: '1.5' is not a duration/],
     ['missing version', 'description: x', /version is missing/],
     ['empty access', 'version: "1.0"\npermissions:\n  storage:\n    allow:\n      - {uri: "fs:///tmp", access: []}', /access: must list at least one/],
@@ -105,7 +117,8 @@ describe('serialization', () => {
   });
 
   it('policyFromJson reports the path without a line', () => {
-    expect(() => policyFromJson({ version: '1.0', permissions: { network: { allow: [{ host: '' }] } } }, 'component c1 policy'))
-      .toThrow(/^component c1 policy: permissions\.network\.allow\[0\]\.host: host must be a non-empty string/);
+    expect(() => policyFromJson({ version: '1.0', permissions: { network: { allow: [{ host: '' }] } } }, 'component c1 policy')).toThrow(
+      /^component c1 policy: permissions\.network\.allow\[0\]\.host: host must be a non-empty string/,
+    );
   });
 });

@@ -17,11 +17,15 @@ describe('createCliImports', () => {
     buf[0] = 120;
     out.write!(new TextEncoder().encode('d'));
     (get(cli, 'wasi:cli/stderr', 'getStderr')() as Record<string, AnyFn>).write!(new TextEncoder().encode('e'));
-    expect(chunks).toEqual([['stdout', 'abc'], ['stdout', 'd'], ['stderr', 'e']]);
+    expect(chunks).toEqual([
+      ['stdout', 'abc'],
+      ['stdout', 'd'],
+      ['stderr', 'e'],
+    ]);
     expect(out.checkWrite!()).toBeGreaterThan(0n);
   });
 
-  it('passes jco\'s instanceof checks for wasi:io streams', () => {
+  it("passes jco's instanceof checks for wasi:io streams", () => {
     const streams = (io as unknown as { streams: { InputStream: AnyFn; OutputStream: AnyFn } }).streams;
     expect(get(cli, 'wasi:cli/stdout', 'getStdout')()).toBeInstanceOf(streams.OutputStream);
     expect(get(cli, 'wasi:cli/stdin', 'getStdin')()).toBeInstanceOf(streams.InputStream);

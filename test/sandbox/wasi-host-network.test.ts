@@ -40,11 +40,13 @@ describe('HTTP through wasi:http (escape-probe fetch)', () => {
     const p = await probe({ networkAllow: ['example.com'] });
     const r = await attempt(p, 'fetchUrl', `http://localhost:${port}/ok`);
     expect(r.err).toBeDefined();
-    expect(p.denials).toEqual([{
-      capability: 'network',
-      target: `localhost:${port}`,
-      reason: "host localhost is not in the network allow list; grant_network_permission {host: 'localhost'} to allow",
-    }]);
+    expect(p.denials).toEqual([
+      {
+        capability: 'network',
+        target: `localhost:${port}`,
+        reason: "host localhost is not in the network allow list; grant_network_permission {host: 'localhost'} to allow",
+      },
+    ]);
   });
 
   it('refuses everything when nothing is granted', async () => {
@@ -90,11 +92,13 @@ describe('wasi:sockets (escape-probe tcp, lookup, udp)', () => {
   it('refuses connecting to an address no grant covers', async () => {
     const p = await probe({ networkAllow: ['example.com'] });
     expect(await attempt(p, 'tcpConnect', 127, 0, 0, 1, port)).toEqual({ err: 'access-denied' });
-    expect(p.denials).toEqual([{
-      capability: 'sockets',
-      target: `127.0.0.1:${port}`,
-      reason: `connect to 127.0.0.1:${port} refused: address 127.0.0.1 is not in the network allow list; grant_network_permission {host: '127.0.0.1'} to allow`,
-    }]);
+    expect(p.denials).toEqual([
+      {
+        capability: 'sockets',
+        target: `127.0.0.1:${port}`,
+        reason: `connect to 127.0.0.1:${port} refused: address 127.0.0.1 is not in the network allow list; grant_network_permission {host: '127.0.0.1'} to allow`,
+      },
+    ]);
   });
 
   it('connects to an exactly granted IP and port', async () => {

@@ -67,13 +67,16 @@ describe('deny-all sandbox (escape-probe component)', () => {
     const before = p.denials.length;
     // What wasi-libc sends for open("/etc/passwd"): the path relative to the `/` preopen.
     expect(await attempt(p, 'readAt', '/', 'etc/passwd', true)).toEqual({ err: 'not-permitted' });
-    expect(p.denials.slice(before)).toEqual([{
-      capability: 'storage', target: '/etc/passwd',
-      reason: expect.stringContaining("nothing is granted); grant_storage_permission {uri: 'fs:///etc', access: ['read']} to allow"),
-    }]);
+    expect(p.denials.slice(before)).toEqual([
+      {
+        capability: 'storage',
+        target: '/etc/passwd',
+        reason: expect.stringContaining("nothing is granted); grant_storage_permission {uri: 'fs:///etc', access: ['read']} to allow"),
+      },
+    ]);
   });
 
-  it('sees no environment, not even the server\'s', () => {
+  it("sees no environment, not even the server's", () => {
     expect(process.env.PATH).toBeDefined();
     expect(p.exports.envKeys!()).toEqual([]);
     expect(p.exports.getEnv!('PATH')).toBeUndefined();
@@ -173,13 +176,16 @@ describe('filesystem grants (escape-probe component)', () => {
     expect(existsSync(join(outside, 'escaped.txt'))).toBe(false);
   });
 
-  it.each(['../outside/secret.txt', '/etc/passwd', 'self/..', 'a/../..'])('refuses creating a symlink to %s (only links below their own directory)', async (target) => {
-    const before = p.denials.length;
-    expect(await attempt(p, 'symlinkAt', rw, target, 'door')).toEqual({ err: 'not-permitted' });
-    expect(existsSync(join(rw, 'door'))).toBe(false);
-    expect(p.denials.length).toBe(before + 1);
-    expect(lastDenial()!.reason).toMatch(/a link may only point below its own directory/);
-  });
+  it.each(['../outside/secret.txt', '/etc/passwd', 'self/..', 'a/../..'])(
+    'refuses creating a symlink to %s (only links below their own directory)',
+    async (target) => {
+      const before = p.denials.length;
+      expect(await attempt(p, 'symlinkAt', rw, target, 'door')).toEqual({ err: 'not-permitted' });
+      expect(existsSync(join(rw, 'door'))).toBe(false);
+      expect(p.denials.length).toBe(before + 1);
+      expect(lastDenial()!.reason).toMatch(/a link may only point below its own directory/);
+    },
+  );
 
   it('refuses moving a read-only file into a write grant', async () => {
     // Same preopen for both ends in the probe; the source grant decides.

@@ -6,7 +6,9 @@ import { openStore } from '../../src/store/db.js';
 import { AuditQueue } from '../../src/core/audit-queue.js';
 
 const homes: string[] = [];
-afterEach(() => { for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const h of homes.splice(0)) rmSync(h, { recursive: true, force: true });
+});
 
 function home(): string {
   const h = mkdtempSync(join(tmpdir(), 'wassette-audit-'));
@@ -17,7 +19,13 @@ function home(): string {
 describe('audit retention', () => {
   it('keeps at most max_rows rows (plus one batch) however many calls are logged', () => {
     const store = openStore(home());
-    const q = new AuditQueue(store, (e) => { throw e; }, { maxRows: 50, maxAgeMs: 1e12, everyBatches: 1 });
+    const q = new AuditQueue(
+      store,
+      (e) => {
+        throw e;
+      },
+      { maxRows: 50, maxAgeMs: 1e12, everyBatches: 1 },
+    );
     for (let i = 0; i < 100; i++) {
       q.push(...Array.from({ length: 10 }, () => ({ outcome: 'denied', target: 'x'.repeat(1 << 20) })));
       q.flush();

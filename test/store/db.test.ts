@@ -42,7 +42,7 @@ describe('openStore', () => {
     expect(b.components.get('c1')?.tools).toEqual(['t']);
   });
 
-  it('two connections see each other\'s writes (server + UI processes)', () => {
+  it("two connections see each other's writes (server + UI processes)", () => {
     const server = open();
     const ui = open();
     server.components.upsert({ id: 'c1', source: 's', digest: 'sha256:aa', tools: [] });

@@ -15,14 +15,17 @@ const dbModule = resolve(import.meta.dirname, '../../src/store/db.ts');
 
 function writer(name: string, rows: number): Promise<number> {
   const script = join(home, `${name}.ts`);
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { openStore } from ${JSON.stringify(dbModule)};
     const s = openStore(${JSON.stringify(home)});
     for (let i = 0; i < ${rows}; i++) {
       s.db.transaction(() => s.audit.append({ outcome: 'ok', tool: ${JSON.stringify(name)}, detail: String(i) })).immediate();
     }
     s.close();
-  `);
+  `,
+  );
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', fail);

@@ -1,5 +1,5 @@
 // Skips core type definitions (function and module types) that appear inside component and instance types.
-import { ByteReader, hex, invalid } from './reader.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 
 function skipHeapType(r: ByteReader): void {
   r.skipLeb(); // s33: either an abstract heap type byte or a type index
@@ -8,7 +8,10 @@ function skipHeapType(r: ByteReader): void {
 function skipValType(r: ByteReader): void {
   const at = r.pos;
   const b = r.u8();
-  if (b === 0x63 || b === 0x64) return skipHeapType(r);
+  if (b === 0x63 || b === 0x64) {
+    skipHeapType(r);
+    return;
+  }
   // Number, vector and abbreviated reference types are single bytes in 0x69..0x7f.
   if (b >= 0x69 && b <= 0x7f) return;
   throw invalid(`unknown core value type 0x${hex(b)} at byte ${at}`);
@@ -27,12 +30,26 @@ function skipImportDesc(r: ByteReader): void {
   const at = r.pos;
   const kind = r.u8();
   switch (kind) {
-    case 0x00: r.u32(); return; // func (type idx)
-    case 0x01: skipValType(r); skipLimits(r); return; // table
-    case 0x02: skipLimits(r); return; // memory
-    case 0x03: skipValType(r); r.u8(); return; // global
-    case 0x04: r.u8(); r.u32(); return; // tag
-    default: throw invalid(`unknown core import kind 0x${hex(kind)} at byte ${at}`);
+    case 0x00:
+      r.u32();
+      return; // func (type idx)
+    case 0x01:
+      skipValType(r);
+      skipLimits(r);
+      return; // table
+    case 0x02:
+      skipLimits(r);
+      return; // memory
+    case 0x03:
+      skipValType(r);
+      r.u8();
+      return; // global
+    case 0x04:
+      r.u8();
+      r.u32();
+      return; // tag
+    default:
+      throw invalid(`unknown core import kind 0x${hex(kind)} at byte ${at}`);
   }
 }
 
@@ -45,8 +62,14 @@ function skipModuleDecl(r: ByteReader): void {
   const at = r.pos;
   const tag = r.u8();
   switch (tag) {
-    case 0x00: r.string(); r.string(); skipImportDesc(r); return;
-    case 0x01: skipCoreType(r); return;
+    case 0x00:
+      r.string();
+      r.string();
+      skipImportDesc(r);
+      return;
+    case 0x01:
+      skipCoreType(r);
+      return;
     case 0x02: {
       r.u8(); // core sort
       const target = r.u8();
@@ -55,8 +78,12 @@ function skipModuleDecl(r: ByteReader): void {
       r.u32();
       return;
     }
-    case 0x03: r.string(); skipImportDesc(r); return;
-    default: throw invalid(`unknown core module type declaration 0x${hex(tag)} at byte ${at}`);
+    case 0x03:
+      r.string();
+      skipImportDesc(r);
+      return;
+    default:
+      throw invalid(`unknown core module type declaration 0x${hex(tag)} at byte ${at}`);
   }
 }
 
@@ -64,7 +91,10 @@ function skipModuleDecl(r: ByteReader): void {
 export function skipCoreType(r: ByteReader): void {
   const at = r.pos;
   const tag = r.u8();
-  if (tag === 0x60) return skipFuncType(r);
+  if (tag === 0x60) {
+    skipFuncType(r);
+    return;
+  }
   if (tag === 0x50) {
     r.vec(() => skipModuleDecl(r));
     return;

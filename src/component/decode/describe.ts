@@ -30,12 +30,17 @@ export function parseFunctionName(exportName: string): ParsedFunctionName {
 /** Replaces names of resources that were only named by a later export. */
 function fixResources(t: WitType, names: Map<string, string>): WitType {
   switch (t.kind) {
-    case 'own': case 'borrow':
+    case 'own':
+    case 'borrow':
       return t.resource.startsWith(PLACEHOLDER) ? { ...t, resource: names.get(t.resource) ?? t.resource } : t;
-    case 'list': return { ...t, element: fixResources(t.element, names) };
-    case 'option': return { ...t, inner: fixResources(t.inner, names) };
-    case 'tuple': return { ...t, elements: t.elements.map((e) => fixResources(e, names)) };
-    case 'record': return { ...t, fields: t.fields.map((f) => ({ name: f.name, type: fixResources(f.type, names) })) };
+    case 'list':
+      return { ...t, element: fixResources(t.element, names) };
+    case 'option':
+      return { ...t, inner: fixResources(t.inner, names) };
+    case 'tuple':
+      return { ...t, elements: t.elements.map((e) => fixResources(e, names)) };
+    case 'record':
+      return { ...t, fields: t.fields.map((f) => ({ name: f.name, type: fixResources(f.type, names) })) };
     case 'variant':
       return { ...t, cases: t.cases.map((c) => (c.type ? { name: c.name, type: fixResources(c.type, names) } : c)) };
     case 'result': {
@@ -44,7 +49,8 @@ function fixResources(t: WitType, names: Map<string, string>): WitType {
       if (t.err) out.err = fixResources(t.err, names);
       return out;
     }
-    default: return t;
+    default:
+      return t;
   }
 }
 

@@ -1,6 +1,6 @@
 // Names, sorts and aliases: the small encodings shared by sections and type declarators.
-import { type Extern, type Scope, type Sort } from './model.js';
-import { ByteReader, hex, invalid } from './reader.js';
+import type { Extern, Scope, Sort } from './model.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 
 /** An import or export name: a discriminant byte (0x00 plain, 0x01 legacy interface form) then a string. */
 export function readExternName(r: ByteReader): string {
@@ -19,12 +19,18 @@ export function readSort(r: ByteReader): Sort | 'core' {
       const core = r.u8();
       return core === 0x11 ? 'module' : 'core';
     }
-    case 0x01: return 'func';
-    case 0x02: return 'value';
-    case 0x03: return 'type';
-    case 0x04: return 'component';
-    case 0x05: return 'instance';
-    default: throw invalid(`unknown sort 0x${hex(b)} at byte ${at}`);
+    case 0x01:
+      return 'func';
+    case 0x02:
+      return 'value';
+    case 0x03:
+      return 'type';
+    case 0x04:
+      return 'component';
+    case 0x05:
+      return 'instance';
+    default:
+      throw invalid(`unknown sort 0x${hex(b)} at byte ${at}`);
   }
 }
 
@@ -38,14 +44,18 @@ export function itemAt(scope: Scope, sort: Sort, idx: number, at: number): Exter
       const func = scope.funcs[idx] ?? oob();
       return { sort, func };
     }
-    case 'type': return { sort, type: scope.types[idx] ?? oob() };
-    case 'instance': return { sort, exports: scope.instances[idx] ?? oob() };
+    case 'type':
+      return { sort, type: scope.types[idx] ?? oob() };
+    case 'instance':
+      return { sort, exports: scope.instances[idx] ?? oob() };
     case 'component': {
       const c = scope.components[idx] ?? oob();
       return { sort, imports: c.imports, exports: c.exports };
     }
-    case 'value': return { sort };
-    case 'module': return { sort };
+    case 'value':
+      return { sort };
+    case 'module':
+      return { sort };
   }
 }
 
@@ -62,7 +72,8 @@ export function readAlias(r: ByteReader, scope: Scope): void {
     if (inst === undefined) throw invalid(`instance index ${idx} out of bounds at byte ${at}`);
     const item = inst.get(name);
     if (item === undefined || item.sort !== sort) throw invalid(`instance ${idx} has no ${sort} export "${name}" (alias at byte ${at})`);
-    return scope.push(item);
+    scope.push(item);
+    return;
   }
   if (target === 0x01) {
     r.u32();
@@ -76,7 +87,8 @@ export function readAlias(r: ByteReader, scope: Scope): void {
     let outer: Scope | undefined = scope;
     for (let i = 0; i < count && outer; i++) outer = outer.parent;
     if (outer === undefined) throw invalid(`outer alias at byte ${at} reaches beyond the outermost component`);
-    return scope.push(itemAt(outer, sort, idx, at));
+    scope.push(itemAt(outer, sort, idx, at));
+    return;
   }
   throw invalid(`unknown alias target 0x${hex(target)} at byte ${at}`);
 }

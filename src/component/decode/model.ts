@@ -67,19 +67,33 @@ export class Scope {
 
   readonly ctx: DecodeContext;
 
-  constructor(readonly parent?: Scope, ctx?: DecodeContext) {
+  constructor(
+    readonly parent?: Scope,
+    ctx?: DecodeContext,
+  ) {
     this.ctx = ctx ?? parent?.ctx ?? new DecodeContext();
   }
 
   /** Adds an extern to the index space of its sort (imports, exports and aliases all do this). */
   push(item: Extern): void {
     switch (item.sort) {
-      case 'func': this.funcs.push(item.func); break;
-      case 'type': this.types.push(item.type); break;
-      case 'instance': this.instances.push(item.exports); break;
-      case 'component': this.components.push({ imports: item.imports, exports: item.exports }); break;
-      case 'value': this.values++; break;
-      case 'module': break;
+      case 'func':
+        this.funcs.push(item.func);
+        break;
+      case 'type':
+        this.types.push(item.type);
+        break;
+      case 'instance':
+        this.instances.push(item.exports);
+        break;
+      case 'component':
+        this.components.push({ imports: item.imports, exports: item.exports });
+        break;
+      case 'value':
+        this.values++;
+        break;
+      case 'module':
+        break;
     }
   }
 }
@@ -93,7 +107,14 @@ export function renameType(def: TypeDef, name: string, ctx: DecodeContext): Type
   if (def.tag !== 'value') return def;
   const t = def.type;
   switch (t.kind) {
-    case 'list': case 'record': case 'tuple': case 'variant': case 'enum': case 'flags': case 'option': case 'result':
+    case 'list':
+    case 'record':
+    case 'tuple':
+    case 'variant':
+    case 'enum':
+    case 'flags':
+    case 'option':
+    case 'result':
       return { ...def, type: { ...t, name } };
     default:
       return def;

@@ -11,7 +11,11 @@ export function invalid(message: string): WassetteError {
 export class ByteReader {
   pos: number;
 
-  constructor(readonly bytes: Uint8Array, start = 0, readonly end = bytes.length) {
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    readonly end = bytes.length,
+  ) {
     this.pos = start;
   }
 

@@ -2,7 +2,7 @@
 import { readCanon } from './canon.js';
 import { itemAt, readAlias, readExternName, readSort } from './items.js';
 import { type Extern, type ExternMap, Scope, named } from './model.js';
-import { ByteReader, hex, invalid } from './reader.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 import { readExternDesc, readTypeDef } from './types.js';
 
 export interface CustomSection {
@@ -42,7 +42,10 @@ function readInstance(r: ByteReader, scope: Scope): ExternMap {
     const cAt = r.pos;
     const c = scope.components[r.u32()];
     if (c === undefined) throw invalid(`component index out of bounds at byte ${cAt}`);
-    r.vec(() => (r.string(), readSortIdx(r, scope)));
+    r.vec(() => {
+      r.string();
+      return readSortIdx(r, scope);
+    });
     // Imported types are not substituted into the exports: names and shapes are all a description needs.
     return c.exports;
   }
@@ -60,40 +63,55 @@ function readInstance(r: ByteReader, scope: Scope): ExternMap {
 
 function readSection(id: number, r: ByteReader, scope: Scope, customs: CustomSection[]): void {
   switch (id) {
-    case 0: customs.push({ name: r.string(), data: r.bytes.subarray(r.pos, r.end) }); r.pos = r.end; return;
-    case 1: case 2: case 3: r.pos = r.end; return; // core modules, instances and types: skipped whole
+    case 0:
+      customs.push({ name: r.string(), data: r.bytes.subarray(r.pos, r.end) });
+      r.pos = r.end;
+      return;
+    case 1:
+    case 2:
+    case 3:
+      r.pos = r.end;
+      return; // core modules, instances and types: skipped whole
     case 4: {
       readPreamble(r);
       const nested = readComponent(r, new Scope(scope), []);
-      return scope.push({ sort: 'component', imports: nested.imports, exports: nested.exports });
+      scope.push({ sort: 'component', imports: nested.imports, exports: nested.exports });
+      return;
     }
-    case 5: return void r.vec(() => scope.instances.push(readInstance(r, scope)));
-    case 6: return void r.vec(() => readAlias(r, scope));
-    case 7: return void r.vec(() => scope.types.push(readTypeDef(r, scope)));
-    case 8: return void r.vec(() => readCanon(r, scope));
+    case 5:
+      return void r.vec(() => scope.instances.push(readInstance(r, scope)));
+    case 6:
+      return void r.vec(() => readAlias(r, scope));
+    case 7:
+      return void r.vec(() => scope.types.push(readTypeDef(r, scope)));
+    case 8:
+      return void r.vec(() => readCanon(r, scope));
     case 9: {
       r.u32();
       r.vec(() => r.u32());
       scope.values += r.u32();
       return;
     }
-    case 10: return void r.vec(() => {
-      const name = readExternName(r);
-      const item = named(readExternDesc(r, scope), name, scope.ctx);
-      scope.imports.set(name, item);
-      scope.push(item);
-    });
-    case 11: return void r.vec(() => {
-      const name = readExternName(r);
-      const item = readSortIdx(r, scope);
-      const ascribed = r.option(() => readExternDesc(r, scope), 'export type');
-      const chosen = ascribed ?? item;
-      if (chosen === undefined) return; // core exports other than modules cannot appear here
-      const exported = named(chosen, name, scope.ctx);
-      scope.exports.set(name, exported);
-      scope.push(exported);
-    });
-    default: throw invalid(`unknown section id ${id} at byte ${r.pos}`);
+    case 10:
+      return void r.vec(() => {
+        const name = readExternName(r);
+        const item = named(readExternDesc(r, scope), name, scope.ctx);
+        scope.imports.set(name, item);
+        scope.push(item);
+      });
+    case 11:
+      return void r.vec(() => {
+        const name = readExternName(r);
+        const item = readSortIdx(r, scope);
+        const ascribed = r.option(() => readExternDesc(r, scope), 'export type');
+        const chosen = ascribed ?? item;
+        if (chosen === undefined) return; // core exports other than modules cannot appear here
+        const exported = named(chosen, name, scope.ctx);
+        scope.exports.set(name, exported);
+        scope.push(exported);
+      });
+    default:
+      throw invalid(`unknown section id ${id} at byte ${r.pos}`);
   }
 }
 

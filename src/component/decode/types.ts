@@ -3,11 +3,22 @@ import type { NamedField, PrimitiveKind, WitType } from '../wit-types.js';
 import { skipCoreType } from './core-types.js';
 import { readAlias, readExternName } from './items.js';
 import { type Extern, type FuncDef, type TypeDef, Scope, named } from './model.js';
-import { ByteReader, hex, invalid } from './reader.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 
 const PRIMITIVES: Record<number, PrimitiveKind> = {
-  0x7f: 'bool', 0x7e: 's8', 0x7d: 'u8', 0x7c: 's16', 0x7b: 'u16', 0x7a: 's32', 0x79: 'u32',
-  0x78: 's64', 0x77: 'u64', 0x76: 'f32', 0x75: 'f64', 0x74: 'char', 0x73: 'string',
+  127: 'bool',
+  126: 's8',
+  125: 'u8',
+  124: 's16',
+  123: 'u16',
+  122: 's32',
+  121: 'u32',
+  120: 's64',
+  119: 'u64',
+  118: 'f32',
+  117: 'f64',
+  116: 'char',
+  115: 'string',
 };
 const ERROR_CONTEXT = 0x64;
 
@@ -80,7 +91,10 @@ function readDefValType(r: ByteReader, scope: Scope, tag: number, at: number): V
   switch (tag) {
     case 0x72: {
       const fields = r.vec(() => ({ name: r.string(), t: readValType(r, scope) }));
-      return build(fields.map((f) => f.t), (ts) => ({ kind: 'record', fields: fields.map((f, i) => ({ name: f.name, type: ts[i] as WitType })) }));
+      return build(
+        fields.map((f) => f.t),
+        (ts) => ({ kind: 'record', fields: fields.map((f, i) => ({ name: f.name, type: ts[i] as WitType })) }),
+      );
     }
     case 0x71: {
       const cases = r.vec(() => {
@@ -95,17 +109,25 @@ function readDefValType(r: ByteReader, scope: Scope, tag: number, at: number): V
         return { kind: 'variant', cases: cases.map((c) => (c.t === undefined ? { name: c.name } : { name: c.name, type: ts[i++] as WitType })) };
       });
     }
-    case 0x70: return build([readValType(r, scope)], ([e]) => ({ kind: 'list', element: e as WitType }));
+    case 0x70:
+      return build([readValType(r, scope)], ([e]) => ({ kind: 'list', element: e as WitType }));
     case 0x67: {
       const e = readValType(r, scope);
       r.u32();
       // A fixed-size list has the same JSON shape as a list; its length is not modelled.
       return build([e], ([el]) => ({ kind: 'list', element: el as WitType }));
     }
-    case 0x6f: return build(r.vec(() => readValType(r, scope)), (ts) => ({ kind: 'tuple', elements: ts }));
-    case 0x6e: return { tag: 'value', type: { kind: 'flags', flags: r.vec(() => r.string()) } };
-    case 0x6d: return { tag: 'value', type: { kind: 'enum', cases: r.vec(() => r.string()) } };
-    case 0x6b: return build([readValType(r, scope)], ([t]) => ({ kind: 'option', inner: t as WitType }));
+    case 0x6f:
+      return build(
+        r.vec(() => readValType(r, scope)),
+        (ts) => ({ kind: 'tuple', elements: ts }),
+      );
+    case 0x6e:
+      return { tag: 'value', type: { kind: 'flags', flags: r.vec(() => r.string()) } };
+    case 0x6d:
+      return { tag: 'value', type: { kind: 'enum', cases: r.vec(() => r.string()) } };
+    case 0x6b:
+      return build([readValType(r, scope)], ([t]) => ({ kind: 'option', inner: t as WitType }));
     case 0x6a: {
       const ok = optVal(r, scope);
       const err = optVal(r, scope);
@@ -118,12 +140,22 @@ function readDefValType(r: ByteReader, scope: Scope, tag: number, at: number): V
         return out;
       });
     }
-    case 0x69: return { tag: 'value', type: { kind: 'own', resource: resourceName(scope, r) } };
-    case 0x68: return { tag: 'value', type: { kind: 'borrow', resource: resourceName(scope, r) } };
-    case 0x66: optVal(r, scope); return unsupported('stream');
-    case 0x65: optVal(r, scope); return unsupported('future');
-    case 0x63: readValType(r, scope); readValType(r, scope); return unsupported('map');
-    default: throw invalid(`unknown type encoding 0x${hex(tag)} at byte ${at}`);
+    case 0x69:
+      return { tag: 'value', type: { kind: 'own', resource: resourceName(scope, r) } };
+    case 0x68:
+      return { tag: 'value', type: { kind: 'borrow', resource: resourceName(scope, r) } };
+    case 0x66:
+      optVal(r, scope);
+      return unsupported('stream');
+    case 0x65:
+      optVal(r, scope);
+      return unsupported('future');
+    case 0x63:
+      readValType(r, scope);
+      readValType(r, scope);
+      return unsupported('map');
+    default:
+      throw invalid(`unknown type encoding 0x${hex(tag)} at byte ${at}`);
   }
 }
 
@@ -134,10 +166,14 @@ function readFuncType(r: ByteReader, scope: Scope): FuncDef {
   let results: Val[] = [];
   if (kind === 0x00) results = [readValType(r, scope)];
   // 0x01 is a (now always empty) list of named results; older encoders could name several.
-  else if (kind === 0x01) results = r.vec(() => (r.string(), readValType(r, scope)));
+  else if (kind === 0x01)
+    results = r.vec(() => {
+      r.string();
+      return readValType(r, scope);
+    });
   else throw invalid(`unknown function result encoding 0x${hex(kind)} at byte ${at}`);
   const all = [...params.map((p) => p.t), ...results];
-  const size = all.reduce((n, t) => n + (t.tag === 'value' ? t.size ?? 1 : 1), 1);
+  const size = all.reduce((n, t) => n + (t.tag === 'value' ? (t.size ?? 1) : 1), 1);
   scope.ctx.expandedSize += size;
   if (scope.ctx.expandedSize > MAX_TOTAL_SIZE) throw invalid(`function types expand to more than ${MAX_TOTAL_SIZE} nodes in total`);
   const bad = all.find((t) => t.tag === 'unsupported');
@@ -188,7 +224,8 @@ export function readExternDesc(r: ByteReader, scope: Scope): Extern {
       if (def.tag !== 'instance') throw invalid(`instance at byte ${at} has a ${def.tag} type`);
       return { sort: 'instance', exports: def.exports };
     }
-    default: throw invalid(`unknown extern kind 0x${hex(kind)} at byte ${at}`);
+    default:
+      throw invalid(`unknown extern kind 0x${hex(kind)} at byte ${at}`);
   }
 }
 
@@ -219,19 +256,24 @@ export function readTypeDef(r: ByteReader, scope: Scope): TypeDef {
   if (PRIMITIVES[tag] !== undefined || tag === ERROR_CONTEXT) return readValType(r, scope);
   r.u8();
   switch (tag) {
-    case 0x40: case 0x43: return { tag: 'func', func: readFuncType(r, scope) };
+    case 0x40:
+    case 0x43:
+      return { tag: 'func', func: readFuncType(r, scope) };
     case 0x41: {
       const s = readDecls(r, scope, true);
       return { tag: 'component', imports: s.imports, exports: s.exports };
     }
-    case 0x42: return { tag: 'instance', exports: readDecls(r, scope, false).exports };
-    case 0x3f: case 0x3e: {
+    case 0x42:
+      return { tag: 'instance', exports: readDecls(r, scope, false).exports };
+    case 0x3f:
+    case 0x3e: {
       const rep = r.u8();
       if (rep !== 0x7f) throw invalid(`unknown resource representation 0x${hex(rep)} at byte ${at}`);
       r.option(() => r.u32(), 'resource destructor');
       if (tag === 0x3e) r.option(() => r.u32(), 'resource callback');
       return scope.ctx.newResource();
     }
-    default: return readDefValType(r, scope, tag, at);
+    default:
+      return readDefValType(r, scope, tag, at);
   }
 }

@@ -12,8 +12,10 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set(BUILTINS.map((b) => b.
 export function enabledBuiltins(disabled: readonly string[]): Builtin[] {
   const unknown = disabled.filter((n) => !BUILTIN_NAMES.has(n));
   if (unknown.length > 0) {
-    throw new WassetteError(ErrorCode.InvalidConfig,
-      `disabled_builtins: no built-in tool named ${unknown.map((n) => `"${n}"`).join(', ')} (built-ins: ${[...BUILTIN_NAMES].join(', ')})`);
+    throw new WassetteError(
+      ErrorCode.InvalidConfig,
+      `disabled_builtins: no built-in tool named ${unknown.map((n) => `"${n}"`).join(', ')} (built-ins: ${[...BUILTIN_NAMES].join(', ')})`,
+    );
   }
   return BUILTINS.filter((b) => !disabled.includes(b.name));
 }

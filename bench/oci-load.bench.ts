@@ -7,8 +7,8 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { publishComponent } from '../src/oci/publish.js';
 import { createRegistryClient } from '../src/oci/setup.js';
-import type { CallContext } from '../src/server/mcp-server.js';
-import { openWassette } from '../src/server/wassette.js';
+import type { CallContext } from '../src/core/call-context.js';
+import { openWassette } from '../src/core/wassette.js';
 import { destroyRegistry, startRegistry } from '../test/helpers/registry.js';
 
 const RUNS = 5;

@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import type { Grant } from '../src/sandbox/grants.js';
-import type { CallContext } from '../src/server/mcp-server.js';
-import { openWassette, type Wassette } from '../src/server/wassette.js';
+import type { CallContext } from '../src/core/call-context.js';
+import { openWassette, type Wassette } from '../src/core/wassette.js';
 
 const SPIN = resolve(import.meta.dirname, '..', 'fixtures', 'build', 'spin.wasm');
 const ID = 'spin';
@@ -71,15 +71,15 @@ async function policyOverhead(home: string, dataDir: string): Promise<string[]> 
   try {
     await w.load(SPIN);
     const empty = await measure(w);
-    for (const g of tenGrants(dataDir)) w.permissions.requestGrant('user', ID, g);
+    for (const g of tenGrants(dataDir)) w.permissions.grant(ID, g.kind, g);
     w.secrets.set(ID, { API_KEY: 'bench-secret' });
     const cached = await measure(w);
-    const rebuilt = await measure(w, () => w.invalidateSpecs(ID));
+    const rebuilt = await measure(w, () => w.refreshSandboxes(ID));
     const specUs = (() => {
       const n = 2000;
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {
-        w.invalidateSpecs(ID);
+        w.refreshSandboxes(ID);
         w.specFor(ID);
       }
       return ((performance.now() - t0) / n) * 1000;

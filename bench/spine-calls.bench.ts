@@ -3,8 +3,10 @@
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import type { CallContext } from '../src/server/mcp-server.js';
-import { openWassette, type Wassette } from '../src/server/wassette.js';
+import { wassetteBackend } from '../src/mcp/backend.js';
+import { openStore } from '../src/store/db.js';
+import type { CallContext } from '../src/core/call-context.js';
+import { openWassette, type Wassette } from '../src/core/wassette.js';
 import { call, fixture, startStdioSession, tempHome, type McpSession } from '../test/helpers/cli.js';
 
 const CALLS = 500;
@@ -73,9 +75,12 @@ async function serverSide(): Promise<string[]> {
     await w.load(fixture('spin'));
     const ctx: CallContext = { log: () => undefined };
     const n = CALLS * 4;
-    const builtin = await p50Of(() => w.callTool('list_components', {}, ctx), n);
+    const backend = wassetteBackend(w);
+    const builtin = await p50Of(() => backend.callTool('list_components', {}, ctx), n);
     const ping = await p50Of(() => w.callTool('ping', {}, ctx), n);
-    const audit = await p50Of(async () => w.store.audit.append({ componentId: 'spin', tool: 'ping', outcome: 'ok', durationMs: 0 }), n);
+    const store = openStore(t.home);
+    const audit = await p50Of(async () => store.audit.append({ componentId: 'spin', tool: 'ping', outcome: 'ok', durationMs: 0 }), n);
+    store.close();
     return [
       `| in-process \`list_components\` | ${us(builtin)} |`,
       `| in-process \`ping\` (validate, worker round trip, convert, audit) | ${us(ping)} |`,

@@ -9,6 +9,7 @@ export const ErrorCode = {
   ToolCollision: 'tool-collision',
   Trap: 'trap',
   Timeout: 'timeout',
+  Cancelled: 'cancelled',
   Busy: 'busy',
   MemoryLimit: 'memory-limit',
   OutputTooLarge: 'output-too-large',

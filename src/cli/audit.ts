@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<void> {
   const limit = limitOf(p.values.limit as string | undefined);
   const entries = await withWassette(
     async (w) =>
-      w.store.audit.query({
+      w.auditLog({
         limit,
         ...(component !== undefined ? { componentId: component } : {}),
         ...(outcome !== undefined ? { outcome } : {}),

@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<void> {
 export function signatureCell(v: unknown): string {
   const o = (v ?? { status: 'unsigned' }) as { status?: string; method?: string; signer?: string; kind?: string };
   if (o.status === 'verified') {
-    const signer = o.signer && o.signer.startsWith('sha256:') ? `${o.signer.slice(0, 19)}…` : (o.signer ?? '');
+    const signer = o.signer?.startsWith('sha256:') ? `${o.signer.slice(0, 19)}…` : (o.signer ?? '');
     return `verified ${o.method ?? ''} ${signer}`.replace(/\s+/g, ' ').trim();
   }
   if (o.status === 'failed') return `failed (${o.kind ?? 'unknown'})`;

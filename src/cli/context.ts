@@ -1,7 +1,8 @@
 // Opens the library for one CLI command (acting for the user) and closes it afterwards.
 import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';
-import { openWassette, type Wassette } from '../server/wassette.js';
+import { openWassette, type Wassette } from '../core/wassette.js';
+import { BUILTIN_NAMES } from '../mcp/builtins/list.js';
 
 /** Command-line switches that override configuration (flags win over file and environment). */
 export interface ConfigFlags {
@@ -29,7 +30,11 @@ export async function withWassette<T>(
   const config = loadCliConfig(opts.flags);
   // CLI output is for people; keep routine library logs quiet unless asked for.
   const log = createLogger(config.logLevel === 'debug' ? 'debug' : 'warn');
-  const w = await openWassette(config, log, { warmOnLoad: false, ...(opts.restore !== undefined ? { restore: opts.restore } : {}) });
+  const w = await openWassette(config, log, {
+    warmOnLoad: false,
+    reservedToolNames: BUILTIN_NAMES,
+    ...(opts.restore !== undefined ? { restore: opts.restore } : {}),
+  });
   try {
     return await fn(w, config);
   } finally {

@@ -1,6 +1,6 @@
 // `wassette http-token [--rotate]`: prints the bearer token `serve --http` requires (creating it on first use).
 import { loadConfig } from '../config.js';
-import { checkTokenShape, httpTokenPath, readOrCreateHttpToken, rotateHttpToken } from '../server/http-token.js';
+import { checkTokenShape, httpTokenPath, readOrCreateHttpToken, rotateHttpToken } from '../mcp/http-token.js';
 import { type CommandHelp, parse, printLine, usageLine } from './io.js';
 
 export const HELP: CommandHelp = { '': 'wassette http-token [--rotate]' };

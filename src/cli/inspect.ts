@@ -10,15 +10,14 @@ export async function run(argv: string[]): Promise<void> {
   const path = requirePositional(p, 0, 'component path', USAGE);
   const info = await withWassette(
     async (w) => {
-      const { fetched, prepared } = await w.fetch(path);
-      const c = prepared.component;
-      const names = w.catalog.previewNames(c);
+      const prepared = await w.prepare(path);
+      const { fetched, component: c } = prepared;
       return {
         source: fetched.source,
         digest: fetched.digest,
         verification: fetched.verification ?? { status: 'unsigned' },
         imports: c.description.imports,
-        tools: c.tools.map((t, i) => ({ name: names[i] ?? t.baseName, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema })),
+        tools: prepared.tools,
         wit: c.description.wit,
         ...(prepared.policy ? { policy: prepared.policy } : {}),
       };

@@ -63,14 +63,7 @@ export async function run(argv: string[]): Promise<void> {
       if (kind === 'storage' && access === undefined) throw usageError(`grant storage needs --access read, write or read,write\nusage: ${USAGE}`);
       if (kind !== 'storage' && access !== undefined) throw usageError('--access applies to storage grants only');
       const grant = parseGrant(kind, grantDetails(kind, p.positionals[2], access));
-      const applied = await withWassette(
-        async (w) => {
-          const out = w.permissions.requestGrant('user', id, grant);
-          // The user acts for themself: requestGrant never queues for actor 'user'.
-          return out.status === 'applied' ? out.grant : grant;
-        },
-        { restore: false },
-      );
+      const applied = await withWassette(async (w) => w.permissions.grant(id, grant.kind, grant), { restore: false });
       return json ? printJson({ status: 'granted', component_id: id, grant: applied }) : printLine(`granted ${describeGrant(applied)} to ${id}`);
     }
     case 'revoke': {

@@ -1,5 +1,4 @@
 // `wassette policy get <id>`: a component's effective policy (starting policy + grants) and the rules it cannot enforce.
-import { policyView } from '../server/builtin-handlers.js';
 import { withWassette } from './context.js';
 import { type CommandHelp, parse, printJson, printLine, requirePositional, usageError, usageLine } from './io.js';
 
@@ -18,7 +17,7 @@ export async function run(argv: string[]): Promise<void> {
   const p = parse(rest, { json: { type: 'boolean' }, yaml: { type: 'boolean' } }, USAGE);
   const id = requirePositional(p, 0, 'component id', USAGE);
   if (p.values.json === true && p.values.yaml === true) throw usageError(`--json and --yaml exclude each other (usage: ${USAGE})`);
-  const view = await withWassette(async (w) => policyView(w, id));
+  const view = await withWassette(async (w) => w.permissions.view(id));
   if (p.values.json === true) return printJson(view);
   const yaml = String(view.policy_yaml).trimEnd();
   if (p.values.yaml === true) return printLine(yaml);

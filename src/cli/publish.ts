@@ -42,15 +42,8 @@ export async function run(argv: string[]): Promise<void> {
     async (w) => {
       // Decoding first refuses core modules, components the host could not run and invalid policies
       // before anything reaches the registry.
-      const { fetched, prepared } = await w.fetch(file, policyFile);
-      const c = prepared.component;
-      const names = w.catalog.previewNames(c);
-      const tools = c.tools.map((t, i) => ({
-        name: names[i] ?? t.baseName,
-        description: t.description,
-        inputSchema: t.inputSchema,
-        outputSchema: t.outputSchema,
-      }));
+      const prepared = await w.prepare(file, policyFile);
+      const { fetched, component: c, tools } = prepared;
       const result = await publishComponent(fetched.bytes, ref, {
         client: await w.registry(),
         annotations: {

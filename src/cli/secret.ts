@@ -1,9 +1,6 @@
 // `wassette secret set|list|delete`: per-component secrets (environment values for granted keys); values are never printed.
-import { unknownComponent } from '../errors.js';
 import { normalizeEnvKey } from '../sandbox/grants.js';
-import type { Wassette } from '../server/wassette.js';
 import { withWassette } from './context.js';
-import { claimSecrets, sameIdentity } from '../server/carry-over.js';
 import { type CommandHelp, parse, printJson, printLine, requirePositional, usageError, usageLine } from './io.js';
 
 export const HELP: CommandHelp = {
@@ -36,28 +33,6 @@ export function parseAssignments(words: readonly string[], env: Readonly<Record<
   return out;
 }
 
-function requireKnown(w: Wassette, id: string): { source: string; digest: string } {
-  const record = w.store.components.get(id);
-  if (!record) throw unknownComponent(id);
-  return record;
-}
-
-/** Who the id's stored secrets belong to, and whether that is the component loaded under the id now. */
-function ownerOf(w: Wassette, id: string): { source: string; digest: string; loaded: boolean } | undefined {
-  const owner = w.store.secretOwners.get(id);
-  if (!owner) return undefined;
-  return { source: owner.source, digest: owner.digest, loaded: sameIdentity(owner, w.store.components.get(id)) };
-}
-
-/**
- * Secrets live in files, outside SQLite: an audit row is what moves the database's change counter,
- * so a running server rebuilds the component's sandbox (and sees the new value) on its next call.
- */
-function record(w: Wassette, id: string, outcome: 'secret-set' | 'secret-deleted', keys: string[]): void {
-  w.store.audit.append({ componentId: id, outcome, capability: 'environment', target: keys.join(','), detail: `${keys.length} secret(s) by user` });
-  w.invalidateSpecs(id);
-}
-
 export async function run(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   const p = parse(rest, { json: { type: 'boolean' } }, USAGE);
@@ -69,18 +44,7 @@ export async function run(argv: string[]): Promise<void> {
       if (words.length === 0) throw usageError(`missing KEY=VALUE (usage: ${USAGE})`);
       const values = parseAssignments(words, process.env);
       const keys = Object.keys(values).sort();
-      const ungranted = await withWassette(
-        async (w) => {
-          const loaded = requireKnown(w, id);
-          // Secrets left by other code under this id are deleted, never handed to this component.
-          claimSecrets(w.store, w.secrets, id, loaded);
-          w.secrets.set(id, values);
-          record(w, id, 'secret-set', keys);
-          const granted = new Set(w.permissions.effectivePolicy(id).environment.allow.map((r) => r.key));
-          return keys.filter((k) => !granted.has(k));
-        },
-        { restore: false },
-      );
+      const { ungranted } = await withWassette(async (w) => w.secrets.set(id, values), { restore: false });
       if (json) return printJson({ status: 'set', component_id: id, keys, ...(ungranted.length ? { ungranted } : {}) });
       printLine(`set ${keys.join(', ')} for ${id}`);
       // A secret alone is invisible to the component; say so rather than leave the user guessing.
@@ -89,17 +53,10 @@ export async function run(argv: string[]): Promise<void> {
     }
     case 'list': {
       // Works after an unload too: secrets stay with the component they were given to.
-      const { keys, owner } = await withWassette(
-        async (w) => {
-          const o = ownerOf(w, id);
-          if (!o && !w.store.components.get(id) && w.secrets.list(id).length === 0) requireKnown(w, id);
-          return { keys: w.secrets.list(id), owner: o };
-        },
-        { restore: false },
-      );
+      const { keys, owner } = await withWassette(async (w) => w.secrets.list(id), { restore: false });
       if (json) return printJson({ component_id: id, keys, ...(owner ? { owner } : {}) });
       if (keys.length === 0) return printLine(`no secrets for ${id}`);
-      keys.forEach((k) => printLine(k));
+      for (const k of keys) printLine(k);
       process.stderr.write(
         owner
           ? `note: these belong to ${owner.source} ${owner.digest}${owner.loaded ? '' : ' (not the component loaded under this id now; it does not see them)'}\n`
@@ -109,17 +66,7 @@ export async function run(argv: string[]): Promise<void> {
     }
     case 'delete': {
       if (words.length === 0) throw usageError(`name the keys to delete (usage: ${USAGE})`);
-      for (const k of words) normalizeEnvKey(k);
-      const removed = await withWassette(
-        async (w) => {
-          if (!w.store.secretOwners.get(id) && w.secrets.list(id).length === 0) requireKnown(w, id);
-          const gone = w.secrets.delete(id, words);
-          if (gone.length > 0) record(w, id, 'secret-deleted', gone);
-          return gone;
-        },
-        { restore: false },
-      );
-      const missing = words.filter((k) => !removed.includes(k));
+      const { removed, missing } = await withWassette(async (w) => w.secrets.delete(id, words), { restore: false });
       if (json) return printJson({ status: 'deleted', component_id: id, keys: removed, ...(missing.length ? { missing } : {}) });
       printLine(removed.length ? `deleted ${removed.join(', ')} from ${id}` : `nothing deleted`);
       for (const k of missing) process.stderr.write(`note: ${id} had no secret ${k}\n`);

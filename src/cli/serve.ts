@@ -1,13 +1,15 @@
 // `wassette serve`: MCP over stdio (default) or Streamable HTTP (`--http [host:port]`).
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { BoundedLines, oversizedError } from '../server/bounded-lines.js';
+import { BoundedLines, oversizedError } from '../mcp/bounded-lines.js';
 import { createLogger } from '../log.js';
 import { ErrorCode, WassetteError } from '../errors.js';
-import { isLoopbackHost } from '../server/http-auth.js';
-import { checkTokenShape, readOrCreateHttpToken } from '../server/http-token.js';
-import { serveHttp, parseListenAddress } from '../server/http.js';
-import { createMcpServer } from '../server/mcp-server.js';
-import { openWassette } from '../server/wassette.js';
+import { isLoopbackHost } from '../mcp/http-auth.js';
+import { checkTokenShape, readOrCreateHttpToken } from '../mcp/http-token.js';
+import { serveHttp, parseListenAddress } from '../mcp/http.js';
+import { createMcpServer } from '../mcp/mcp-server.js';
+import { openWassette } from '../core/wassette.js';
+import { wassetteBackend } from '../mcp/backend.js';
+import { BUILTIN_NAMES, enabledBuiltins } from '../mcp/builtins/list.js';
 import { loadCliConfig } from './context.js';
 import { type CommandHelp, parse, usageLine } from './io.js';
 
@@ -67,12 +69,15 @@ export async function run(argv: string[]): Promise<void> {
     }
   }
   const started = Date.now();
-  const wassette = await openWassette(config, log);
+  // A misspelt disabled_builtins entry is refused before anything is opened.
+  enabledBuiltins(config.disabledBuiltins);
+  const wassette = await openWassette(config, log, { reservedToolNames: BUILTIN_NAMES });
+  const backend = wassetteBackend(wassette);
   const logLine = (m: string) => log.error(m);
 
   let closeTransport: () => Promise<void>;
   if (http === undefined) {
-    const server = createMcpServer(wassette, logLine);
+    const server = createMcpServer(backend, logLine);
     const maxMessage = config.maxMessageBytes;
     const input = process.stdin.pipe(
       new BoundedLines(maxMessage, (seen) => {
@@ -85,12 +90,12 @@ export async function run(argv: string[]): Promise<void> {
     closeTransport = () => server.close();
     // The client closing stdin ends the session.
     process.stdin.on('end', () => void shutdown());
-    log.info(`serving MCP over stdio (${(await wassette.listTools()).length} tools, ready in ${Date.now() - started} ms)`);
+    log.info(`serving MCP over stdio (${(await backend.listTools()).length} tools, ready in ${Date.now() - started} ms)`);
   } else {
     const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
     if (noAuth) log.warn('--no-auth: the HTTP transport accepts requests without a bearer token; any local process or user can drive this server');
     const h = await serveHttp(
-      wassette,
+      backend,
       {
         ...addr!,
         allowedHosts: allowed,

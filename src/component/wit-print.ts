@@ -117,7 +117,7 @@ function namedTypes(fns: WitFunction[]): WitType[] {
     if (name !== undefined) seen.set(name, t);
   };
   for (const f of fns) {
-    f.params.forEach((p) => visit(p.type));
+    for (const p of f.params) visit(p.type);
     if (f.result) visit(f.result);
   }
   return [...seen.values()];

@@ -53,7 +53,7 @@ export function parseToolDescription(bytes: Uint8Array | string, where: string):
     throw new WassetteError(ErrorCode.InvalidComponent, `${where}: tool-description layer is not JSON`);
   }
   const d = doc as Partial<ToolDescriptionDoc> | null;
-  if (!d || d.schemaVersion !== 1 || typeof d.wit !== 'string' || !Array.isArray(d.tools)) {
+  if (d?.schemaVersion !== 1 || typeof d.wit !== 'string' || !Array.isArray(d.tools)) {
     throw new WassetteError(ErrorCode.InvalidComponent, `${where}: tool-description layer is not schemaVersion 1 with wit and tools`);
   }
   for (const t of d.tools) {

@@ -78,12 +78,12 @@ export function parseManifest(bytes: Uint8Array, contentType: string | undefined
   const mediaType = typeof doc.mediaType === 'string' ? doc.mediaType : contentType?.split(';')[0]?.trim();
   if (isIndexMediaType(mediaType) || (mediaType === undefined && Array.isArray(doc.manifests))) {
     if (!Array.isArray(doc.manifests)) throw new WassetteError(ErrorCode.Registry, `${where}: index without manifests`);
-    doc.manifests.forEach((m, i) => checkDescriptor(m, `${where} manifests[${i}]`));
+    for (const [i, m] of doc.manifests.entries()) checkDescriptor(m, `${where} manifests[${i}]`);
     return { kind: 'index', index: doc as unknown as ImageIndex };
   }
   checkDescriptor(doc.config, `${where} config`);
   if (!Array.isArray(doc.layers)) throw new WassetteError(ErrorCode.Registry, `${where}: manifest without layers`);
-  doc.layers.forEach((l, i) => checkDescriptor(l, `${where} layers[${i}]`));
+  for (const [i, l] of doc.layers.entries()) checkDescriptor(l, `${where} layers[${i}]`);
   return { kind: 'manifest', manifest: doc as unknown as ImageManifest };
 }
 

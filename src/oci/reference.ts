@@ -107,7 +107,7 @@ export function isLoopback(host: string): boolean {
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+  return m?.slice(1).every((o) => Number(o) <= 255) === true;
 }
 
 /** The host the registry API is actually served from (Docker Hub's API lives elsewhere). */

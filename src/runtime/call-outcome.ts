@@ -20,6 +20,8 @@ export type CallOutcome =
 
 /** Optional live observers for one call (e.g. the audit log, progress notifications). */
 export interface CallHooks {
+  /** Aborting stops the call: a queued call never starts, a running one has its worker stopped (restarted on the next call). */
+  signal?: AbortSignal;
   onDenial?(denial: Denial): void;
   onOutput?(stream: 'stdout' | 'stderr', text: string): void;
 }

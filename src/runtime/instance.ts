@@ -129,6 +129,7 @@ export class ComponentInstance {
       const code = e instanceof WassetteError ? e.code : ErrorCode.Internal;
       return refused(code, `cannot build the sandbox for this call: ${errorMessage(e)}`);
     }
+    if (hooks.signal?.aborted) return refused(ErrorCode.Cancelled, 'the call was cancelled before it started');
     const waited = started - queuedAt;
     const budgetMs = Math.floor(spec.timeoutMs - waited);
     if (budgetMs <= 0) {
@@ -153,7 +154,7 @@ export class ComponentInstance {
     this.busy = true;
     let reply: Reply;
     try {
-      reply = await this.exchange(spec, budgetMs, target, args, onEvent);
+      reply = await this.exchange(spec, budgetMs, target, args, onEvent, hooks.signal);
     } finally {
       this.busy = false;
     }
@@ -164,7 +165,14 @@ export class ComponentInstance {
     return { ok: false, code, message, ...(data ? { data } : {}), denials, output, durationMs };
   }
 
-  private async exchange(spec: SandboxSpec, budgetMs: number, target: CallTarget, args: unknown[], onEvent: (m: FromWorker) => void): Promise<Reply> {
+  private async exchange(
+    spec: SandboxSpec,
+    budgetMs: number,
+    target: CallTarget,
+    args: unknown[],
+    onEvent: (m: FromWorker) => void,
+    signal?: AbortSignal,
+  ): Promise<Reply> {
     if (this.closed) return fail(ErrorCode.UnknownComponent, 'the component was unloaded');
     let live: Live;
     try {
@@ -186,11 +194,19 @@ export class ComponentInstance {
           }),
         );
       }, budgetMs);
+      // A cancelled call cannot be interrupted inside the guest: its worker is stopped, as for a timeout.
+      const cancel = (): void => {
+        this.kill('call cancelled', live);
+        live.settle?.(fail(ErrorCode.Cancelled, 'the client cancelled the call and it was stopped; the component restarts on the next call'));
+      };
+      signal?.addEventListener('abort', cancel, { once: true });
       live.settle = (r) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', cancel);
         live.settle = undefined;
         resolve(r);
       };
+      if (signal?.aborted) cancel();
       const msg: ToWorker = { type: 'call', id: 1, target, args, maxOutputBytes: spec.maxOutputBytes };
       try {
         live.worker.postMessage(msg);

@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { posix } from 'node:path';
 import { at, currentPath, Escape, O_PATH, readlinkOrUndefined, resolveBeneath, type Resolved } from './beneath.js';
-import { FsContext, grantCall, type AccessList, type DescriptorFlags, type FsGrant, type OpenFlags, type PathFlags } from './fs-context.js';
+import { type FsContext, grantCall, type AccessList, type DescriptorFlags, type FsGrant, type OpenFlags, type PathFlags } from './fs-context.js';
 import { FileNode } from './fs-file-node.js';
 import { metadataHashOf, timestampSeconds, toDescriptorStat, type DescriptorStat, type NewTimestamp } from './fs-stat.js';
 import { guestLinkTargetProblem, isWithin } from './path-guard.js';

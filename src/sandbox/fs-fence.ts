@@ -73,7 +73,7 @@ export class Fence {
   /** Why the final object `name` of directory `dir` may not be touched, or undefined. */
   finalReason(dir: number, name: string): string | undefined {
     if (name === '.') return undefined; // `dir` itself was checked when it was entered or opened
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(at(dir, name));
     } catch {

@@ -2,7 +2,7 @@
 // streams are the shim's, served from the same object through /proc/self/fd.
 import { fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, readSync, utimesSync, writeSync } from 'node:fs';
 import { at, currentPath } from './beneath.js';
-import { FsContext, type DescriptorFlags, type FsGrant } from './fs-context.js';
+import type { FsContext, DescriptorFlags, FsGrant } from './fs-context.js';
 import { metadataHashOf, lookupType, timestampSeconds, toDescriptorStat, type DescriptorStat, type NewTimestamp } from './fs-stat.js';
 import { FileStreams } from './fs-streams.js';
 

@@ -220,7 +220,7 @@ function formatDuration(ms: number): string {
 /** The policy as a policy.yaml-shaped plain object (empty sections left out); `policyFromJson` reads it back. */
 export function policyToJson(p: Policy): Obj {
   const permissions: Obj = {};
-  const section = (allow: unknown[], deny?: unknown[]): Obj => ({ allow, ...(deny && deny.length ? { deny } : {}) });
+  const section = (allow: unknown[], deny?: unknown[]): Obj => ({ allow, ...(deny?.length ? { deny } : {}) });
   const storageOut = (r: StorageRule) => ({ uri: r.uri, access: [...r.access] });
   if (p.storage.allow.length || p.storage.deny.length) permissions.storage = section(p.storage.allow.map(storageOut), p.storage.deny.map(storageOut));
   if (p.network.allow.length || p.network.deny.length)

@@ -20,7 +20,7 @@ describe('recorded load policy', () => {
   });
   it('a changed or removed policy refuses the approval; a request without a record is refused', () => {
     const rec = recordPolicy(yaml, undefined, parsePolicy(yaml));
-    expect(() => approvedPolicy('r', rec, yaml + '# x\n')).toThrow(/policy changed/);
+    expect(() => approvedPolicy('r', rec, `${yaml}# x\n`)).toThrow(/policy changed/);
     expect(() => approvedPolicy('r', rec, undefined)).toThrow(/policy changed/);
     expect(() => approvedPolicy('r', undefined, undefined)).toThrow(/does not record/);
   });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Digest } from '../../src/oci/digest.js';
-import { type Descriptor, type SignatureSource } from '../../src/oci/signature-source.js';
+import type { Descriptor, SignatureSource } from '../../src/oci/signature-source.js';
 import { encodeJson } from '../../src/oci/manifest.js';
 
 export interface KeyPair {

@@ -169,7 +169,7 @@ describe('deny-by-default sandbox over MCP (escape-probe)', () => {
   it('records every refusal and permission change in `wassette audit`, never a secret value', async () => {
     const denied = await auditJson('--outcome', 'denied');
     const seen = new Set(denied.map((e) => `${e.capability} ${e.target}`));
-    for (const want of ['storage /etc/passwd', 'network localhost:' + port, `network 127.0.0.1:${port}`, 'sockets tcp', 'sockets udp'])
+    for (const want of ['storage /etc/passwd', `network localhost:${port}`, `network 127.0.0.1:${port}`, 'sockets tcp', 'sockets udp'])
       expect(
         [...seen].some((x) => x.startsWith(want)),
         `${want} in ${[...seen].join(', ')}`,

@@ -7,7 +7,7 @@ import {
   fetchNotationSignatures,
   verifyNotationSignature,
 } from '../../src/oci/notation.js';
-import { type Descriptor } from '../../src/oci/signature-source.js';
+import type { Descriptor } from '../../src/oci/signature-source.js';
 import { encodeJson } from '../../src/oci/manifest.js';
 import { MemorySignatureSource } from '../helpers/memory-signature-source.js';
 import { makeNotationPki, pushComponentManifest, type NotationPki } from '../helpers/signing.js';

@@ -5,8 +5,8 @@ import { parseTrustPolicy, requirementFor, satisfies, scopeKey } from '../../src
 describe('scopeKey', () => {
   it.each([
     ['oci://127.0.0.1:5000/team/tool:1.0', '127.0.0.1:5000/team/tool'],
-    ['127.0.0.1:5000/team/tool@sha256:' + 'a'.repeat(64), '127.0.0.1:5000/team/tool'],
-    ['127.0.0.1:5000/team/tool:1.0@sha256:' + 'a'.repeat(64), '127.0.0.1:5000/team/tool'],
+    [`127.0.0.1:5000/team/tool@sha256:${'a'.repeat(64)}`, '127.0.0.1:5000/team/tool'],
+    [`127.0.0.1:5000/team/tool:1.0@sha256:${'a'.repeat(64)}`, '127.0.0.1:5000/team/tool'],
     ['Registry.Example.com/Team/tool', 'registry.example.com/Team/tool'],
     ['localhost:5000/tool', 'localhost:5000/tool'],
   ])('%s -> %s', (ref, key) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
-import { AuditQueue } from '../../src/server/audit-queue.js';
+import { AuditQueue } from '../../src/core/audit-queue.js';
 
 const homes: string[] = [];
 afterEach(() => {

@@ -1,6 +1,6 @@
 // Reads one canonical definition; only `canon lift` matters (it adds a component function), the rest are skipped.
-import { Scope } from './model.js';
-import { ByteReader, hex, invalid } from './reader.js';
+import type { Scope } from './model.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 import { readValType, typeAt } from './types.js';
 
 function skipOptions(r: ByteReader): void {
@@ -40,7 +40,8 @@ export function readCanon(r: ByteReader, scope: Scope): void {
   if (ONE_FLAG.has(op)) return void r.u8();
   if (INDEX_AND_OPTIONS.has(op)) {
     r.u32();
-    return skipOptions(r);
+    skipOptions(r);
+    return;
   }
   if (INDEX_AND_FLAG.has(op)) {
     r.u32();
@@ -57,7 +58,8 @@ export function readCanon(r: ByteReader, scope: Scope): void {
       if (k === 0x00) readValType(r, scope);
       else if (k === 0x01) r.u8();
       else throw invalid(`unknown task.return result encoding 0x${hex(k)} at byte ${at}`);
-      return skipOptions(r);
+      skipOptions(r);
+      return;
     }
     case 0x0a:
     case 0x0b:
@@ -65,8 +67,10 @@ export function readCanon(r: ByteReader, scope: Scope): void {
       r.u32();
       return; // context.get/set
     case 0x1c:
-    case 0x1d:
-      return skipOptions(r); // error-context.new/debug-message
+    case 0x1d: {
+      skipOptions(r);
+      return;
+    } // error-context.new/debug-message
     case 0x20:
     case 0x21:
       r.u8();

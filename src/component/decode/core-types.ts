@@ -1,5 +1,5 @@
 // Skips core type definitions (function and module types) that appear inside component and instance types.
-import { ByteReader, hex, invalid } from './reader.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 
 function skipHeapType(r: ByteReader): void {
   r.skipLeb(); // s33: either an abstract heap type byte or a type index
@@ -8,7 +8,10 @@ function skipHeapType(r: ByteReader): void {
 function skipValType(r: ByteReader): void {
   const at = r.pos;
   const b = r.u8();
-  if (b === 0x63 || b === 0x64) return skipHeapType(r);
+  if (b === 0x63 || b === 0x64) {
+    skipHeapType(r);
+    return;
+  }
   // Number, vector and abbreviated reference types are single bytes in 0x69..0x7f.
   if (b >= 0x69 && b <= 0x7f) return;
   throw invalid(`unknown core value type 0x${hex(b)} at byte ${at}`);
@@ -88,7 +91,10 @@ function skipModuleDecl(r: ByteReader): void {
 export function skipCoreType(r: ByteReader): void {
   const at = r.pos;
   const tag = r.u8();
-  if (tag === 0x60) return skipFuncType(r);
+  if (tag === 0x60) {
+    skipFuncType(r);
+    return;
+  }
   if (tag === 0x50) {
     r.vec(() => skipModuleDecl(r));
     return;

@@ -1,6 +1,6 @@
 // Names, sorts and aliases: the small encodings shared by sections and type declarators.
-import { type Extern, type Scope, type Sort } from './model.js';
-import { ByteReader, hex, invalid } from './reader.js';
+import type { Extern, Scope, Sort } from './model.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 
 /** An import or export name: a discriminant byte (0x00 plain, 0x01 legacy interface form) then a string. */
 export function readExternName(r: ByteReader): string {
@@ -72,7 +72,8 @@ export function readAlias(r: ByteReader, scope: Scope): void {
     if (inst === undefined) throw invalid(`instance index ${idx} out of bounds at byte ${at}`);
     const item = inst.get(name);
     if (item === undefined || item.sort !== sort) throw invalid(`instance ${idx} has no ${sort} export "${name}" (alias at byte ${at})`);
-    return scope.push(item);
+    scope.push(item);
+    return;
   }
   if (target === 0x01) {
     r.u32();
@@ -86,7 +87,8 @@ export function readAlias(r: ByteReader, scope: Scope): void {
     let outer: Scope | undefined = scope;
     for (let i = 0; i < count && outer; i++) outer = outer.parent;
     if (outer === undefined) throw invalid(`outer alias at byte ${at} reaches beyond the outermost component`);
-    return scope.push(itemAt(outer, sort, idx, at));
+    scope.push(itemAt(outer, sort, idx, at));
+    return;
   }
   throw invalid(`unknown alias target 0x${hex(target)} at byte ${at}`);
 }

@@ -2,7 +2,7 @@
 import { readCanon } from './canon.js';
 import { itemAt, readAlias, readExternName, readSort } from './items.js';
 import { type Extern, type ExternMap, Scope, named } from './model.js';
-import { ByteReader, hex, invalid } from './reader.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 import { readExternDesc, readTypeDef } from './types.js';
 
 export interface CustomSection {
@@ -42,7 +42,10 @@ function readInstance(r: ByteReader, scope: Scope): ExternMap {
     const cAt = r.pos;
     const c = scope.components[r.u32()];
     if (c === undefined) throw invalid(`component index out of bounds at byte ${cAt}`);
-    r.vec(() => (r.string(), readSortIdx(r, scope)));
+    r.vec(() => {
+      r.string();
+      return readSortIdx(r, scope);
+    });
     // Imported types are not substituted into the exports: names and shapes are all a description needs.
     return c.exports;
   }
@@ -72,7 +75,8 @@ function readSection(id: number, r: ByteReader, scope: Scope, customs: CustomSec
     case 4: {
       readPreamble(r);
       const nested = readComponent(r, new Scope(scope), []);
-      return scope.push({ sort: 'component', imports: nested.imports, exports: nested.exports });
+      scope.push({ sort: 'component', imports: nested.imports, exports: nested.exports });
+      return;
     }
     case 5:
       return void r.vec(() => scope.instances.push(readInstance(r, scope)));

@@ -3,7 +3,7 @@ import type { NamedField, PrimitiveKind, WitType } from '../wit-types.js';
 import { skipCoreType } from './core-types.js';
 import { readAlias, readExternName } from './items.js';
 import { type Extern, type FuncDef, type TypeDef, Scope, named } from './model.js';
-import { ByteReader, hex, invalid } from './reader.js';
+import { type ByteReader, hex, invalid } from './reader.js';
 
 const PRIMITIVES: Record<number, PrimitiveKind> = {
   0x7f: 'bool',
@@ -166,7 +166,11 @@ function readFuncType(r: ByteReader, scope: Scope): FuncDef {
   let results: Val[] = [];
   if (kind === 0x00) results = [readValType(r, scope)];
   // 0x01 is a (now always empty) list of named results; older encoders could name several.
-  else if (kind === 0x01) results = r.vec(() => (r.string(), readValType(r, scope)));
+  else if (kind === 0x01)
+    results = r.vec(() => {
+      r.string();
+      return readValType(r, scope);
+    });
   else throw invalid(`unknown function result encoding 0x${hex(kind)} at byte ${at}`);
   const all = [...params.map((p) => p.t), ...results];
   const size = all.reduce((n, t) => n + (t.tag === 'value' ? (t.size ?? 1) : 1), 1);

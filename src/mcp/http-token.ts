@@ -61,7 +61,7 @@ export function readOrCreateHttpToken(home: string): TokenFileResult {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const path = httpTokenPath(home);
   for (let attempt = 0; attempt < 3; attempt++) {
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(path);
     } catch (e) {

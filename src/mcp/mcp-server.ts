@@ -6,18 +6,10 @@ import {
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
-  type ElicitResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { exceptionResult } from './tool-result.js';
-
-/** What a tool call may do back towards the client that made it. */
-export interface CallContext {
-  /** Sends an MCP logging notification to this client (component stdout/stderr, denials). */
-  log(level: 'debug' | 'info' | 'warning' | 'error', data: unknown): void;
-  /** Asks the user through MCP elicitation; undefined when the client cannot elicit. */
-  elicit?: (message: string, requestedSchema: Record<string, unknown>) => Promise<ElicitResult>;
-}
+import type { CallContext } from '../core/call-context.js';
+import { exceptionResult } from '../core/tool-result.js';
 
 export interface McpBackend {
   listTools(): Tool[] | Promise<Tool[]>;
@@ -39,11 +31,12 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await backend.listTools() }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name } = request.params;
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     const canElicit = server.getClientCapabilities()?.elicitation !== undefined;
     const ctx: CallContext = {
+      signal: extra.signal,
       log: (level, data) => {
         server.sendLoggingMessage({ level, logger: 'wassette', data }).catch(() => undefined);
       },

@@ -1,6 +1,6 @@
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { describe, expect, it } from 'vitest';
-import { chooseId, describeFetched } from '../../src/server/component-loader.js';
+import { chooseId, describeFetched } from '../../src/core/component-loader.js';
 
 const sha = `sha256:${'0'.repeat(64)}`;
 

@@ -47,7 +47,7 @@ export function policyFileFor(componentPath: string): string | undefined {
 }
 
 async function fromFile(path: string, deps: FetchDeps): Promise<FetchedComponent> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
   } catch {

@@ -11,7 +11,7 @@ import type { ComponentRuntime } from '../runtime/component-runtime.js';
 import type { Denial, SandboxSpec } from '../sandbox/spec.js';
 import type { AuditQueue } from './audit-queue.js';
 import type { LoadedComponent, NamedTool } from './catalog.js';
-import type { CallContext } from './mcp-server.js';
+import type { CallContext } from './call-context.js';
 import { errorResult, okResult } from './tool-result.js';
 
 export interface CallerDeps {
@@ -69,7 +69,14 @@ export async function callComponentTool(
   }
   const target = tool.def.target.interface === undefined ? { function: fn } : { interface: tool.def.target.interface, function: fn };
   // The sandbox is read when the call leaves the component's queue: a grant revoked meanwhile no longer applies.
-  const outcome = await deps.runtime.call(component.id, component.digest, () => deps.specFor(component.id), target, witArgs);
+  const outcome = await deps.runtime.call(
+    component.id,
+    component.digest,
+    () => deps.specFor(component.id),
+    target,
+    witArgs,
+    ctx.signal ? { signal: ctx.signal } : {},
+  );
   forwardOutput(ctx, deps, tool, outcome);
   const denied = denialLines(outcome.denials);
 
@@ -78,7 +85,7 @@ export async function callComponentTool(
     const message = [`${tool.name} failed (${outcome.code}): ${outcome.message}`, ...denied].join('\n');
     return errorResult(message, { error: { code: outcome.code, message: outcome.message, ...(denied.length ? { denials: outcome.denials } : {}) } });
   }
-  let json;
+  let json: ReturnType<typeof toolResultToJson>;
   try {
     json = toolResultToJson(fn, splitResult(fn, outcome.value));
   } catch (e) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditQueue } from '../../src/server/audit-queue.js';
+import { AuditQueue } from '../../src/core/audit-queue.js';
 import { openStore, type Store } from '../../src/store/db.js';
 
 describe('AuditQueue', () => {

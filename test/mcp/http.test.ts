@@ -1,8 +1,8 @@
 // serveHttp under hostile or careless clients: no or a wrong bearer token, foreign Origin, oversized
 // bodies, endless new sessions.
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseListenAddress, serveHttp } from '../../src/server/http.js';
-import type { McpBackend } from '../../src/server/mcp-server.js';
+import { parseListenAddress, serveHttp } from '../../src/mcp/http.js';
+import type { McpBackend } from '../../src/mcp/mcp-server.js';
 
 const backend: McpBackend = {
   listTools: () => [],

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keptBlobs } from '../../src/cli/cache.js';
+import { keptBlobs } from '../../src/core/cache-prune.js';
 import { BlobStore } from '../../src/oci/blob-store.js';
 import { sha256Digest } from '../../src/oci/digest.js';
 import { encodeJson } from '../../src/oci/manifest.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claimSecrets, dropForeignRights, sameIdentity, secretsFor } from '../../src/server/carry-over.js';
+import { claimSecrets, dropForeignRights, sameIdentity, secretsFor } from '../../src/core/carry-over.js';
 import { SecretStore } from '../../src/sandbox/secrets.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.js';

@@ -1,0 +1,404 @@
+// The application core: one object owning the store, runtime, catalog and permissions, offering operations that
+// keep them consistent (sandboxes rebuilt, tool lists announced). The MCP layer and the CLI are thin layers over it.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Elicit } from '../approvals/ask-user.js';
+import { pendingMessage, seekApproval } from '../approvals/flow.js';
+import { describeRecordedPolicy, recordPolicy } from '../approvals/load-request.js';
+import { baseIdFor, parseSource } from '../component/source.js';
+import type { Config } from '../config.js';
+import { ErrorCode, WassetteError, errorMessage, unknownComponent } from '../errors.js';
+import type { Logger } from '../log.js';
+import { BlobStore } from '../oci/blob-store.js';
+import type { RegistryClient } from '../oci/client.js';
+import type { VerificationOutcome } from '../oci/signatures.js';
+import { createRegistryClient } from '../oci/setup.js';
+import { parseTrustPolicy } from '../oci/trust-policy.js';
+import { ComponentRuntime } from '../runtime/component-runtime.js';
+import { toSandboxSpec } from '../sandbox/effective-policy.js';
+import { PermissionService } from '../sandbox/permission-service.js';
+import { policyToJson, type Policy } from '../sandbox/policy.js';
+import { SecretStore } from '../sandbox/secrets.js';
+import type { ControlPlaneEndpoint, SandboxSpec } from '../sandbox/spec.js';
+import type { AuditEntry, AuditQuery } from '../store/audit.js';
+import { openStore, type Store } from '../store/db.js';
+import { ApprovalRequests } from './approval-requests.js';
+import type { ComponentSummary, Prepared } from './summary.js';
+import { AuditQueue, DEFAULT_AUDIT_RETENTION } from './audit-queue.js';
+import { pruneCaches, type PruneReport } from './cache-prune.js';
+import type { CallContext } from './call-context.js';
+import { dropForeignRights, secretsFor } from './carry-over.js';
+import { Catalog, type LoadedComponent } from './catalog.js';
+import { chooseId, describeFetched, transpile } from './component-loader.js';
+import { fetchComponent } from './fetch-component.js';
+import { Permissions } from './permissions.js';
+import { Restorer } from './restorer.js';
+import { Secrets } from './secrets.js';
+import { SpecCache } from './spec-cache.js';
+import { callComponentTool } from './tool-caller.js';
+
+export type LoadRequestResult = (ComponentSummary & { status?: 'unavailable' }) | { status: 'denied' | 'pending'; request_id: string; message: string };
+
+export interface WassetteOptions {
+  /** Instantiate newly loaded components in the background (servers yes, one-shot CLI commands no). */
+  warmOnLoad?: boolean;
+  /** Tool names components may not take (the MCP layer's built-ins). */
+  reservedToolNames?: ReadonlySet<string>;
+}
+
+export type { ComponentSummary, Prepared };
+
+const MAX_COMPONENT_BYTES = 256 * 1024 * 1024;
+
+export class Wassette {
+  readonly config: Readonly<Config>;
+  /** Grants, revokes and policy views; each change rebuilds the component's sandbox. */
+  readonly permissions: Permissions;
+  /** Per-component secrets; each change reaches running sandboxes in every process. */
+  readonly secrets: Secrets;
+  /** The approval queue: list, describe, decide (and carry out). */
+  readonly approvals: ApprovalRequests;
+  readonly #store: Store;
+  readonly #runtime: ComponentRuntime;
+  readonly #blobs: BlobStore;
+  readonly #log: Logger;
+  readonly #catalog: Catalog;
+  readonly #service: PermissionService;
+  readonly #secretFiles: SecretStore;
+  readonly #listeners = new Set<() => void>();
+  readonly #specs: SpecCache;
+  readonly #audit: AuditQueue;
+  readonly #restorer: Restorer;
+  readonly #warmOnLoad: boolean;
+  #registryClient: Promise<RegistryClient> | undefined;
+  #controlPlane: ControlPlaneEndpoint[] = [];
+
+  constructor(config: Readonly<Config>, store: Store, runtime: ComponentRuntime, blobs: BlobStore, log: Logger, opts: WassetteOptions = {}) {
+    this.config = config;
+    this.#store = store;
+    this.#runtime = runtime;
+    this.#blobs = blobs;
+    this.#log = log;
+    this.#warmOnLoad = opts.warmOnLoad ?? true;
+    this.#catalog = new Catalog(new Set(opts.reservedToolNames ?? []));
+    this.#secretFiles = new SecretStore(config.home);
+    this.#service = new PermissionService(store, { approvalMode: config.approval, onChange: (id) => this.#specs.invalidate(id) });
+    const invalidate = (id: string): void => this.#specs.invalidate(id);
+    this.permissions = new Permissions({
+      service: this.#service,
+      approvals: store.approvals,
+      requireLoaded: (id) => this.#requireRecorded(id),
+      invalidate,
+      warn: (m) => log.warn(m),
+    });
+    this.secrets = new Secrets({
+      store,
+      files: this.#secretFiles,
+      invalidate,
+      grantedKeys: (id) => new Set(this.#service.effectivePolicy(id).environment.allow.map((r) => r.key)),
+    });
+    this.approvals = new ApprovalRequests({
+      approvals: store.approvals,
+      fetch: (ref) => this.prepare(ref),
+      register: (p, policy) => this.#register(p, policy),
+      applyGrant: (id) => void this.permissions.applyApproved(id),
+    });
+    this.#restorer = new Restorer({
+      store,
+      blobs,
+      runtime,
+      catalog: this.#catalog,
+      log,
+      fetch: async (source) => (await this.prepare(source)).fetched,
+      onRepaired: () => {
+        this.#persistNames();
+        this.#toolsChanged();
+      },
+    });
+    this.#audit = new AuditQueue(store, (e) => log.warn(`audit log write failed: ${errorMessage(e)}`), {
+      ...DEFAULT_AUDIT_RETENTION,
+      maxRows: config.auditMaxRows,
+      maxAgeMs: config.auditMaxAgeDays * 24 * 3600_000,
+    });
+    this.#specs = new SpecCache(
+      () => store.externalChangeCounter(),
+      (id) => this.#buildSpec(id),
+    );
+  }
+
+  #buildSpec(id: string): SandboxSpec {
+    const spec = toSandboxSpec(this.#service.effectivePolicy(id), {
+      env: this.config.env,
+      secrets: secretsFor(this.#store, this.#secretFiles, id),
+      defaults: { timeoutMs: this.config.callTimeoutMs, memoryBytes: this.config.memoryLimitBytes, maxOutputBytes: this.config.maxOutputBytes },
+    });
+    const own = { ...spec, reserved: [this.config.home, this.config.configFile] };
+    return this.#controlPlane.length > 0 ? { ...own, controlPlane: this.#controlPlane } : own;
+  }
+
+  // ---- Tools
+
+  /** The loaded components' tools, after following changes other processes made. */
+  async tools(): Promise<Tool[]> {
+    await this.syncFromStore();
+    return this.#catalog.mcpTools();
+  }
+
+  /** Calls a component tool; undefined when no component tool has that name. */
+  async callTool(name: string, args: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult | undefined> {
+    await this.syncFromStore();
+    const tool = this.#catalog.tool(name);
+    const component = tool ? this.#catalog.get(tool.componentId) : undefined;
+    if (!tool || !component) return undefined;
+    return callComponentTool({ runtime: this.#runtime, audit: this.#audit, log: this.#log, specFor: (id) => this.specFor(id) }, component, tool, args, ctx);
+  }
+
+  /** Subscribes to changes of the component tool set; returns the unsubscribe function. */
+  onToolsChanged(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #toolsChanged(): void {
+    for (const l of this.#listeners) l();
+  }
+
+  // ---- Components
+
+  registry(): Promise<RegistryClient> {
+    this.#registryClient ??= createRegistryClient({
+      insecureRegistries: this.config.insecureRegistries,
+      registryAuthValue: this.config.registryAuth,
+      ...(this.config.dockerConfigDir !== undefined ? { dockerConfigDir: this.config.dockerConfigDir } : {}),
+    });
+    return this.#registryClient;
+  }
+
+  /** Fetches, verifies and describes a component without registering it. */
+  async prepare(path: string, policyFile?: string): Promise<Prepared> {
+    const source = parseSource(path);
+    const fetched = await fetchComponent(source, {
+      blobs: this.#blobs,
+      registry: () => this.registry(),
+      trust: parseTrustPolicy(this.config.trust, this.config.requireSignatures),
+      maxBytes: MAX_COMPONENT_BYTES,
+      priorVerification: (pinned) => {
+        const record = this.#store.components.list().find((c) => c.source === pinned);
+        return (record?.verification ?? undefined) as VerificationOutcome | undefined;
+      },
+    });
+    if (policyFile !== undefined) {
+      fetched.policyYaml = await readFile(policyFile, 'utf8').catch((e: unknown) => {
+        throw new WassetteError(ErrorCode.NotFound, `cannot read policy file ${policyFile}: ${errorMessage(e)}`);
+      });
+      fetched.policyOrigin = policyFile;
+    }
+    const existing = this.#store.components.list().find((c) => c.source === fetched.source);
+    const id = existing?.id ?? chooseId(baseIdFor(source), (x) => this.#catalog.has(x) || this.#store.components.get(x) !== undefined);
+    const d = describeFetched(id, fetched);
+    const names = this.#catalog.previewNames(d.component);
+    const tools = d.component.tools.map((t, i) => ({
+      name: names[i] ?? t.baseName,
+      description: t.description,
+      inputSchema: t.inputSchema,
+      outputSchema: t.outputSchema,
+    }));
+    return { fetched, component: d.component, policy: d.policy, warnings: d.warnings, tools };
+  }
+
+  /** Loads (or reloads) a component for the user. */
+  async load(path: string, opts: { policyFile?: string } = {}): Promise<ComponentSummary> {
+    const p = await this.prepare(path, opts.policyFile);
+    return this.#register(p, p.policy);
+  }
+
+  /**
+   * An agent asks to load a component: loaded at once in auto mode; in prompt mode the user is shown the digest,
+   * signer, tools and the whole starting policy, and approval loads exactly that.
+   */
+  async requestLoad(path: string, elicit?: Elicit): Promise<LoadRequestResult> {
+    const p = await this.prepare(path);
+    const recorded = recordPolicy(p.fetched.policyYaml, p.fetched.policyOrigin, p.policy);
+    const gate = this.#service.requestLoad('agent', 'load_component', { path, source: p.fetched.source, digest: p.fetched.digest, policy: recorded });
+    if (gate.status === 'allowed') return this.#register(p, p.policy);
+    const c = p.component;
+    const signed =
+      c.verification?.status === 'verified' ? `signed (${c.verification.method}) by ${c.verification.signer}` : (c.verification?.status ?? 'unsigned');
+    const flow = await seekApproval({
+      approvals: this.#store.approvals,
+      requestId: gate.requestId,
+      message: [
+        `An agent asks to load the component ${c.source}`,
+        `digest ${c.digest}, ${signed}`,
+        `tools: ${c.tools.map((t) => t.baseName).join(', ')}`,
+        describeRecordedPolicy(recorded),
+      ].join('\n'),
+      elicit,
+      // The claim makes this exactly once: the CLI that approved may have loaded it already.
+      apply: async () => (this.#store.approvals.markApplied(gate.requestId) ? this.#register(p, p.policy) : undefined),
+      onBackgroundError: (m) => this.#log.warn(m),
+    });
+    if (flow.status === 'approved') {
+      if (flow.value) return flow.value;
+      await this.syncFromStore(); // another process carried it out
+      return this.#summaryOf(c.id);
+    }
+    if (flow.status === 'denied') return { status: 'denied', request_id: flow.requestId, message: 'the user denied loading this component' };
+    return { status: 'pending', request_id: flow.requestId, message: pendingMessage(flow.requestId, '; the tools appear when approved') };
+  }
+
+  /** Registers a prepared component: cache bytes, transpile, persist, then expose its tools. */
+  async #register(p: Prepared, policy: Policy | undefined): Promise<ComponentSummary> {
+    const { fetched, component } = p;
+    let warnings = p.warnings;
+    await this.#blobs.put(fetched.bytes, fetched.digest);
+    await transpile(this.#runtime, fetched.digest, fetched.bytes);
+    const names = this.#catalog.previewNames(component);
+    const previous = this.#catalog.get(component.id);
+    this.#store.components.upsert({
+      id: component.id,
+      source: component.source,
+      digest: component.digest,
+      policy: policy ? policyToJson(policy) : null,
+      verification: component.verification ?? null,
+      tools: names,
+    });
+    // Rights given to other code under this id (an earlier load, or before an unload) do not carry over.
+    const dropped = dropForeignRights(this.#store, this.#secretFiles, component.id, { source: component.source, digest: component.digest });
+    if (dropped) warnings = [...warnings, dropped];
+    if (previous && previous.digest !== component.digest) await this.#runtime.unload(component.id);
+    this.#catalog.put(component);
+    this.#specs.invalidate(component.id);
+    this.#persistNames();
+    this.#toolsChanged();
+    if (this.#warmOnLoad) void this.#runtime.warm(component.id, component.digest, this.specFor(component.id));
+    this.#log.info(`loaded ${component.id} from ${component.source} (${component.digest.slice(0, 19)}…, ${names.length} tools)`);
+    return { ...this.#summary(component), ...(warnings.length ? { warnings } : {}) };
+  }
+
+  async unload(id: string): Promise<void> {
+    if (!this.#catalog.has(id)) this.#requireRecorded(id);
+    await this.#runtime.unload(id);
+    // Grants die with the component, so must requests for grants that nobody has decided yet.
+    this.#store.db
+      .transaction(() => {
+        this.#store.components.delete(id);
+        this.#store.approvals.expireForComponent(id);
+      })
+      .immediate();
+    this.#catalog.remove(id);
+    this.#restorer.forget(id);
+    this.#specs.invalidate(id);
+    this.#persistNames();
+    this.#toolsChanged();
+  }
+
+  list(): ComponentSummary[] {
+    const broken = this.#restorer
+      .unavailableComponents()
+      .map(({ record: r, error }): ComponentSummary => ({ id: r.id, source: r.source, digest: r.digest, tools: [], status: 'unavailable', error }));
+    return [...this.#catalog.list().map((c) => this.#summary(c)), ...broken];
+  }
+
+  #summaryOf(id: string): ComponentSummary {
+    const c = this.#catalog.get(id);
+    if (!c) throw unknownComponent(id);
+    return this.#summary(c);
+  }
+
+  #summary(c: LoadedComponent): ComponentSummary {
+    const record = this.#store.components.get(c.id);
+    return {
+      id: c.id,
+      source: c.source,
+      digest: c.digest,
+      tools: this.#catalog.toolNames(c.id),
+      ...(c.verification ? { verification: c.verification } : { verification: { status: 'unsigned' } }),
+      ...(record?.policy ? { policy: record.policy } : {}),
+    };
+  }
+
+  /** Serves every stored component again from the blob and transpile caches (no network). */
+  async restore(): Promise<void> {
+    await this.#restorer.restoreAll();
+    this.#persistNames();
+  }
+
+  /**
+   * Follows loads and unloads made by another process (the CLI, the approvals UI) on the same store:
+   * cheap when nothing changed (one pragma read). Emits list_changed when the tool set changed.
+   */
+  async syncFromStore(): Promise<void> {
+    if (!(await this.#restorer.sync())) return;
+    this.#specs.invalidate();
+    this.#toolsChanged();
+  }
+
+  /** Tool names are derived from the whole set; keep the stored copy in step after every change. */
+  #persistNames(): void {
+    for (const c of this.#catalog.list()) {
+      const record = this.#store.components.get(c.id);
+      const names = this.#catalog.toolNames(c.id);
+      if (record && JSON.stringify(record.tools) !== JSON.stringify(names)) this.#store.components.upsert({ ...record, tools: names });
+    }
+  }
+
+  /** A component is known when the store records it (served here, by another process, or unavailable). */
+  #requireRecorded(id: string): void {
+    if (!this.#store.components.get(id)) throw unknownComponent(id);
+  }
+
+  // ---- Sandbox and state
+
+  /** The sandbox the component's next call gets; rebuilt when grants, secrets or policies change (in any process). */
+  specFor(id: string): SandboxSpec {
+    return this.#specs.get(id);
+  }
+
+  /** Forgets cached sandboxes, so the next call rebuilds them (every change already does this itself). */
+  refreshSandboxes(id?: string): void {
+    this.#specs.invalidate(id);
+  }
+
+  /**
+   * The endpoints this server listens on (set by `serve --http` once bound, before the first request is
+   * accepted): from then on every component's sandbox refuses them. Running instances restart on their next call.
+   */
+  setControlPlane(endpoints: ControlPlaneEndpoint[]): void {
+    this.#controlPlane = endpoints.map((e) => ({ port: e.port, names: [...e.names] }));
+    this.#specs.invalidate();
+  }
+
+  /** Audit log entries, newest first. */
+  auditLog(query: AuditQuery): AuditEntry[] {
+    this.#audit.flush();
+    return this.#store.audit.query(query);
+  }
+
+  /** Deletes cached blobs and transpiled code no recorded component needs. */
+  pruneCaches(): Promise<PruneReport> {
+    return pruneCaches(this.#blobs, join(this.config.home, 'transpiled'), this.#store.components.list());
+  }
+
+  async close(): Promise<void> {
+    await this.#restorer.settle();
+    this.#audit.flush();
+    await this.#runtime.close();
+    this.#store.close();
+  }
+}
+
+export async function openWassette(config: Readonly<Config>, log: Logger, opts: WassetteOptions & { restore?: boolean } = {}): Promise<Wassette> {
+  const store = openStore(config.home);
+  const runtime = new ComponentRuntime({ cacheDir: join(config.home, 'transpiled'), log: (m) => log.debug(m) });
+  let w: Wassette;
+  try {
+    w = new Wassette(config, store, runtime, BlobStore.forHome(config.home), log, opts);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  if (opts.restore !== false) await w.restore();
+  return w;
+}

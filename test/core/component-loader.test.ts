@@ -36,7 +36,7 @@ describe('describeFetched', () => {
       (core instance $i (instantiate $m))
       (func $f (canon lift (core func $i "f")))
       (export "run" (func $f)))`;
-    await expect(async () => describeFetched('c', await fetched(wat))).rejects.toThrow(/imports "example:missing\/thing", which the host cannot provide/);
+    await expect(async () => describeFetched('c', await fetched(wat))).rejects.toThrow(/imports "example:missing\/thing", which this host cannot provide/);
   });
 });
 

@@ -157,11 +157,11 @@ export class IndexStore {
     const w = this.#weights;
     const rows = this.#db
       .prepare(
-        `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS rank FROM documents_fts
-         WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?`,
+        `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
+         WHERE documents_fts MATCH ? ORDER BY weighted LIMIT ?`,
       )
-      .all(w.name, w.description, w.params, w.context, match, limit) as { id: number; rank: number }[];
-    return rows.map((r) => ({ id: r.id, score: -r.rank }));
+      .all(w.name, w.description, w.params, w.context, match, limit) as { id: number; weighted: number }[];
+    return rows.map((r) => ({ id: r.id, score: -r.weighted }));
   }
 
   documents(ids: readonly number[]): Map<number, StoredDocument> {

@@ -128,7 +128,7 @@ export function sourceDocuments(input: SourceInput): IndexDocument[] {
     const description = tool.description ?? '';
     const paramNames = params.map((p) => readableName(p.name)).join(', ');
     const embedText = [
-      sentence(`${readableName(tool.name)}: ${description}`),
+      sentence(description.trim().length > 0 ? `${readableName(tool.name)}: ${description}` : readableName(tool.name)),
       params.length > 0 ? sentence(`Inputs: ${paramNames}`) : '',
       // The component's purpose disambiguates terse tool docs ("get" in a weather component).
       input.kind === 'component' && input.description ? sentence(`Part of ${input.name ?? ''}: ${input.description}`) : '',

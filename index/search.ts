@@ -28,10 +28,15 @@ export interface FusionOptions {
   readonly denseWeight: number;
   /** Candidates taken from each ranker before fusion. */
   readonly candidates: number;
+  /** Share of a tool's score that comes from its component's document (tool-to-agent retrieval). */
+  readonly componentWeight: number;
 }
 
 // Chosen on the MetaTool dev sample (bench/eval-sweep.ts): 0.7-0.8 tie on Hit@5, 0.8 is better on Hit@1.
-export const DEFAULT_FUSION: FusionOptions = { denseWeight: 0.8, candidates: 50 };
+export const DEFAULT_FUSION: FusionOptions = { denseWeight: 0.8, candidates: 50, componentWeight: 0.3 };
+
+// Tools of this many best-matching components join the candidates even when no ranker returned them.
+const COMPONENTS_EXPANDED = 5;
 
 /** Min-max to [0, 1]; a single distinct value maps to 1 (it is the best the ranker found). */
 export function minMax(scores: ReadonlyMap<number, number>): Map<number, number> {
@@ -53,6 +58,32 @@ export function fuse(dense: ReadonlyMap<number, number>, lexical: ReadonlyMap<nu
   const ids = new Set([...d.keys(), ...l.keys()]);
   return [...ids]
     .map((id) => ({ id, score: denseWeight * (d.get(id) ?? 0) + (1 - denseWeight) * (l.get(id) ?? 0) }))
+    .sort((a, b) => b.score - a.score || a.id - b.id);
+}
+
+/**
+ * Pure: results are tools; a component's document is evidence for its tools instead of a result of
+ * its own. A terse tool ("get") inside a component whose description matches the request rises, and
+ * its siblings' order is still decided by their own scores.
+ */
+export function foldComponents(
+  ranked: readonly { id: number; score: number }[],
+  docs: ReadonlyMap<number, { kind: 'tool' | 'component'; source: string }>,
+  toolsOf: (source: string) => readonly number[],
+  componentWeight: number,
+): { id: number; score: number; source: string }[] {
+  const component = new Map<string, number>();
+  const own = new Map<number, { score: number; source: string }>();
+  for (const r of ranked) {
+    const d = docs.get(r.id);
+    if (d === undefined) continue;
+    if (d.kind === 'component') component.set(d.source, Math.max(component.get(d.source) ?? 0, r.score));
+    else own.set(r.id, { score: r.score, source: d.source });
+  }
+  const best = [...component].sort((a, b) => b[1] - a[1]).slice(0, COMPONENTS_EXPANDED);
+  for (const [source] of best) for (const id of toolsOf(source)) if (!own.has(id)) own.set(id, { score: 0, source });
+  return [...own]
+    .map(([id, t]) => ({ id, source: t.source, score: (1 - componentWeight) * t.score + componentWeight * (component.get(t.source) ?? 0) }))
     .sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
@@ -109,8 +140,12 @@ export async function searchIndex(ctx: SearchContext, query: string, limit: numb
       : ranking === 'dense'
         ? [...dense].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id - b.id)
         : fuse(dense, lexical, ctx.fusion.denseWeight);
-  const top = ranked.slice(0, limit);
-  const docs = ctx.store.documents(top.map((r) => r.id));
+  const candidates = ctx.store.documents(ranked.map((r) => r.id));
+  const hasComponents = [...candidates.values()].some((d) => d.kind === 'component');
+  // Without component documents (MCP imports) folding would only rescale every score by the same factor.
+  const top = (hasComponents ? foldComponents(ranked, candidates, (s) => ctx.store.toolIds(s), ctx.fusion.componentWeight) : ranked).slice(0, limit);
+  const docs = new Map(candidates);
+  for (const [id, d] of ctx.store.documents(top.filter((r) => !docs.has(r.id)).map((r) => r.id))) docs.set(id, d);
   const results: SearchResult[] = [];
   for (const r of top) {
     const doc = docs.get(r.id);

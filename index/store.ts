@@ -174,6 +174,11 @@ export class IndexStore {
     return out;
   }
 
+  /** The tool documents of one source (the siblings a component document stands for). */
+  toolIds(source: string): number[] {
+    return (this.#db.prepare("SELECT id FROM documents WHERE source = ? AND kind = 'tool' ORDER BY id").all(source) as { id: number }[]).map((r) => r.id);
+  }
+
   /** Every stored embedding, for rebuilding the vector index. */
   *embeddings(): Generator<StoredEmbedding> {
     for (const r of this.#db.prepare('SELECT id, embedding FROM documents WHERE embedding IS NOT NULL').iterate() as Iterable<{ id: number; embedding: Buffer }>) {

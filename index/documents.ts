@@ -118,7 +118,7 @@ function toolKey(tool: ToolInput): string {
   return `tool:${tool.interface === undefined ? '' : `${tool.interface}/`}${tool.name}`;
 }
 
-/** One document per tool, plus one per component, with the component's context in each tool's. */
+/** One document per tool, plus one per component (naming its tools), with the component's context in each tool's. */
 export function sourceDocuments(input: SourceInput): IndexDocument[] {
   const context = sourceContext(input);
   const metadata = { permissions: input.permissions, signature: input.signature };
@@ -147,8 +147,9 @@ export function sourceDocuments(input: SourceInput): IndexDocument[] {
         name: splitText(tool.name),
         description: splitText(description),
         params: splitText(paramsText(params)),
-        // Siblings: a tool is also found by what its component does as a whole (tool-to-agent retrieval).
-        context: splitText([tool.interface ?? '', context, ...siblings.filter((s) => s !== readableName(tool.name))].join(' ')),
+        // Siblings stay out: the component document lists them and search folds it into its tools;
+        // copied into every tool they made each sibling's words match the whole component (10x the FTS work).
+        context: splitText([tool.interface ?? '', context].join(' ')),
       },
       embedText,
       metadata,

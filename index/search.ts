@@ -117,12 +117,14 @@ export interface SearchContext {
 export async function searchIndex(ctx: SearchContext, query: string, limit: number, mode?: Ranking): Promise<SearchResponse> {
   const ranking: Ranking = ctx.dense === undefined ? 'lexical' : (mode ?? 'hybrid');
   const pool = Math.max(ctx.fusion.candidates, limit);
+  // The query embedding runs on ONNX Runtime's threads: start it first and let FTS5 work meanwhile.
+  const embedding = ranking !== 'lexical' && ctx.dense !== undefined ? ctx.dense.embedder.embed(query) : undefined;
   const lexical = new Map<number, number>();
   if (ranking !== 'dense') for (const h of ctx.store.lexical(query, pool)) lexical.set(h.id, h.score);
 
   const dense = new Map<number, number>();
-  if (ranking !== 'lexical' && ctx.dense !== undefined) {
-    const q = await ctx.dense.embedder.embed(query);
+  if (embedding !== undefined && ctx.dense !== undefined) {
+    const q = await embedding;
     for (const h of ctx.dense.vectors.search(q, pool)) dense.set(h.id, h.similarity);
     if (ranking === 'hybrid') {
       // Exact cosine for lexical candidates the ANN left out, so their dense signal is real, not 0.
@@ -140,12 +142,11 @@ export async function searchIndex(ctx: SearchContext, query: string, limit: numb
       : ranking === 'dense'
         ? [...dense].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id - b.id)
         : fuse(dense, lexical, ctx.fusion.denseWeight);
-  const candidates = ctx.store.documents(ranked.map((r) => r.id));
-  const hasComponents = [...candidates.values()].some((d) => d.kind === 'component');
+  const kinds = ctx.store.kinds(ranked.map((r) => r.id));
+  const hasComponents = [...kinds.values()].some((d) => d.kind === 'component');
   // Without component documents (MCP imports) folding would only rescale every score by the same factor.
-  const top = (hasComponents ? foldComponents(ranked, candidates, (s) => ctx.store.toolIds(s), ctx.fusion.componentWeight) : ranked).slice(0, limit);
-  const docs = new Map(candidates);
-  for (const [id, d] of ctx.store.documents(top.filter((r) => !docs.has(r.id)).map((r) => r.id))) docs.set(id, d);
+  const top = (hasComponents ? foldComponents(ranked, kinds, (s) => ctx.store.toolIds(s), ctx.fusion.componentWeight) : ranked).slice(0, limit);
+  const docs = ctx.store.documents(top.map((r) => r.id));
   const results: SearchResult[] = [];
   for (const r of top) {
     const doc = docs.get(r.id);

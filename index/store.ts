@@ -166,12 +166,23 @@ export class IndexStore {
 
   documents(ids: readonly number[]): Map<number, StoredDocument> {
     const out = new Map<number, StoredDocument>();
-    const get = this.#db.prepare('SELECT id, source, key, kind, name, description, ref, metadata FROM documents WHERE id = ?');
-    for (const id of ids) {
-      const r = get.get(id) as DocRow | undefined;
-      if (r !== undefined) out.set(id, { ...r, metadata: JSON.parse(r.metadata) as StoredDocument['metadata'] });
+    for (const r of this.#byIds<DocRow>('id, source, key, kind, name, description, ref, metadata', ids)) {
+      out.set(r.id, { ...r, metadata: JSON.parse(r.metadata) as StoredDocument['metadata'] });
     }
     return out;
+  }
+
+  /** Kind and source only: what fusion needs for every candidate, cheaper than whole documents. */
+  kinds(ids: readonly number[]): Map<number, { kind: 'tool' | 'component'; source: string }> {
+    const out = new Map<number, { kind: 'tool' | 'component'; source: string }>();
+    for (const r of this.#byIds<{ id: number; kind: 'tool' | 'component'; source: string }>('id, kind, source', ids)) out.set(r.id, r);
+    return out;
+  }
+
+  // One statement per call, not per id; ids arrive as a JSON array so the statement text is fixed.
+  #byIds<T>(columns: string, ids: readonly number[]): T[] {
+    if (ids.length === 0) return [];
+    return this.#db.prepare(`SELECT ${columns} FROM documents WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as T[];
   }
 
   /** The tool documents of one source (the siblings a component document stands for). */

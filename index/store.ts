@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(name, description, params, context, tokenize = 'porter unicode61');
 `;
 
+// Copy: a Buffer from SQLite may share a pool and need not be 4-byte aligned.
+function toVector(blob: Buffer): Float32Array {
+  const bytes = new Uint8Array(blob);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
 export class IndexStore {
   readonly #db: Database.Database;
   readonly #weights: FieldWeights;
@@ -193,10 +199,15 @@ export class IndexStore {
   /** Every stored embedding, for rebuilding the vector index. */
   *embeddings(): Generator<StoredEmbedding> {
     for (const r of this.#db.prepare('SELECT id, embedding FROM documents WHERE embedding IS NOT NULL').iterate() as Iterable<{ id: number; embedding: Buffer }>) {
-      // Copy: the Buffer may share a pool and need not be 4-byte aligned.
-      const bytes = new Uint8Array(r.embedding);
-      yield { id: r.id, vector: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) };
+      yield { id: r.id, vector: toVector(r.embedding) };
     }
+  }
+
+  /** Stored embeddings of some documents, in one statement (hybrid scoring of lexical-only candidates). */
+  embeddingsOf(ids: readonly number[]): StoredEmbedding[] {
+    return this.#byIds<{ id: number; embedding: Buffer | null }>('id, embedding', ids)
+      .filter((r): r is { id: number; embedding: Buffer } => r.embedding !== null)
+      .map((r) => ({ id: r.id, vector: toVector(r.embedding) }));
   }
 
   /** Documents stored without an embedding (indexed while no model was available). */

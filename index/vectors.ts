@@ -126,11 +126,6 @@ export class VectorIndex {
     return neighbors.map((id, i) => ({ id, similarity: 1 - (distances[i] ?? 1) }));
   }
 
-  /** The stored (unit-length) vector, for scoring lexical candidates the ANN did not return. */
-  vector(id: number): Float32Array | undefined {
-    return this.#live.has(id) ? Float32Array.from(this.#index.getPoint(id)) : undefined;
-  }
-
   /** Index file first, sidecar last, each by rename: a crash between them leaves a stale, detected pair. */
   persist(generation: number): void {
     const tmp = `${this.#path}.${process.pid}.tmp`;

@@ -82,7 +82,6 @@ describe('VectorIndex', () => {
     expect(w.origin).toBe('file');
     expect(w.size).toBe(2);
     expect(w.search(unit(2), 3).map((h) => h.id).sort()).toEqual([1, 3]);
-    expect(w.vector(2)).toBeUndefined();
     w.add(items([4]));
     expect(w.search(unit(4), 1)[0]?.id).toBe(4);
     expect(w.size).toBe(3);

@@ -30,6 +30,15 @@ export interface LexicalHit {
   readonly score: number;
 }
 
+/**
+ * Generations around one write: a process whose vectors reflect `before` may apply the change and
+ * be at `after`; any other means another process wrote in between (the server and the CLI share a db).
+ */
+export interface Change {
+  readonly before: number;
+  readonly after: number;
+}
+
 export interface StoredEmbedding {
   readonly id: number;
   readonly vector: Float32Array;
@@ -100,8 +109,11 @@ export class IndexStore {
     this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
-  #bump(): void {
-    this.setMeta('generation', String(this.generation() + 1));
+  /** Inside a write transaction: the generation this change starts from and the one it makes. */
+  #bump(): Change {
+    const before = this.generation();
+    this.setMeta('generation', String(before + 1));
+    return { before, after: before + 1 };
   }
 
   #deleteSource(source: string): number[] {
@@ -122,7 +134,7 @@ export class IndexStore {
     kind: 'component' | 'mcp',
     docs: readonly IndexDocument[],
     embeddings: readonly (Float32Array | undefined)[],
-  ): { removed: number[]; added: StoredEmbedding[] } {
+  ): { removed: number[]; added: StoredEmbedding[] } & Change {
     const insertDoc = this.#db.prepare(
       `INSERT INTO documents (source, key, kind, name, description, ref, metadata, embed_text, embedding)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -142,17 +154,15 @@ export class IndexStore {
         insertFts.run(id, d.fields.name, d.fields.description, d.fields.params, d.fields.context);
         if (vector !== undefined) added.push({ id, vector });
       });
-      this.#bump();
-      return { removed, added };
+      return { removed, added, ...this.#bump() };
     });
     return tx.immediate();
   }
 
-  removeSource(source: string): number[] {
+  removeSource(source: string): { removed: number[] } & Change {
     return this.#db.transaction(() => {
       const removed = this.#deleteSource(source);
-      this.#bump();
-      return removed;
+      return { removed, ...this.#bump() };
     }).immediate();
   }
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { type SourceInput, sourceDocuments } from './documents.js';
 import { type Embedder, type EmbedderOptions, LazyEmbedder } from './embedder.js';
 import { DEFAULT_FUSION, type FusionOptions, type Ranking, type SearchResponse, searchIndex } from './search.js';
-import { DEFAULT_FIELD_WEIGHTS, type FieldWeights, IndexStore } from './store.js';
+import { type Change, DEFAULT_FIELD_WEIGHTS, type FieldWeights, IndexStore, type StoredEmbedding } from './store.js';
 import { VectorIndex } from './vectors.js';
 
 export const MAX_SEARCH_LIMIT = 50;
@@ -32,9 +32,11 @@ export interface ToolIndexOptions {
   readonly persistIntervalMs?: number | undefined;
 }
 
+/** The dense half, and the db generation its vectors reflect. */
 interface Dense {
   readonly embedder: Embedder;
-  readonly vectors: VectorIndex;
+  vectors: VectorIndex;
+  generation: number;
 }
 
 export class ToolIndex {
@@ -43,6 +45,7 @@ export class ToolIndex {
   readonly #lazy: LazyEmbedder;
   readonly #fusion: FusionOptions;
   readonly #persistIntervalMs: number;
+  readonly #log: (message: string) => void;
   #dense: Promise<Dense | undefined> | undefined;
   #lastPersist = 0;
   #dirty = false;
@@ -51,6 +54,7 @@ export class ToolIndex {
     this.#store = new IndexStore(dbPath, opts.fieldWeights ?? DEFAULT_FIELD_WEIGHTS);
     this.#vectorPath = join(dirname(dbPath), `${dbPath.replace(/^.*[\\/]/, '').replace(/\.db$/, '')}.hnsw`);
     const log = opts.log ?? (() => {});
+    this.#log = log;
     const source = opts.embedder;
     const load =
       source === null
@@ -84,22 +88,38 @@ export class ToolIndex {
         this.#store.clearEmbeddings();
         this.#store.setMeta('embed_model', embedder.id);
       }
-      const missing = this.#store.missingEmbeddings();
-      if (missing.length > 0) {
-        const items = [];
-        for (const m of missing) items.push({ id: m.id, vector: await embedder.embed(m.text) });
-        this.#store.setEmbeddings(items);
-      }
-      const vectors = VectorIndex.open(this.#vectorPath, {
-        dim: embedder.dim,
-        model: embedder.id,
-        generation: this.#store.generation(),
-        embeddings: () => this.#store.embeddings(),
-      });
-      if (vectors.origin === 'rebuilt') this.#dirty = true;
-      return { embedder, vectors };
+      const dense: Dense = { embedder, ...(await this.#openVectors(embedder)) };
+      return dense;
     })();
     return this.#dense;
+  }
+
+  async #openVectors(embedder: Embedder): Promise<{ vectors: VectorIndex; generation: number }> {
+    const missing = this.#store.missingEmbeddings();
+    if (missing.length > 0) {
+      const items = [];
+      for (const m of missing) items.push({ id: m.id, vector: await embedder.embed(m.text) });
+      this.#store.setEmbeddings(items);
+    }
+    // Read once: the file check and the rebuild must agree on the generation they stand for.
+    const generation = this.#store.generation();
+    const vectors = VectorIndex.open(this.#vectorPath, {
+      dim: embedder.dim,
+      model: embedder.id,
+      generation,
+      embeddings: () => this.#store.embeddings(),
+    });
+    if (vectors.origin === 'rebuilt') this.#dirty = true;
+    return { vectors, generation };
+  }
+
+  /**
+   * Another process (the CLI beside the server) changed the db: reload the vectors, from its file
+   * when it persisted that generation, else rebuilt from SQLite. Cheap to check: one SELECT.
+   */
+  async #sync(dense: Dense): Promise<void> {
+    if (this.#store.generation() === dense.generation) return;
+    Object.assign(dense, await this.#openVectors(dense.embedder));
   }
 
   /** Replaces everything the source had with `input`'s documents, atomically. */
@@ -108,28 +128,39 @@ export class ToolIndex {
     const dense = await this.#ready();
     const embeddings = [];
     for (const d of docs) embeddings.push(dense === undefined ? undefined : await dense.embedder.embed(d.embedText));
-    const { removed, added } = this.#store.replaceSource(input.source, input.kind, docs, embeddings);
-    this.#afterChange(dense, removed, added);
+    const change = this.#store.replaceSource(input.source, input.kind, docs, embeddings);
+    this.#afterChange(dense, change);
     return { documents: docs.length };
   }
 
   async removeSource(source: string): Promise<{ documents: number }> {
     const dense = await this.#ready();
-    const removed = this.#store.removeSource(source);
-    this.#afterChange(dense, removed, []);
-    return { documents: removed.length };
+    const change = this.#store.removeSource(source);
+    this.#afterChange(dense, { ...change, added: [] });
+    return { documents: change.removed.length };
   }
 
-  #afterChange(dense: Dense | undefined, removed: number[], added: { id: number; vector: Float32Array }[]): void {
+  #afterChange(dense: Dense | undefined, change: Change & { removed: number[]; added: StoredEmbedding[] }): void {
     if (dense === undefined) return;
-    dense.vectors.remove(removed);
-    dense.vectors.add(added);
+    dense.vectors.remove(change.removed);
+    dense.vectors.add(change.added);
+    // Applied on top of the generation it started from: in step. Otherwise another process wrote
+    // first, and the next search reloads (this change is in SQLite either way).
+    if (dense.generation === change.before) dense.generation = change.after;
     this.#dirty = true;
-    if (Date.now() - this.#lastPersist >= this.#persistIntervalMs) this.#persist(dense);
+    if (Date.now() - this.#lastPersist < this.#persistIntervalMs) return;
+    try {
+      this.#persist(dense);
+    } catch (e) {
+      // The change is committed in SQLite; a vector file not written now is rebuilt at the next open.
+      this.#log(`search index: vector file not written: ${(e as Error).message}`);
+    }
   }
 
   #persist(dense: Dense): void {
-    dense.vectors.persist(this.#store.generation());
+    // The generation the vectors reflect, never the db's newest: a file claiming another process's
+    // change that it lacks would be trusted at the next open.
+    dense.vectors.persist(dense.generation);
     this.#dirty = false;
     this.#lastPersist = Date.now();
   }
@@ -147,6 +178,7 @@ export class ToolIndex {
       throw new ToolIndexError('invalid-limit', `limit must be an integer from 1 to ${MAX_SEARCH_LIMIT}`);
     }
     const dense = mode === 'lexical' ? await this.#lazyDenseIfLoaded() : await this.#ready();
+    if (dense !== undefined && mode !== 'lexical') await this.#sync(dense);
     return searchIndex({ store: this.#store, dense, fusion: this.#fusion }, query, limit, mode);
   }
 
@@ -169,7 +201,10 @@ export class ToolIndex {
   }
 
   async close(): Promise<void> {
-    await this.flush();
-    this.#store.close();
+    try {
+      await this.flush();
+    } finally {
+      this.#store.close();
+    }
   }
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll } from 'vitest';
 import type { Embedder } from '../../index/embedder.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -44,6 +44,7 @@ export function tempDir(): string {
   dirs.push(d);
   return d;
 }
-afterEach(() => {
+// After the file, not each test: an index opened in beforeAll lives in one of these.
+afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });

@@ -91,7 +91,7 @@ describe('IndexStore', () => {
     expect(store.generation()).toBe(g + 1);
     expect(store.stats()).toEqual({ sources: 2, documents: 2, embedded: 0 });
     expect(store.lexical('alpha', 10)).toHaveLength(1);
-    expect(store.removeSource('a.json')).toHaveLength(1);
+    expect(store.removeSource('a.json').removed).toHaveLength(1);
     expect(store.sources()).toEqual(['b.json']);
     expect(store.lexical('alpha', 10)).toEqual([]);
     store.close();

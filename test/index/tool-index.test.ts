@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SourceInput } from '../../index/documents.js';
@@ -116,11 +116,64 @@ describe('ToolIndex plumbing with a fake embedder', () => {
     await index.close();
   });
 
+  it('a vector file that cannot be written does not fail the committed change', async () => {
+    const logs: string[] = [];
+    const index = ToolIndex.open(join(tempDir(), 'index.db'), { embedder: async () => fakeEmbedder(), persistIntervalMs: 0, log: (m) => logs.push(m) });
+    // Where persist writes its temp file: a directory there makes the write fail.
+    mkdirSync(`${index.vectorPath}.${process.pid}.tmp`);
+    await index.replaceSource(mcp);
+    expect(logs.join('\n')).toMatch(/vector file not written/);
+    expect((await index.search('file', 5)).results[0]?.name).toBe('read_file');
+    rmSync(`${index.vectorPath}.${process.pid}.tmp`, { recursive: true });
+    await index.close();
+    expect(existsSync(index.vectorPath)).toBe(true);
+  });
+
   it('a forced lexical search does not load the model', async () => {
     let loads = 0;
     const index = ToolIndex.open(join(tempDir(), 'index.db'), { embedder: async () => { loads++; return fakeEmbedder(); } });
     await index.search('anything', 5, 'lexical');
     expect(loads).toBe(0);
     await index.close();
+  });
+});
+
+describe('two processes on one db (server and CLI)', () => {
+  it("a search sees the other instance's import, and neither persists a file claiming changes it lacks", async () => {
+    const db = join(tempDir(), 'index.db');
+    const server = ToolIndex.open(db, { embedder: async () => fakeEmbedder(), persistIntervalMs: 0 });
+    await server.replaceSource(kv);
+    expect((await server.search('file disk', 5, 'dense')).results.map((r) => r.name)).not.toContain('read_file');
+
+    const cli = ToolIndex.open(db, { embedder: async () => fakeEmbedder(), persistIntervalMs: 0 });
+    await cli.replaceSource(mcp);
+    await cli.close();
+
+    expect((await server.search('file disk', 5, 'dense')).results[0]?.name).toBe('read_file');
+    // The server writes again on top of the reloaded state; the file it leaves must hold all 4 documents.
+    await server.replaceSource({ ...kv, tools: [{ name: 'get-value', description: 'Reads a value by key' }] });
+    await server.close();
+    const e = fakeEmbedder();
+    const later = ToolIndex.open(db, { embedder: async () => e });
+    expect((await later.search('file disk', 5, 'dense')).results[0]?.name).toBe('read_file');
+    expect(await later.stats()).toMatchObject({ documents: 3, vectors: 3 });
+    expect(e.calls).toBe(1);
+    await later.close();
+  });
+
+  it('a server whose change raced another process reloads instead of trusting its own vectors', async () => {
+    const db = join(tempDir(), 'index.db');
+    const server = ToolIndex.open(db, { embedder: async () => fakeEmbedder(), persistIntervalMs: 0 });
+    await server.search('warm', 1);
+    const cli = ToolIndex.open(db, { embedder: async () => fakeEmbedder(), persistIntervalMs: 0 });
+    await cli.replaceSource(mcp);
+    await cli.close();
+    // No search in between: the server's own write starts from a generation its vectors do not reflect.
+    await server.replaceSource(kv);
+    await server.close();
+    const later = ToolIndex.open(db, { embedder: async () => fakeEmbedder() });
+    expect((await later.search('file disk', 5, 'dense')).results[0]?.name).toBe('read_file');
+    expect(await later.stats()).toMatchObject({ documents: 4, vectors: 4 });
+    await later.close();
   });
 });

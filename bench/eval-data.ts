@@ -61,9 +61,10 @@ export function loadMetaTool(dir: string): MetaToolSet {
   if (header?.[0] !== 'Query' || header[1] !== 'Tool') throw new Error('all_clean_data.csv: expected a Query,Tool header');
   const singles = rows.filter((r) => r.length >= 2 && r[0] !== '').map((r) => ({ query: r[0] ?? '', tool: r[1] ?? '' }));
   for (const s of singles) if (!(s.tool in plugins)) throw new Error(`query names unknown tool ${s.tool}`);
-  const multis = (JSON.parse(readFileSync(join(dir, 'multi_tool_query_golden.json'), 'utf8')) as { query: string; tool: string[] }[]).map(
-    (m) => ({ query: m.query, tools: m.tool }),
-  );
+  const multis = (JSON.parse(readFileSync(join(dir, 'multi_tool_query_golden.json'), 'utf8')) as { query: string; tool: string[] }[]).map((m) => ({
+    query: m.query,
+    tools: m.tool,
+  }));
   return { toolsListPath, toolCount: tools.length, singles, multis };
 }
 

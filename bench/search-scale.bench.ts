@@ -10,9 +10,60 @@ import { mulberry32 } from '../test/helpers/prng.js';
 import { percentile } from './eval-metrics.js';
 import { realEmbedder } from './eval-search.js';
 
-const VERBS = ['get', 'list', 'create', 'delete', 'update', 'search', 'convert', 'render', 'parse', 'send', 'fetch', 'compute', 'resize', 'translate', 'validate', 'export'];
-const NOUNS = ['forecast', 'invoice', 'image', 'email', 'issue', 'record', 'playlist', 'route', 'ticket', 'document', 'user', 'order', 'metric', 'calendar-event', 'file', 'quote'];
-const DOMAINS = ['weather', 'billing', 'photos', 'mail', 'github', 'crm', 'music', 'maps', 'helpdesk', 'office', 'accounts', 'shop', 'monitoring', 'calendar', 'storage', 'finance'];
+const VERBS = [
+  'get',
+  'list',
+  'create',
+  'delete',
+  'update',
+  'search',
+  'convert',
+  'render',
+  'parse',
+  'send',
+  'fetch',
+  'compute',
+  'resize',
+  'translate',
+  'validate',
+  'export',
+];
+const NOUNS = [
+  'forecast',
+  'invoice',
+  'image',
+  'email',
+  'issue',
+  'record',
+  'playlist',
+  'route',
+  'ticket',
+  'document',
+  'user',
+  'order',
+  'metric',
+  'calendar-event',
+  'file',
+  'quote',
+];
+const DOMAINS = [
+  'weather',
+  'billing',
+  'photos',
+  'mail',
+  'github',
+  'crm',
+  'music',
+  'maps',
+  'helpdesk',
+  'office',
+  'accounts',
+  'shop',
+  'monitoring',
+  'calendar',
+  'storage',
+  'finance',
+];
 const QUERIES = [
   "what's the weather in Paris",
   'send an email to my team about the outage',
@@ -85,9 +136,20 @@ export async function run(): Promise<string> {
       const tools = Array.from({ length: TOOLS_PER_COMPONENT }, (_, i) => {
         const verb = VERBS[Math.floor(rand() * VERBS.length)] as string;
         const noun = NOUNS[Math.floor(rand() * NOUNS.length)] as string;
-        return { name: `${verb}-${noun}-${c}-${i}`, description: `${verb} a ${noun} in the ${domain} service number ${c}`, params: [{ name: `${noun}-id`, type: 'string' }] };
+        return {
+          name: `${verb}-${noun}-${c}-${i}`,
+          description: `${verb} a ${noun} in the ${domain} service number ${c}`,
+          params: [{ name: `${noun}-id`, type: 'string' }],
+        };
       });
-      const input: SourceInput = { source: `oci://bench/${domain}-${c}:1`, kind: 'component', ref: `oci://bench/${domain}-${c}@sha256:${String(c).padStart(64, '0')}`, name: `${domain}-${c}`, description: `${domain} tools`, tools };
+      const input: SourceInput = {
+        source: `oci://bench/${domain}-${c}:1`,
+        kind: 'component',
+        ref: `oci://bench/${domain}-${c}@sha256:${String(c).padStart(64, '0')}`,
+        name: `${domain}-${c}`,
+        description: `${domain} tools`,
+        tools,
+      };
       await index.replaceSource(input);
     }
     await index.flush();
@@ -144,8 +206,11 @@ export async function run(): Promise<string> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then((md) => process.stdout.write(md), (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exitCode = 1;
-  });
+  run().then(
+    (md) => process.stdout.write(md),
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -55,11 +55,7 @@ export interface IndexDocument {
 }
 
 // Annotations that describe the component to a person; the rest (digests, dates) is noise for search.
-const ANNOTATION_KEYS = [
-  'org.opencontainers.image.title',
-  'org.opencontainers.image.description',
-  'org.opencontainers.image.source',
-];
+const ANNOTATION_KEYS = ['org.opencontainers.image.title', 'org.opencontainers.image.description', 'org.opencontainers.image.source'];
 
 /** Splits identifiers into lower-case words: camelCase, PascalCase, ACRONYMCase, snake, kebab, digits. */
 export function splitIdentifier(word: string): string[] {
@@ -100,7 +96,9 @@ function paramsText(params: readonly ParamInput[]): string {
 
 function annotationText(annotations: Readonly<Record<string, string>> | undefined): string {
   if (annotations === undefined) return '';
-  return ANNOTATION_KEYS.map((k) => annotations[k] ?? '').filter((v) => v.length > 0).join(' ');
+  return ANNOTATION_KEYS.map((k) => annotations[k] ?? '')
+    .filter((v) => v.length > 0)
+    .join(' ');
 }
 
 function sentence(text: string): string {
@@ -109,9 +107,7 @@ function sentence(text: string): string {
 }
 
 function sourceContext(input: SourceInput): string {
-  return [input.name ?? '', input.package ?? '', input.description ?? '', annotationText(input.annotations)]
-    .filter((v) => v.length > 0)
-    .join(' ');
+  return [input.name ?? '', input.package ?? '', input.description ?? '', annotationText(input.annotations)].filter((v) => v.length > 0).join(' ');
 }
 
 function toolKey(tool: ToolInput): string {

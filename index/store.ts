@@ -148,9 +148,7 @@ export class IndexStore {
         if (d.source !== source) throw new Error(`document ${d.key} belongs to ${d.source}, not ${source}`);
         const vector = embeddings[i];
         const blob = vector === undefined ? null : Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-        const id = Number(
-          insertDoc.run(source, d.key, d.kind, d.name, d.description, d.ref, JSON.stringify(d.metadata), d.embedText, blob).lastInsertRowid,
-        );
+        const id = Number(insertDoc.run(source, d.key, d.kind, d.name, d.description, d.ref, JSON.stringify(d.metadata), d.embedText, blob).lastInsertRowid);
         insertFts.run(id, d.fields.name, d.fields.description, d.fields.params, d.fields.context);
         if (vector !== undefined) added.push({ id, vector });
       });
@@ -160,10 +158,12 @@ export class IndexStore {
   }
 
   removeSource(source: string): { removed: number[] } & Change {
-    return this.#db.transaction(() => {
-      const removed = this.#deleteSource(source);
-      return { removed, ...this.#bump() };
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        const removed = this.#deleteSource(source);
+        return { removed, ...this.#bump() };
+      })
+      .immediate();
   }
 
   /** Top `limit` documents by weighted bm25; a query with no searchable word matches nothing. */
@@ -208,7 +208,10 @@ export class IndexStore {
 
   /** Every stored embedding, for rebuilding the vector index. */
   *embeddings(): Generator<StoredEmbedding> {
-    for (const r of this.#db.prepare('SELECT id, embedding FROM documents WHERE embedding IS NOT NULL').iterate() as Iterable<{ id: number; embedding: Buffer }>) {
+    for (const r of this.#db.prepare('SELECT id, embedding FROM documents WHERE embedding IS NOT NULL').iterate() as Iterable<{
+      id: number;
+      embedding: Buffer;
+    }>) {
       yield { id: r.id, vector: toVector(r.embedding) };
     }
   }
@@ -228,18 +231,22 @@ export class IndexStore {
   /** Stores embeddings computed later; bumps the generation so the vector file is known stale. */
   setEmbeddings(items: readonly StoredEmbedding[]): void {
     const update = this.#db.prepare('UPDATE documents SET embedding = ? WHERE id = ?');
-    this.#db.transaction(() => {
-      for (const { id, vector } of items) update.run(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), id);
-      this.#bump();
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        for (const { id, vector } of items) update.run(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), id);
+        this.#bump();
+      })
+      .immediate();
   }
 
   /** Forgets every embedding (the model changed). */
   clearEmbeddings(): void {
-    this.#db.transaction(() => {
-      this.#db.prepare('UPDATE documents SET embedding = NULL').run();
-      this.#bump();
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        this.#db.prepare('UPDATE documents SET embedding = NULL').run();
+        this.#bump();
+      })
+      .immediate();
   }
 
   stats(): { sources: number; documents: number; embedded: number } {

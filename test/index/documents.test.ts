@@ -49,7 +49,12 @@ const weather: SourceInput = {
   permissions: { network: ['api.weather.example'] },
   signature: 'verified',
   tools: [
-    { name: 'get-forecast', description: 'Forecast for a city', interface: 'acme:weather/forecast', params: [{ name: 'cityName', type: 'string', description: 'City' }] },
+    {
+      name: 'get-forecast',
+      description: 'Forecast for a city',
+      interface: 'acme:weather/forecast',
+      params: [{ name: 'cityName', type: 'string', description: 'City' }],
+    },
     { name: 'current_temp', params: [] },
   ],
 };

@@ -14,7 +14,11 @@ describe('resolveModel', () => {
 
   it('accepts a model folder path (WASSETTE_EMBED_MODEL=/abs/dir)', () => {
     const dir = requireModel();
-    expect(resolveModel({ model: join(dir, DEFAULT_MODEL_NAME), modelsDir: '/nowhere' })).toEqual({ localModelPath: dir, name: DEFAULT_MODEL_NAME, remote: false });
+    expect(resolveModel({ model: join(dir, DEFAULT_MODEL_NAME), modelsDir: '/nowhere' })).toEqual({
+      localModelPath: dir,
+      name: DEFAULT_MODEL_NAME,
+      remote: false,
+    });
   });
 
   it('gives nothing when no local model exists and the network is not allowed', () => {
@@ -42,7 +46,11 @@ describe('loadEmbedder with the real model', () => {
     expect(reason).toBeUndefined();
     if (embedder === undefined) throw new Error('no embedder');
     expect(embedder.id).toBe('all-MiniLM-L6-v2:q8');
-    const [a, b, c] = [await embedder.embed('weather forecast for tomorrow'), await embedder.embed('will it rain tomorrow'), await embedder.embed('compute a sha256 hash')];
+    const [a, b, c] = [
+      await embedder.embed('weather forecast for tomorrow'),
+      await embedder.embed('will it rain tomorrow'),
+      await embedder.embed('compute a sha256 hash'),
+    ];
     expect(a.length).toBe(384);
     expect(Math.hypot(...a)).toBeCloseTo(1, 4);
     expect(dot(a, b)).toBeGreaterThan(dot(a, c) + 0.2);
@@ -70,10 +78,13 @@ describe('LazyEmbedder', () => {
   it('loads once for concurrent callers and only on first use', async () => {
     let loads = 0;
     const fake = fakeEmbedder();
-    const lazy = new LazyEmbedder(async () => {
-      loads++;
-      return { embedder: fake };
-    }, () => {});
+    const lazy = new LazyEmbedder(
+      async () => {
+        loads++;
+        return { embedder: fake };
+      },
+      () => {},
+    );
     expect(loads).toBe(0);
     const [a, b] = await Promise.all([lazy.get(), lazy.get()]);
     expect(a).toBe(fake);

@@ -26,7 +26,10 @@ export function fakeEmbedder(id = 'fake:1', dim = 32): Embedder & { calls: numbe
     async embed(text: string): Promise<Float32Array> {
       e.calls++;
       const v = new Float32Array(dim);
-      for (const w of text.toLowerCase().split(/[^a-z0-9]+/).filter((x) => x.length > 0)) {
+      for (const w of text
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((x) => x.length > 0)) {
         const h = createHash('sha256').update(w).digest();
         v[(h[0] ?? 0) % dim]! += 1;
       }

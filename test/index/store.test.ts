@@ -13,7 +13,12 @@ function source(name: string, tools: string[], description = 'does things'): Sou
 
 function put(store: IndexStore, input: SourceInput): void {
   const docs = sourceDocuments(input);
-  store.replaceSource(input.source, input.kind, docs, docs.map(() => undefined));
+  store.replaceSource(
+    input.source,
+    input.kind,
+    docs,
+    docs.map(() => undefined),
+  );
 }
 
 const HOSTILE = [
@@ -73,10 +78,20 @@ describe('FTS5 query sanitation', () => {
 describe('IndexStore', () => {
   it('ranks by weighted bm25: a name match beats a description-only match', () => {
     const store = new IndexStore(join(tempDir(), 'index.db'));
-    store.replaceSource('s', 'mcp', sourceDocuments({ source: 's', kind: 'mcp', ref: 'r', tools: [
-      { name: 'translate', description: 'Turns text into another language' },
-      { name: 'summarize', description: 'Shortens text; can translate a summary too' },
-    ] }), [undefined, undefined]);
+    store.replaceSource(
+      's',
+      'mcp',
+      sourceDocuments({
+        source: 's',
+        kind: 'mcp',
+        ref: 'r',
+        tools: [
+          { name: 'translate', description: 'Turns text into another language' },
+          { name: 'summarize', description: 'Shortens text; can translate a summary too' },
+        ],
+      }),
+      [undefined, undefined],
+    );
     const [first] = store.lexical('translate', 5);
     expect(store.documents([first?.id ?? -1]).get(first?.id ?? -1)?.name).toBe('translate');
     store.close();
@@ -101,7 +116,14 @@ describe('IndexStore', () => {
     const store = new IndexStore(join(tempDir(), 'index.db'));
     put(store, source('a.json', ['alpha_one', 'alpha_two']));
     const bad = [...sourceDocuments(source('a.json', ['new_one'])), ...sourceDocuments(source('other.json', ['intruder']))];
-    expect(() => store.replaceSource('a.json', 'mcp', bad, bad.map(() => undefined))).toThrow(/belongs to other.json/);
+    expect(() =>
+      store.replaceSource(
+        'a.json',
+        'mcp',
+        bad,
+        bad.map(() => undefined),
+      ),
+    ).toThrow(/belongs to other.json/);
     expect(store.stats().documents).toBe(2);
     expect(store.lexical('alpha', 10)).toHaveLength(2);
     expect(store.lexical('new', 10)).toEqual([]);
@@ -128,7 +150,9 @@ describe('IndexStore', () => {
     const storeUrl = resolve(import.meta.dirname, '..', '..', 'index', 'store.ts');
     const docsUrl = resolve(import.meta.dirname, '..', '..', 'index', 'documents.ts');
     // Each generation of the source has exactly 50 tools named after it.
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       import { IndexStore } from ${JSON.stringify(storeUrl)};
       import { sourceDocuments } from ${JSON.stringify(docsUrl)};
       const store = new IndexStore(${JSON.stringify(db)});
@@ -138,7 +162,8 @@ describe('IndexStore', () => {
         store.replaceSource('s.json', 'mcp', docs, docs.map(() => new Float32Array(384).fill(g)));
         if (g === 5) process.stdout.write('ready\\n');
       }
-    `);
+    `,
+    );
     // `node --import tsx`, not the tsx CLI: the CLI runs a second process that SIGKILL would not reach.
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(import.meta.dirname, '..', '..') });
     await new Promise<void>((ok) => child.stdout.once('data', () => ok()));

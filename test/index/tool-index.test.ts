@@ -13,7 +13,10 @@ const kv: SourceInput = {
   description: 'Key value store',
   permissions: { storage: ['fs:///data'] },
   signature: { status: 'verified', identity: 'ci@example.com' },
-  tools: [{ name: 'get-value', description: 'Reads a value by key' }, { name: 'put-value', description: 'Writes a value under a key' }],
+  tools: [
+    { name: 'get-value', description: 'Reads a value by key' },
+    { name: 'put-value', description: 'Writes a value under a key' },
+  ],
 };
 const mcp: SourceInput = { source: 'files.json', kind: 'mcp', ref: 'mcp:files.json', tools: [{ name: 'read_file', description: 'Reads a file from disk' }] };
 
@@ -131,7 +134,12 @@ describe('ToolIndex plumbing with a fake embedder', () => {
 
   it('a forced lexical search does not load the model', async () => {
     let loads = 0;
-    const index = ToolIndex.open(join(tempDir(), 'index.db'), { embedder: async () => { loads++; return fakeEmbedder(); } });
+    const index = ToolIndex.open(join(tempDir(), 'index.db'), {
+      embedder: async () => {
+        loads++;
+        return fakeEmbedder();
+      },
+    });
     await index.search('anything', 5, 'lexical');
     expect(loads).toBe(0);
     await index.close();

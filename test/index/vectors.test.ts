@@ -42,11 +42,14 @@ describe('VectorIndex', () => {
     ['the file is missing', (p: string) => rmSync(p)],
     ['the sidecar is missing', (p: string) => rmSync(`${p}.json`)],
     ['the file is truncated', (p: string) => writeFileSync(p, readFileSync(p).subarray(0, 40))],
-    ['the file has a flipped byte', (p: string) => {
-      const b = readFileSync(p);
-      b[b.length - 10] = (b[b.length - 10] ?? 0) ^ 0xff;
-      writeFileSync(p, b);
-    }],
+    [
+      'the file has a flipped byte',
+      (p: string) => {
+        const b = readFileSync(p);
+        b[b.length - 10] = (b[b.length - 10] ?? 0) ^ 0xff;
+        writeFileSync(p, b);
+      },
+    ],
     ['the sidecar is garbage', (p: string) => writeFileSync(`${p}.json`, '{not json')],
   ])('rebuilds from SQLite when %s', (_why, damage) => {
     const path = join(tempDir(), 'index.hnsw');
@@ -81,7 +84,12 @@ describe('VectorIndex', () => {
     const w = open(path, 2, []);
     expect(w.origin).toBe('file');
     expect(w.size).toBe(2);
-    expect(w.search(unit(2), 3).map((h) => h.id).sort()).toEqual([1, 3]);
+    expect(
+      w
+        .search(unit(2), 3)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual([1, 3]);
     w.add(items([4]));
     expect(w.search(unit(4), 1)[0]?.id).toBe(4);
     expect(w.size).toBe(3);

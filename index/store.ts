@@ -1,0 +1,268 @@
+// SQLite storage of the index: documents, their embeddings and an FTS5 table, replaced one source per transaction.
+import Database from 'better-sqlite3';
+import type { IndexDocument } from './documents.js';
+import { ftsMatchExpression } from './fts-query.js';
+
+/** bm25() weights per FTS5 column, in column order: name, description, params, context. */
+export interface FieldWeights {
+  readonly name: number;
+  readonly description: number;
+  readonly params: number;
+  readonly context: number;
+}
+
+export const DEFAULT_FIELD_WEIGHTS: FieldWeights = { name: 3, description: 1, params: 0.5, context: 0.3 };
+
+export interface StoredDocument {
+  readonly id: number;
+  readonly source: string;
+  readonly key: string;
+  readonly kind: 'tool' | 'component';
+  readonly name: string;
+  readonly description: string;
+  readonly ref: string;
+  readonly metadata: { readonly permissions?: unknown; readonly signature?: unknown };
+}
+
+export interface LexicalHit {
+  readonly id: number;
+  /** Higher is better (bm25() negated). */
+  readonly score: number;
+}
+
+/**
+ * Generations around one write: a process whose vectors reflect `before` may apply the change and
+ * be at `after`; any other means another process wrote in between (the server and the CLI share a db).
+ */
+export interface Change {
+  readonly before: number;
+  readonly after: number;
+}
+
+export interface StoredEmbedding {
+  readonly id: number;
+  readonly vector: Float32Array;
+}
+
+interface DocRow {
+  id: number;
+  source: string;
+  key: string;
+  kind: 'tool' | 'component';
+  name: string;
+  description: string;
+  ref: string;
+  metadata: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (source TEXT PRIMARY KEY, kind TEXT NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  source TEXT NOT NULL REFERENCES sources(source),
+  key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  embed_text TEXT NOT NULL,
+  embedding BLOB,
+  UNIQUE (source, key)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(name, description, params, context, tokenize = 'porter unicode61');
+`;
+
+// Copy: a Buffer from SQLite may share a pool and need not be 4-byte aligned.
+function toVector(blob: Buffer): Float32Array {
+  const bytes = new Uint8Array(blob);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+export class IndexStore {
+  readonly #db: Database.Database;
+  readonly #weights: FieldWeights;
+
+  constructor(path: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS) {
+    this.#db = new Database(path);
+    this.#db.pragma('journal_mode = WAL');
+    // WAL + NORMAL still never loses a committed-then-checkpointed transaction's atomicity; a crash drops at most the last one whole.
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.exec(SCHEMA);
+    this.#weights = weights;
+  }
+
+  /** Bumped by every change; the vector file records the generation it was written at. */
+  generation(): number {
+    const row = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get('generation') as { value: string } | undefined;
+    return row === undefined ? 0 : Number(row.value);
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** Inside a write transaction: the generation this change starts from and the one it makes. */
+  #bump(): Change {
+    const before = this.generation();
+    this.setMeta('generation', String(before + 1));
+    return { before, after: before + 1 };
+  }
+
+  #deleteSource(source: string): number[] {
+    const ids = (this.#db.prepare('SELECT id FROM documents WHERE source = ?').all(source) as { id: number }[]).map((r) => r.id);
+    const delFts = this.#db.prepare('DELETE FROM documents_fts WHERE rowid = ?');
+    for (const id of ids) delFts.run(id);
+    this.#db.prepare('DELETE FROM documents WHERE source = ?').run(source);
+    this.#db.prepare('DELETE FROM sources WHERE source = ?').run(source);
+    return ids;
+  }
+
+  /**
+   * Removes a source's documents and inserts the new ones in one transaction, so a kill -9 leaves
+   * either the old source or the new one. `embeddings[i]` belongs to `docs[i]` (undefined: none yet).
+   */
+  replaceSource(
+    source: string,
+    kind: 'component' | 'mcp',
+    docs: readonly IndexDocument[],
+    embeddings: readonly (Float32Array | undefined)[],
+  ): { removed: number[]; added: StoredEmbedding[] } & Change {
+    const insertDoc = this.#db.prepare(
+      `INSERT INTO documents (source, key, kind, name, description, ref, metadata, embed_text, embedding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertFts = this.#db.prepare('INSERT INTO documents_fts (rowid, name, description, params, context) VALUES (?, ?, ?, ?, ?)');
+    const tx = this.#db.transaction(() => {
+      const removed = this.#deleteSource(source);
+      this.#db.prepare('INSERT INTO sources (source, kind, updated_at) VALUES (?, ?, ?)').run(source, kind, Date.now());
+      const added: StoredEmbedding[] = [];
+      docs.forEach((d, i) => {
+        if (d.source !== source) throw new Error(`document ${d.key} belongs to ${d.source}, not ${source}`);
+        const vector = embeddings[i];
+        const blob = vector === undefined ? null : Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+        const id = Number(insertDoc.run(source, d.key, d.kind, d.name, d.description, d.ref, JSON.stringify(d.metadata), d.embedText, blob).lastInsertRowid);
+        insertFts.run(id, d.fields.name, d.fields.description, d.fields.params, d.fields.context);
+        if (vector !== undefined) added.push({ id, vector });
+      });
+      return { removed, added, ...this.#bump() };
+    });
+    return tx.immediate();
+  }
+
+  removeSource(source: string): { removed: number[] } & Change {
+    return this.#db
+      .transaction(() => {
+        const removed = this.#deleteSource(source);
+        return { removed, ...this.#bump() };
+      })
+      .immediate();
+  }
+
+  /** Top `limit` documents by weighted bm25; a query with no searchable word matches nothing. */
+  lexical(query: string, limit: number): LexicalHit[] {
+    const match = ftsMatchExpression(query);
+    if (match === undefined) return [];
+    const w = this.#weights;
+    const rows = this.#db
+      .prepare(
+        `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
+         WHERE documents_fts MATCH ? ORDER BY weighted LIMIT ?`,
+      )
+      .all(w.name, w.description, w.params, w.context, match, limit) as { id: number; weighted: number }[];
+    return rows.map((r) => ({ id: r.id, score: -r.weighted }));
+  }
+
+  documents(ids: readonly number[]): Map<number, StoredDocument> {
+    const out = new Map<number, StoredDocument>();
+    for (const r of this.#byIds<DocRow>('id, source, key, kind, name, description, ref, metadata', ids)) {
+      out.set(r.id, { ...r, metadata: JSON.parse(r.metadata) as StoredDocument['metadata'] });
+    }
+    return out;
+  }
+
+  /** Kind and source only: what fusion needs for every candidate, cheaper than whole documents. */
+  kinds(ids: readonly number[]): Map<number, { kind: 'tool' | 'component'; source: string }> {
+    const out = new Map<number, { kind: 'tool' | 'component'; source: string }>();
+    for (const r of this.#byIds<{ id: number; kind: 'tool' | 'component'; source: string }>('id, kind, source', ids)) out.set(r.id, r);
+    return out;
+  }
+
+  // One statement per call, not per id; ids arrive as a JSON array so the statement text is fixed.
+  #byIds<T>(columns: string, ids: readonly number[]): T[] {
+    if (ids.length === 0) return [];
+    return this.#db.prepare(`SELECT ${columns} FROM documents WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as T[];
+  }
+
+  /** The tool documents of one source (the siblings a component document stands for). */
+  toolIds(source: string): number[] {
+    return (this.#db.prepare("SELECT id FROM documents WHERE source = ? AND kind = 'tool' ORDER BY id").all(source) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Every stored embedding, for rebuilding the vector index. */
+  *embeddings(): Generator<StoredEmbedding> {
+    for (const r of this.#db.prepare('SELECT id, embedding FROM documents WHERE embedding IS NOT NULL').iterate() as Iterable<{
+      id: number;
+      embedding: Buffer;
+    }>) {
+      yield { id: r.id, vector: toVector(r.embedding) };
+    }
+  }
+
+  /** Stored embeddings of some documents, in one statement (hybrid scoring of lexical-only candidates). */
+  embeddingsOf(ids: readonly number[]): StoredEmbedding[] {
+    return this.#byIds<{ id: number; embedding: Buffer | null }>('id, embedding', ids)
+      .filter((r): r is { id: number; embedding: Buffer } => r.embedding !== null)
+      .map((r) => ({ id: r.id, vector: toVector(r.embedding) }));
+  }
+
+  /** Documents stored without an embedding (indexed while no model was available). */
+  missingEmbeddings(): { id: number; text: string }[] {
+    return this.#db.prepare('SELECT id, embed_text AS text FROM documents WHERE embedding IS NULL').all() as { id: number; text: string }[];
+  }
+
+  /** Stores embeddings computed later; bumps the generation so the vector file is known stale. */
+  setEmbeddings(items: readonly StoredEmbedding[]): void {
+    const update = this.#db.prepare('UPDATE documents SET embedding = ? WHERE id = ?');
+    this.#db
+      .transaction(() => {
+        for (const { id, vector } of items) update.run(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), id);
+        this.#bump();
+      })
+      .immediate();
+  }
+
+  /** Forgets every embedding (the model changed). */
+  clearEmbeddings(): void {
+    this.#db
+      .transaction(() => {
+        this.#db.prepare('UPDATE documents SET embedding = NULL').run();
+        this.#bump();
+      })
+      .immediate();
+  }
+
+  stats(): { sources: number; documents: number; embedded: number } {
+    const one = (sql: string): number => (this.#db.prepare(sql).get() as { n: number }).n;
+    return {
+      sources: one('SELECT count(*) AS n FROM sources'),
+      documents: one('SELECT count(*) AS n FROM documents'),
+      embedded: one('SELECT count(*) AS n FROM documents WHERE embedding IS NOT NULL'),
+    };
+  }
+
+  sources(): string[] {
+    return (this.#db.prepare('SELECT source FROM sources ORDER BY source').all() as { source: string }[]).map((r) => r.source);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

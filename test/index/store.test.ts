@@ -1,0 +1,181 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type SourceInput, sourceDocuments } from '../../index/documents.js';
+import { ftsMatchExpression, MAX_QUERY_CHARS, queryTerms } from '../../index/fts-query.js';
+import { IndexStore } from '../../index/store.js';
+import { tempDir } from './helpers.js';
+
+function source(name: string, tools: string[], description = 'does things'): SourceInput {
+  return { source: name, kind: 'mcp', ref: `mcp:${name}`, tools: tools.map((t) => ({ name: t, description: `${t} ${description}` })) };
+}
+
+function put(store: IndexStore, input: SourceInput): void {
+  const docs = sourceDocuments(input);
+  store.replaceSource(
+    input.source,
+    input.kind,
+    docs,
+    docs.map(() => undefined),
+  );
+}
+
+const HOSTILE = [
+  '"',
+  '"unbalanced',
+  'a " b " c "',
+  '*',
+  'weather*',
+  '* OR *',
+  'NEAR(weather forecast, 2)',
+  'weather NEAR forecast',
+  '(((((',
+  ')) AND ((',
+  'name:weather',
+  '{name description}: weather',
+  '^weather',
+  'weather AND NOT OR',
+  '-weather +forecast',
+  "'; DROP TABLE documents; --",
+  '\u0000\u0001',
+  '😀 🌦️ weather',
+  'x'.repeat(10_000),
+  'weather '.repeat(2_000),
+  '"("*'.repeat(2_500),
+];
+
+describe('FTS5 query sanitation', () => {
+  it.each(HOSTILE.map((q) => [q.length > 40 ? `${q.slice(0, 40)}... (${q.length} chars)` : q, q]))('%j neither throws nor is slow', (_label, q) => {
+    const store = new IndexStore(join(tempDir(), 'index.db'));
+    put(store, source('a.json', ['get_weather', 'forecast', 'near_me']));
+    const t0 = performance.now();
+    const hits = store.lexical(q, 10);
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(Array.isArray(hits)).toBe(true);
+    store.close();
+  });
+
+  it('operators become plain words that still match', () => {
+    const store = new IndexStore(join(tempDir(), 'index.db'));
+    put(store, source('a.json', ['get_weather', 'near_me', 'calculator']));
+    const names = (q: string) => [...store.documents(store.lexical(q, 10).map((h) => h.id)).values()].map((d) => d.name);
+    expect(names('NEAR(weather')[0]).toBe('get_weather');
+    expect(names('near')).toEqual(['near_me']);
+    expect(names('"calculator"*')).toEqual(['calculator']);
+    store.close();
+  });
+
+  it('truncates, drops stopwords, splits identifiers and caps the term count', () => {
+    expect(queryTerms('What is the getWeather in Paris?')).toEqual(['weather', 'getweather', 'paris']);
+    expect(ftsMatchExpression('what is it')).toBeUndefined();
+    expect(ftsMatchExpression('NEAR "x"')).toBe('"near" OR "x"');
+    expect(queryTerms(Array.from({ length: 500 }, (_, i) => `w${i}x`).join(' ')).length).toBeLessThanOrEqual(32);
+    expect(queryTerms(`${'a'.repeat(MAX_QUERY_CHARS)} weather`)).not.toContain('weather');
+  });
+});
+
+describe('IndexStore', () => {
+  it('ranks by weighted bm25: a name match beats a description-only match', () => {
+    const store = new IndexStore(join(tempDir(), 'index.db'));
+    store.replaceSource(
+      's',
+      'mcp',
+      sourceDocuments({
+        source: 's',
+        kind: 'mcp',
+        ref: 'r',
+        tools: [
+          { name: 'translate', description: 'Turns text into another language' },
+          { name: 'summarize', description: 'Shortens text; can translate a summary too' },
+        ],
+      }),
+      [undefined, undefined],
+    );
+    const [first] = store.lexical('translate', 5);
+    expect(store.documents([first?.id ?? -1]).get(first?.id ?? -1)?.name).toBe('translate');
+    store.close();
+  });
+
+  it('replaceSource replaces only that source and bumps the generation', () => {
+    const store = new IndexStore(join(tempDir(), 'index.db'));
+    put(store, source('a.json', ['alpha_one', 'alpha_two']));
+    put(store, source('b.json', ['beta_one']));
+    const g = store.generation();
+    put(store, source('a.json', ['alpha_three']));
+    expect(store.generation()).toBe(g + 1);
+    expect(store.stats()).toEqual({ sources: 2, documents: 2, embedded: 0 });
+    expect(store.lexical('alpha', 10)).toHaveLength(1);
+    expect(store.removeSource('a.json').removed).toHaveLength(1);
+    expect(store.sources()).toEqual(['b.json']);
+    expect(store.lexical('alpha', 10)).toEqual([]);
+    store.close();
+  });
+
+  it('a failing replace leaves the old source whole', () => {
+    const store = new IndexStore(join(tempDir(), 'index.db'));
+    put(store, source('a.json', ['alpha_one', 'alpha_two']));
+    const bad = [...sourceDocuments(source('a.json', ['new_one'])), ...sourceDocuments(source('other.json', ['intruder']))];
+    expect(() =>
+      store.replaceSource(
+        'a.json',
+        'mcp',
+        bad,
+        bad.map(() => undefined),
+      ),
+    ).toThrow(/belongs to other.json/);
+    expect(store.stats().documents).toBe(2);
+    expect(store.lexical('alpha', 10)).toHaveLength(2);
+    expect(store.lexical('new', 10)).toEqual([]);
+    store.close();
+  });
+
+  it('keeps documents and embeddings across reopen', () => {
+    const path = join(tempDir(), 'index.db');
+    const store = new IndexStore(path);
+    const docs = sourceDocuments(source('a.json', ['alpha_one']));
+    store.replaceSource('a.json', 'mcp', docs, [new Float32Array([0.6, 0.8])]);
+    store.close();
+    const again = new IndexStore(path);
+    const [e] = [...again.embeddings()];
+    expect(Array.from(e?.vector ?? [])).toEqual([Math.fround(0.6), Math.fround(0.8)]);
+    expect(again.lexical('alpha', 5)).toHaveLength(1);
+    again.close();
+  });
+
+  it('kill -9 during replaces never leaves half a source', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'index.db');
+    const script = join(dir, 'writer.ts');
+    const storeUrl = resolve(import.meta.dirname, '..', '..', 'index', 'store.ts');
+    const docsUrl = resolve(import.meta.dirname, '..', '..', 'index', 'documents.ts');
+    // Each generation of the source has exactly 50 tools named after it.
+    writeFileSync(
+      script,
+      `
+      import { IndexStore } from ${JSON.stringify(storeUrl)};
+      import { sourceDocuments } from ${JSON.stringify(docsUrl)};
+      const store = new IndexStore(${JSON.stringify(db)});
+      for (let g = 0; ; g++) {
+        const tools = Array.from({ length: 50 }, (_, i) => ({ name: 'gen' + g + '_tool' + i, description: 'generation ' + g }));
+        const docs = sourceDocuments({ source: 's.json', kind: 'mcp', ref: 'r', tools });
+        store.replaceSource('s.json', 'mcp', docs, docs.map(() => new Float32Array(384).fill(g)));
+        if (g === 5) process.stdout.write('ready\\n');
+      }
+    `,
+    );
+    // `node --import tsx`, not the tsx CLI: the CLI runs a second process that SIGKILL would not reach.
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(import.meta.dirname, '..', '..') });
+    await new Promise<void>((ok) => child.stdout.once('data', () => ok()));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    child.stdout.destroy();
+    const store = new IndexStore(db);
+    const s = store.stats();
+    expect(s).toEqual({ sources: 1, documents: 50, embedded: 50 });
+    const names = [...store.documents(store.lexical('tool', 50).map((h) => h.id)).values()].map((d) => d.name.replace(/_tool\d+$/, ''));
+    expect(new Set(names).size).toBe(1);
+    store.close();
+  }, 30_000);
+});

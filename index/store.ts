@@ -262,6 +262,16 @@ export class IndexStore {
     return (this.#db.prepare('SELECT source FROM sources ORDER BY source').all() as { source: string }[]).map((r) => r.source);
   }
 
+  /** Each source with the ref its documents carry and how many tools it holds (what an incremental crawl compares). */
+  sourceSummaries(): Map<string, { ref: string; tools: number }> {
+    const rows = this.#db.prepare("SELECT source, MIN(ref) AS ref, SUM(kind = 'tool') AS tools FROM documents GROUP BY source").all() as {
+      source: string;
+      ref: string;
+      tools: number;
+    }[];
+    return new Map(rows.map((r) => [r.source, { ref: r.ref, tools: r.tools }]));
+  }
+
   close(): void {
     this.#db.close();
   }

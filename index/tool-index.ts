@@ -200,6 +200,11 @@ export class ToolIndex {
     return this.#store.sources();
   }
 
+  /** Source -> the ref its documents carry and its tool count. */
+  sourceSummaries(): Map<string, { ref: string; tools: number }> {
+    return this.#store.sourceSummaries();
+  }
+
   async close(): Promise<void> {
     try {
       await this.flush();

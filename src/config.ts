@@ -36,6 +36,12 @@ export interface Config {
   dockerConfigDir: string | undefined;
   /** The server's environment, the source of granted variables that have no secret. */
   env: Readonly<Record<string, string | undefined>>;
+  /** `WASSETTE_EMBED_MODEL` / `embed_model`: the search embedder (a local model folder or a model id); undefined: the default. */
+  embedModel?: string | undefined;
+  /** Download the embedding model on first use when no local copy exists (`WASSETTE_MODEL_DOWNLOAD=0` turns it off). */
+  modelDownload: boolean;
+  /** Raw `crawl.registries` entries, interpreted by the crawler. */
+  crawlRegistries: unknown[];
   /** `WASSETTE_HTTP_TOKEN`: the bearer token `serve --http` requires (else the generated one in home); never logged, never in `env`. */
   httpToken?: string | undefined;
 }
@@ -106,6 +112,8 @@ const FILE_KEYS = [
   'trust',
   'disabled_builtins',
   'log_level',
+  'embed_model',
+  'crawl',
   'max_message_bytes',
   'audit',
 ];
@@ -203,9 +211,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     dockerConfigDir: env.DOCKER_CONFIG,
     env: Object.freeze(Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_ENV.includes(k)))),
     httpToken: env.WASSETTE_HTTP_TOKEN === '' ? undefined : env.WASSETTE_HTTP_TOKEN,
+    embedModel: optionalString(pick('embed_model', 'WASSETTE_EMBED_MODEL'), 'embed_model'),
+    modelDownload: bool(env.WASSETTE_MODEL_DOWNLOAD ?? true, 'WASSETTE_MODEL_DOWNLOAD'),
+    crawlRegistries: crawlSection(file.crawl),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   return Object.freeze(merged);
+}
+
+function optionalString(v: unknown, field: string): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw new WassetteError(ErrorCode.InvalidConfig, `${field}: expected a string`);
+  return v;
+}
+
+function crawlSection(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  const registries = (v as { registries?: unknown }).registries;
+  if (typeof v !== 'object' || (registries !== undefined && !Array.isArray(registries))) {
+    throw new WassetteError(ErrorCode.InvalidConfig, 'crawl: expected {registries: [host[:port] | {registry, repositories}]}');
+  }
+  return (registries as unknown[] | undefined) ?? [];
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

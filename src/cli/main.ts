@@ -22,6 +22,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   audit: { summary: 'show recorded calls and denials', load: () => import('./audit.js') },
   publish: { summary: 'push a component to an OCI registry', load: () => import('./publish.js') },
   sign: { summary: 'sign a published component with a cosign-compatible key signature', load: () => import('./sign.js') },
+  crawl: { summary: 'walk OCI registries into the local tool-search index', load: () => import('./crawl.js') },
+  search: { summary: 'find tools for a need described in words (what search_tools answers)', load: () => import('./search.js') },
+  index: { summary: 'import MCP tools/list files into the search index', load: () => import('./index-cmd.js') },
   cache: { summary: 'manage the blob and transpile cache (prune)', load: () => import('./cache.js') },
 };
 

@@ -29,6 +29,9 @@ import { AuditQueue, DEFAULT_AUDIT_RETENTION } from './audit-queue.js';
 import { pruneCaches, type PruneReport } from './cache-prune.js';
 import type { CallContext } from './call-context.js';
 import { dropForeignRights, secretsFor } from './carry-over.js';
+import { Discovery, type ToolHit } from './discovery.js';
+import type { CrawlSummary } from '../../registry-crawler/crawl.js';
+import type { CrawlTarget } from '../../registry-crawler/targets.js';
 import { Catalog, type LoadedComponent } from './catalog.js';
 import { chooseId, describeFetched, transpile } from './component-loader.js';
 import { fetchComponent } from './fetch-component.js';
@@ -71,6 +74,7 @@ export class Wassette {
   readonly #audit: AuditQueue;
   readonly #restorer: Restorer;
   readonly #warmOnLoad: boolean;
+  readonly #discovery: Discovery;
   #registryClient: Promise<RegistryClient> | undefined;
   #controlPlane: ControlPlaneEndpoint[] = [];
 
@@ -125,6 +129,7 @@ export class Wassette {
       () => store.externalChangeCounter(),
       (id) => this.#buildSpec(id),
     );
+    this.#discovery = new Discovery(config, (m) => log.warn(m));
   }
 
   #buildSpec(id: string): SandboxSpec {
@@ -370,6 +375,29 @@ export class Wassette {
     this.#specs.invalidate();
   }
 
+  // ---- Discovery
+
+  /** Tools for a need described in words, from the crawled index and the loaded components. */
+  async searchTools(query: string, limit = 5): Promise<{ ranking: string; results: ToolHit[] }> {
+    await this.syncFromStore();
+    const loaded = this.#catalog.list().map((component) => ({
+      component,
+      names: this.#catalog.toolNames(component.id),
+      policy: this.#service.basePolicy(component.id),
+    }));
+    return this.#discovery.search(query, limit, loaded);
+  }
+
+  /** Crawls registries into the search index. */
+  async crawl(targets: readonly CrawlTarget[], onProgress?: (done: number, total: number, current: string) => void): Promise<CrawlSummary> {
+    return this.#discovery.crawl(targets, await this.registry(), parseTrustPolicy(this.config.trust, false), onProgress);
+  }
+
+  /** Makes the tools of MCP `tools/list` files searchable beside components. */
+  importToolsLists(files: readonly string[]): Promise<Array<{ source: string; tools: number }>> {
+    return this.#discovery.importToolsLists(files);
+  }
+
   /** Audit log entries, newest first. */
   auditLog(query: AuditQuery): AuditEntry[] {
     this.#audit.flush();
@@ -385,6 +413,7 @@ export class Wassette {
     await this.#restorer.settle();
     this.#audit.flush();
     await this.#runtime.close();
+    await this.#discovery.close();
     this.#store.close();
   }
 }

@@ -25,8 +25,11 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: { listChanged: true }, logging: {} },
     instructions:
-      'wassette runs WebAssembly components as sandboxed tools. Use load_component to add tools; ' +
-      'components start with no file, network or environment access; use the grant_* tools when a call is denied.',
+      'wassette runs WebAssembly components as sandboxed tools and can find new ones. ' +
+      'When no tool you have fits the task, call search_tools with the need in plain words, pick a result, and ' +
+      'call load_component with its ref (the user may be asked to approve); the new tools then appear. ' +
+      'Components start with no file, network or environment access; when a call is denied, ask for the grant ' +
+      'the denial names with the grant_* tools.',
   });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await backend.listTools() }));

@@ -22,6 +22,7 @@ describe('built-in list', () => {
       'revoke_network_permission',
       'revoke_environment_variable_permission',
       'reset_permission',
+      'search_tools',
     ]);
     expect(BUILTIN_NAMES.size).toBe(BUILTINS.length);
     for (const b of BUILTINS) {

@@ -2,9 +2,10 @@
 import { ErrorCode, WassetteError } from '../../errors.js';
 import { componentBuiltins } from './components.js';
 import type { Builtin } from './define.js';
+import { discoveryBuiltins } from './discovery.js';
 import { permissionBuiltins } from './permissions.js';
 
-export const BUILTINS: readonly Builtin[] = [...componentBuiltins, ...permissionBuiltins];
+export const BUILTINS: readonly Builtin[] = [...componentBuiltins, ...permissionBuiltins, ...discoveryBuiltins];
 
 export const BUILTIN_NAMES: ReadonlySet<string> = new Set(BUILTINS.map((b) => b.name));
 

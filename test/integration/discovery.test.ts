@@ -1,0 +1,103 @@
+// End to end over a real registry and the real embedding model: components published with `wassette publish`
+// (description layer) and without one (decode path), plus an artifact that is not a component, are crawled by the
+// CLI; a second crawl changes nothing; an agent finds a tool over MCP with `search_tools` from a plain-language
+// need, loads it by the returned ref and calls it; the result then says it is loaded.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryClient } from '../../src/oci/client.js';
+import { encodeJson } from '../../src/oci/manifest.js';
+import { MediaType } from '../../src/oci/media-types.js';
+import { publishComponent } from '../../src/oci/publish.js';
+import { call, fixture, ROOT, runCli, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
+import { destroyRegistry, startRegistry, type RunningRegistry } from '../helpers/registry.js';
+
+const MODEL = join(ROOT, 'fixtures', 'build', 'models', 'all-MiniLM-L6-v2');
+const env = { WASSETTE_EMBED_MODEL: MODEL, WASSETTE_MODEL_DOWNLOAD: '0' };
+let reg: RunningRegistry;
+const home = tempHome('wassette-discovery-');
+let s: McpSession | undefined;
+
+async function crawlJson(): Promise<Record<string, any>> {
+  const r = await runCli(['crawl', '--registry', reg.registry, '--json'], { home: home.home, env });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+beforeAll(async () => {
+  reg = await startRegistry();
+  const publish = await runCli(['publish', fixture('text-tools'), `oci://${reg.registry}/tools/text-tools:1.0.0`], { home: home.home });
+  expect(publish.code, publish.stderr).toBe(0);
+  // Published without a description layer: the crawler has to decode the component.
+  const client = new RegistryClient();
+  await publishComponent(readFileSync(fixture('kv-store')), `oci://${reg.registry}/tools/kv-store:latest`, { client, annotations: {} });
+  // Not a component at all.
+  const target = { registry: reg.registry, repository: 'misc/notes' };
+  const layer = await client.putBlob(target, Buffer.from('just text'), 'text/plain');
+  const config = await client.putBlob(target, Buffer.from('{}'), MediaType.EmptyConfig);
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MediaType.OciManifest,
+    config: { ...config, mediaType: MediaType.EmptyConfig },
+    layers: [{ ...layer, mediaType: 'text/plain' }],
+  };
+  await client.putManifest(target, 'latest', encodeJson(manifest), MediaType.OciManifest);
+}, 120_000);
+
+afterAll(async () => {
+  await s?.close();
+  await destroyRegistry(reg);
+  home.cleanup();
+});
+
+describe('crawl, search_tools, load', () => {
+  it('crawls both kinds of component, counts the non-component as a failure with its reason, then skips what it knows', async () => {
+    const first = await crawlJson();
+    expect(first).toMatchObject({ registries: 1, repositories: 3, components: 2, added: 2, updated: 0, unchanged: 0, removed: 0 });
+    expect(first.described).toEqual({ layer: 1, decoded: 1 });
+    expect(first.failed).toHaveLength(1);
+    expect(first.failed[0].what).toBe(`${reg.registry}/misc/notes`);
+    expect(first.tools).toBeGreaterThan(8);
+
+    const again = await crawlJson();
+    expect(again).toMatchObject({ components: 2, added: 0, updated: 0, unchanged: 2, tools: first.tools });
+
+    const cli = await runCli(['search', 'remember', 'a', 'value', 'under', 'a', 'name', '--json'], { home: home.home, env });
+    expect(cli.code, cli.stderr).toBe(0);
+    const found = JSON.parse(cli.stdout);
+    expect(found.ranking).toBe('hybrid');
+    expect(found.results[0].ref).toMatch(new RegExp(`^oci://${reg.registry.replace('.', '\\.')}/tools/kv-store@sha256:[0-9a-f]{64}$`));
+  }, 120_000);
+
+  it('an agent finds a tool from a plain-language need, loads it by ref and calls it', async () => {
+    s = await startStdioSession({ home: home.home, env });
+    const r = await call(s, 'search_tools', { query: 'turn a blog post title into something I can put in a URL', limit: 3 });
+    expect(r.isError, text(r)).toBeFalsy();
+    const top = r.structuredContent?.results[0];
+    expect(top.name).toMatch(/slugify$/);
+    expect(top.loaded).toBe(false);
+    expect(top.ref).toContain('/tools/text-tools@sha256:');
+    expect(r.structuredContent?.ranking).toBe('hybrid');
+
+    const loaded = await call(s, 'load_component', { path: top.ref });
+    expect(loaded.isError, text(loaded)).toBeFalsy();
+    const name = (loaded.structuredContent?.tools as string[]).find((n) => n.endsWith('slugify'))!;
+    const slug = await call(s, name, { input: 'Hello, World!' });
+    expect(slug.structuredContent).toEqual({ result: 'hello-world' });
+
+    const after = await call(s, 'search_tools', { query: 'turn a blog post title into something I can put in a URL', limit: 3 });
+    // Now served from the loaded copy, once, under the name the agent calls.
+    expect(after.structuredContent?.results[0]).toMatchObject({ name, loaded: true, ref: top.ref });
+    expect(after.structuredContent?.results.filter((x: { name: string }) => /slugify$/.test(x.name))).toHaveLength(1);
+  }, 120_000);
+
+  it('refuses an empty query as an argument error and bounds a huge one', async () => {
+    s ??= await startStdioSession({ home: home.home, env });
+    const empty = await call(s, 'search_tools', { query: '   ' });
+    expect(empty.isError).toBe(true);
+    expect(text(empty)).toMatch(/query/);
+    const huge = await call(s, 'search_tools', { query: 'count the words in a text '.repeat(400) });
+    expect(huge.isError, text(huge)).toBeFalsy();
+    expect(huge.structuredContent?.results.length).toBeGreaterThan(0);
+  }, 60_000);
+});

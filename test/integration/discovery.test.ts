@@ -2,7 +2,7 @@
 // (description layer) and without one (decode path), plus an artifact that is not a component, are crawled by the
 // CLI; a second crawl changes nothing; an agent finds a tool over MCP with `search_tools` from a plain-language
 // need, loads it by the returned ref and calls it; the result then says it is loaded.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../src/oci/client.js';
@@ -90,6 +90,29 @@ describe('crawl, search_tools, load', () => {
     expect(after.structuredContent?.results[0]).toMatchObject({ name, loaded: true, ref: top.ref });
     expect(after.structuredContent?.results.filter((x: { name: string }) => /slugify$/.test(x.name))).toHaveLength(1);
   }, 120_000);
+
+  it('imports MCP tools/list files beside components; re-importing a file replaces its tools', async () => {
+    const file = join(home.home, 'github-tools.json');
+    const tools = (names: string[]) => ({
+      tools: names.map((name) => ({
+        name,
+        description: name === 'create_issue' ? 'Open a new issue in a GitHub repository' : 'List pull requests of a repository',
+        inputSchema: { type: 'object' },
+      })),
+    });
+    writeFileSync(file, JSON.stringify(tools(['create_issue', 'list_pull_requests'])));
+    const imported = await runCli(['index', 'import', file, '--json'], { home: home.home, env });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout).imported).toEqual([{ source: 'github-tools.json', tools: 2 }]);
+    const search = async (q: string) => JSON.parse((await runCli(['search', q, '--json'], { home: home.home, env })).stdout).results;
+    expect((await search('report a bug to the maintainers of a project'))[0]).toMatchObject({ name: 'create_issue', source: 'github-tools.json' });
+    writeFileSync(file, JSON.stringify(tools(['list_pull_requests'])));
+    expect((await runCli(['index', 'import', file], { home: home.home, env })).code).toBe(0);
+    expect((await search('report a bug to the maintainers of a project')).some((r: { name: string }) => r.name === 'create_issue')).toBe(false);
+    const bad = await runCli(['index', 'import', join(home.home, 'missing.json')], { home: home.home, env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/missing\.json/);
+  }, 60_000);
 
   it('refuses an empty query as an argument error and bounds a huge one', async () => {
     s ??= await startStdioSession({ home: home.home, env });

@@ -14,7 +14,7 @@ import { registrySignatureSource } from '../src/oci/signature-source.js';
 import { verifySignatures, type VerificationOutcome } from '../src/oci/signatures.js';
 import type { TrustPolicy } from '../src/oci/trust-policy.js';
 import { parsePolicy } from '../src/sandbox/policy.js';
-import { requestedPermissions } from './permissions.js';
+import { requestedPermissions } from '../src/sandbox/requested-permissions.js';
 
 const MiB = 1024 * 1024;
 

@@ -4,6 +4,7 @@ import { ErrorCode, isWassetteError, WassetteError } from '../errors.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import { describeGrant, parseGrant } from '../sandbox/grants.js';
 import { describeRecordedPolicy, type LoadPayload } from './load-request.js';
+import { describeToolLoad, type ToolLoadPayload } from './tool-request.js';
 
 /**
  * How long a request stays answerable. The server that asked watches it this long and then expires
@@ -87,7 +88,12 @@ export function describeRequest(req: ApprovalRequest): string {
         `digest ${payloadField(req.payload, 'digest') ?? 'not recorded'}`,
         describeRecordedPolicy((req.payload as LoadPayload | null)?.policy),
       ].join('\n');
-    case 'load_tool':
-      return `${who} asks to load the tool ${payloadField(req.payload, 'name') ?? ''}${payloadField(req.payload, 'name') ? ' from ' : ''}${payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`;
+    case 'load_tool': {
+      const p = req.payload as ToolLoadPayload | null;
+      if (!p || typeof p.source !== 'string' || !Array.isArray(p.tools) || !Array.isArray(p.permissions)) {
+        return `${who} asks to load ${payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`;
+      }
+      return describeToolLoad(p, who);
+    }
   }
 }

@@ -8,7 +8,7 @@ import { ToolIndex, ToolIndexError } from '../../index/tool-index.js';
 import { type CrawlSummary, crawl } from '../../registry-crawler/crawl.js';
 import { paramsOf } from '../../registry-crawler/describe.js';
 import { takeCrawlLock } from '../../registry-crawler/lock.js';
-import { requestedPermissions } from '../../registry-crawler/permissions.js';
+import { requestedPermissions } from '../sandbox/requested-permissions.js';
 import type { CrawlTarget } from '../../registry-crawler/targets.js';
 import type { Config } from '../config.js';
 import { ErrorCode, WassetteError } from '../errors.js';

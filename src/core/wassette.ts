@@ -30,6 +30,8 @@ import { pruneCaches, type PruneReport } from './cache-prune.js';
 import type { CallContext } from './call-context.js';
 import { dropForeignRights, secretsFor } from './carry-over.js';
 import { Discovery, type ToolHit } from './discovery.js';
+import { approvalStatus, loadTool, type LoadToolResult } from './load-tool.js';
+import { requestedPermissions } from '../sandbox/requested-permissions.js';
 import type { CrawlSummary } from '../../registry-crawler/crawl.js';
 import type { CrawlTarget } from '../../registry-crawler/targets.js';
 import { Catalog, type LoadedComponent } from './catalog.js';
@@ -373,6 +375,32 @@ export class Wassette {
   setControlPlane(endpoints: ControlPlaneEndpoint[]): void {
     this.#controlPlane = endpoints.map((e) => ({ port: e.port, names: [...e.names] }));
     this.#specs.invalidate();
+  }
+
+  /** An agent asks to add a found tool (`load_tool`): one request for fetching, loading and its starting permissions. */
+  async requestTool(ref: string, reason: string | undefined, elicit?: Elicit): Promise<LoadToolResult> {
+    await this.syncFromStore();
+    return loadTool(
+      {
+        prepare: (r) => this.prepare(r),
+        register: (p, policy) => this.#register(p, policy),
+        loaded: () => this.#catalog.list().map((c) => ({ ...this.#summary(c), permissions: requestedPermissions(this.#service.effectivePolicy(c.id)) })),
+        service: this.#service,
+        approvals: this.#store.approvals,
+        warn: (m) => this.#log.warn(m),
+      },
+      ref,
+      reason,
+      elicit,
+    );
+  }
+
+  /** Where an approval request stands (for an agent that was told to wait). */
+  async approvalStatus(requestId: string): Promise<Record<string, unknown>> {
+    await this.syncFromStore();
+    const r = this.#store.approvals.get(requestId);
+    if (!r) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${requestId}`);
+    return approvalStatus(r, this.list());
   }
 
   // ---- Discovery

@@ -27,7 +27,8 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
     instructions:
       'wassette runs WebAssembly components as sandboxed tools and can find new ones. ' +
       'When no tool you have fits the task, call search_tools with the need in plain words, pick a result, and ' +
-      'call load_component with its ref (the user may be asked to approve); the new tools then appear. ' +
+      'call load_tool with its ref and your reason; the user approves, the new tools appear (if the answer is ' +
+      'pending, tell the user to run `wassette approvals`, then check approval_status). ' +
       'Components start with no file, network or environment access; when a call is denied, ask for the grant ' +
       'the denial names with the grant_* tools.',
   });

@@ -123,4 +123,45 @@ describe('crawl, search_tools, load', () => {
     expect(huge.isError, text(huge)).toBeFalsy();
     expect(huge.structuredContent?.results.length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('load_tool in prompt mode: pending with everything shown, approved from the CLI, the tools appear; same digest again answers at once', async () => {
+    const prompt = await startStdioSession({ home: home.home, env: { ...env, WASSETTE_APPROVAL: 'prompt' } });
+    try {
+      const found = await call(prompt, 'search_tools', { query: 'keep a value under a key and read it back later' });
+      const hit = found.structuredContent?.results.find((r: { ref: string }) => r.ref.includes('/tools/kv-store@'));
+      expect(hit, text(found)).toBeDefined();
+      const asked = await call(prompt, 'load_tool', { ref: hit.ref, reason: 'the user wants me to remember their settings' });
+      expect(asked.isError, text(asked)).toBeFalsy();
+      expect(asked.structuredContent).toMatchObject({ status: 'pending' });
+      const id = asked.structuredContent?.request_id as string;
+      expect(text(asked)).toContain('wassette approvals');
+
+      const list = await runCli(['approvals', 'list', '--json'], { home: home.home, env });
+      const req = JSON.parse(list.stdout).requests.find((r: { id: string }) => r.id === id);
+      expect(req.kind).toBe('load_tool');
+      expect(req.description).toContain(hit.ref.split('@')[0].replace('oci://', ''));
+      expect(req.description).toMatch(/digest sha256:[0-9a-f]{64}, unsigned/);
+      expect(req.description).toContain('reason given: the user wants me to remember their settings');
+      expect(req.description).toMatch(/tools \(\d+\):/);
+      expect(req.description).toContain('permissions: none');
+
+      expect((await call(prompt, 'approval_status', { request_id: id })).structuredContent).toMatchObject({ status: 'pending', applied: false });
+      const changesBefore = prompt.listChanged();
+      const approve = await runCli(['approvals', 'approve', id], { home: home.home, env });
+      expect(approve.code, approve.stderr).toBe(0);
+      const status = await call(prompt, 'approval_status', { request_id: id });
+      expect(status.structuredContent).toMatchObject({ status: 'approved', applied: true });
+      const tools = status.structuredContent?.tools as string[];
+      expect(tools.length).toBeGreaterThan(0);
+      const listed = (await prompt.client.listTools()).tools.map((t) => t.name);
+      for (const t of tools) expect(listed).toContain(t);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(prompt.listChanged()).toBeGreaterThan(changesBefore);
+
+      const again = await call(prompt, 'load_tool', { ref: hit.ref });
+      expect(again.structuredContent).toMatchObject({ status: 'loaded', already_loaded: true, tools });
+    } finally {
+      await prompt.close();
+    }
+  }, 120_000);
 });

@@ -14,6 +14,8 @@ describe('built-in list', () => {
       'load_component',
       'unload_component',
       'list_components',
+      'load_tool',
+      'approval_status',
       'get_policy',
       'grant_storage_permission',
       'grant_network_permission',

@@ -27,4 +27,27 @@ export const componentBuiltins: readonly Builtin[] = [
     inputSchema: { type: 'object', properties: {}, required: [], additionalProperties: false } as never,
     handler: async (core) => ({ components: core.list() }),
   }),
+  defineBuiltin<{ ref: string; reason?: string }>({
+    name: 'load_tool',
+    description:
+      "Add a tool you found with search_tools: `ref` is a result's ref (or any component ref). The user is shown the " +
+      'source, signature, tools and the permissions it asks for, and decides; say in `reason` why you need it. ' +
+      'Returns the new tool names, or a request_id to check with approval_status while the user decides.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        ref: { type: 'string', minLength: 1 },
+        reason: { type: 'string', maxLength: 2000, nullable: true, description: 'Why the tool is needed, for the person deciding.' },
+      },
+      required: ['ref'],
+      additionalProperties: false,
+    },
+    handler: (core, args, ctx) => core.requestTool(args.ref, args.reason, ctx.elicit),
+  }),
+  defineBuiltin<{ request_id: string }>({
+    name: 'approval_status',
+    description: 'Where an approval request you are waiting on stands: pending, approved (with the tools it added), denied or expired.',
+    inputSchema: { type: 'object', properties: { request_id: { type: 'string', minLength: 1 } }, required: ['request_id'], additionalProperties: false },
+    handler: (core, args) => core.approvalStatus(args.request_id),
+  }),
 ];

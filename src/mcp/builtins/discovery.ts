@@ -7,7 +7,7 @@ export const discoveryBuiltins: readonly Builtin[] = [
     name: 'search_tools',
     description:
       'Find tools for a task you cannot do with the tools you have: describe the need in plain words ("convert a time ' +
-      'between time zones"). Returns ranked tools with the `ref` to pass to load_component (loaded: true means its ' +
+      'between time zones"). Returns ranked tools with the `ref` to pass to load_tool (loaded: true means its ' +
       'tools are already available), the permissions each asks for and its signature status.',
     inputSchema: {
       type: 'object',

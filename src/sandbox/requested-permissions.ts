@@ -1,5 +1,5 @@
 // Pure: what a component's starting policy asks for, as short lines a person (or the search index) can read.
-import type { Policy } from '../src/sandbox/policy.js';
+import type { Policy } from './policy.js';
 
 /** `storage fs:///data (read, write)`, `network api.example.com`, `environment API_KEY`, ... in policy order. */
 export function requestedPermissions(policy: Policy | undefined): string[] {

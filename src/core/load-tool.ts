@@ -1,0 +1,106 @@
+// `load_tool`: the agent's request to add a found tool. One request covers fetching, verification, loading and the
+// permissions the starting policy asks for; the user sees everything the decision is about (approvals/tool-request.ts).
+import type { Elicit } from '../approvals/ask-user.js';
+import { seekApproval } from '../approvals/flow.js';
+import { recordPolicy } from '../approvals/load-request.js';
+import { changesFrom, describeToolLoad, permissionAsks, publisherOf, type ToolLoadPayload } from '../approvals/tool-request.js';
+import type { PermissionService } from '../sandbox/permission-service.js';
+import type { Policy } from '../sandbox/policy.js';
+import { requestedPermissions } from '../sandbox/requested-permissions.js';
+import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
+import type { ComponentSummary, Prepared } from './summary.js';
+
+export type LoadToolResult =
+  | { status: 'loaded'; component_id: string; tools: string[]; already_loaded?: true }
+  | { status: 'pending' | 'denied'; request_id: string; message: string };
+
+export interface LoadToolDeps {
+  prepare(ref: string): Promise<Prepared>;
+  register(p: Prepared, policy: Policy | undefined): Promise<ComponentSummary>;
+  /** Loaded components: summary plus what their effective policy allows now. */
+  loaded(): Array<ComponentSummary & { permissions: string[] }>;
+  service: PermissionService;
+  approvals: ApprovalsTable;
+  warn(message: string): void;
+}
+
+/** The same publication regardless of version: an OCI source without its digest or tag, else the source itself. */
+export function sourceKey(source: string): string {
+  if (!source.startsWith('oci://')) return source;
+  const name = source.split('@')[0]!;
+  const slash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', slash);
+  return colon < 0 ? name : name.slice(0, colon);
+}
+
+function signatureLine(p: Prepared): string {
+  const v = p.component.verification;
+  if (v?.status === 'verified') return `signed (${v.method}) by ${v.signer}`;
+  if (v?.status === 'failed') return `signature check failed: ${v.reason}`;
+  return 'unsigned';
+}
+
+export async function loadTool(d: LoadToolDeps, ref: string, reason: string | undefined, elicit?: Elicit): Promise<LoadToolResult> {
+  const p = await d.prepare(ref);
+  const loaded = d.loaded();
+  const same = loaded.find((c) => c.digest === p.fetched.digest && c.source === p.fetched.source);
+  if (same) return { status: 'loaded', component_id: same.id, tools: same.tools, already_loaded: true };
+
+  const asked = requestedPermissions(p.policy);
+  const previous = loaded.find((c) => sourceKey(c.source) === sourceKey(p.fetched.source));
+  const toolNames = p.tools.map((t) => t.name);
+  const payload: ToolLoadPayload = {
+    ref,
+    source: p.fetched.source,
+    digest: p.fetched.digest,
+    policy: recordPolicy(p.fetched.policyYaml, p.fetched.policyOrigin, p.policy),
+    ...(reason ? { reason } : {}),
+    signature: signatureLine(p),
+    publisher: publisherOf(p.fetched.annotations),
+    tools: p.tools.map((t) => ({ name: t.name, description: t.description })),
+    permissions: permissionAsks(asked, new Set(previous?.permissions ?? [])),
+    ...(previous
+      ? {
+          changes: changesFrom({ digest: previous.digest, tools: previous.tools, permissions: previous.permissions }, { tools: toolNames, permissions: asked }),
+        }
+      : {}),
+  };
+  const done = (s: ComponentSummary): LoadToolResult => ({ status: 'loaded', component_id: s.id, tools: s.tools });
+  const gate = d.service.requestLoad('agent', 'load_tool', payload);
+  if (gate.status === 'allowed') return done(await d.register(p, p.policy));
+  const flow = await seekApproval({
+    approvals: d.approvals,
+    requestId: gate.requestId,
+    message: describeToolLoad(payload),
+    elicit,
+    apply: async () => (d.approvals.markApplied(gate.requestId) ? d.register(p, p.policy) : undefined),
+    onBackgroundError: d.warn,
+  });
+  if (flow.status === 'approved') {
+    const s = flow.value ?? d.loaded().find((c) => c.digest === p.fetched.digest);
+    return s ? done(s) : { status: 'pending', request_id: gate.requestId, message: 'approved; loading in another process' };
+  }
+  if (flow.status === 'denied') return { status: 'denied', request_id: flow.requestId, message: 'the user denied loading this tool' };
+  return {
+    status: 'pending',
+    request_id: flow.requestId,
+    message:
+      `waiting for the user: ask them to run \`wassette approvals\` (or \`wassette approvals approve ${flow.requestId}\`); ` +
+      `the tools appear when approved; check with approval_status {request_id: "${flow.requestId}"}`,
+  };
+}
+
+/** What `approval_status` answers. */
+export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<ComponentSummary>): Record<string, unknown> {
+  const digest = (r.payload as { digest?: unknown } | null)?.digest;
+  const component = r.kind !== 'grant' && r.appliedAt !== null ? loaded.find((c) => c.digest === digest) : undefined;
+  return {
+    request_id: r.id,
+    kind: r.kind,
+    status: r.status,
+    applied: r.appliedAt !== null,
+    ...(r.decidedBy ? { decided_by: r.decidedBy } : {}),
+    ...(r.componentId ? { component_id: r.componentId } : {}),
+    ...(component ? { component_id: component.id, tools: component.tools } : {}),
+  };
+}

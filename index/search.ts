@@ -1,6 +1,7 @@
 // Hybrid ranking: dense cosine (HNSW) fused with FTS5 bm25, each min-max normalised over the query's candidates.
 import type { Embedder } from './embedder.js';
-import type { IndexStore, StoredDocument } from './store.js';
+import type { IndexStore } from './store.js';
+import type { StoredDocument } from './store-schema.js';
 import type { VectorIndex } from './vectors.js';
 
 export type Ranking = 'hybrid' | 'lexical' | 'dense';

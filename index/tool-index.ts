@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { type SourceInput, sourceDocuments } from './documents.js';
 import { type Embedder, type EmbedderOptions, LazyEmbedder } from './embedder.js';
 import { DEFAULT_FUSION, type FusionOptions, type Ranking, type SearchResponse, searchIndex } from './search.js';
-import { type Change, DEFAULT_FIELD_WEIGHTS, type FieldWeights, IndexStore, type StoredEmbedding } from './store.js';
+import { IndexStore } from './store.js';
+import { type Change, DEFAULT_FIELD_WEIGHTS, type FieldWeights, type StoredEmbedding } from './store-schema.js';
 import { VectorIndex } from './vectors.js';
 
 export const MAX_SEARCH_LIMIT = 50;

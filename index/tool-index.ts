@@ -1,5 +1,5 @@
 // The index's public facade: open a db, replace or remove sources, search, close.
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { type SourceInput, sourceDocuments } from './documents.js';
 import { type Embedder, type EmbedderOptions, LazyEmbedder } from './embedder.js';
 import { DEFAULT_FUSION, type FusionOptions, type Ranking, type SearchResponse, searchIndex } from './search.js';
@@ -53,7 +53,7 @@ export class ToolIndex {
 
   private constructor(dbPath: string, opts: ToolIndexOptions) {
     this.#store = new IndexStore(dbPath, opts.fieldWeights ?? DEFAULT_FIELD_WEIGHTS);
-    this.#vectorPath = join(dirname(dbPath), `${dbPath.replace(/^.*[\\/]/, '').replace(/\.db$/, '')}.hnsw`);
+    this.#vectorPath = join(dirname(dbPath), `${basename(dbPath, '.db')}.hnsw`);
     const log = opts.log ?? (() => {});
     this.#log = log;
     const source = opts.embedder;

@@ -198,7 +198,9 @@ export async function run(): Promise<string> {
       `| RSS with the model loaded, empty index | ${rssModel.toFixed(0)} MiB |`,
       `| RSS with the index built (index memory: the difference) | ${rssIndexed.toFixed(0)} MiB (+${(rssIndexed - rssModel).toFixed(0)} MiB) |`,
       '',
-      target === undefined ? 'No target at this size.' : `Target: p50 under ${target} ms with ${total} tools: ${p50 < target ? 'met' : 'NOT met'} (${p50.toFixed(1)} ms).`,
+      target === undefined
+        ? 'No target at this size.'
+        : `Target: p50 under ${target} ms with ${total} tools: ${p50 < target ? 'met' : 'NOT met'} (${p50.toFixed(1)} ms).`,
       '',
     ].join('\n');
   } finally {

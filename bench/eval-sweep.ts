@@ -1,7 +1,7 @@
 // Method search on the MetaTool dev sample only: field weights and fusion weights, with query embeddings cached.
 import { rmSync } from 'node:fs';
 import type { Embedder } from '../index/embedder.js';
-import type { FieldWeights } from '../index/store.js';
+import type { FieldWeights } from '../index/store-schema.js';
 import { loadMetaTool } from './eval-data.js';
 import { score } from './eval-metrics.js';
 import { METATOOL_DIR, buildIndex, evalQueries, judge, realEmbedder } from './eval-search.js';

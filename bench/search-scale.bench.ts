@@ -181,11 +181,12 @@ export async function run(): Promise<string> {
     const disk = dirBytes(dir) / 1024 ** 2;
     const hnsw = statSync(join(dir, 'index.hnsw')).size / 1024 ** 2;
     const p50 = percentile(times, 50);
+    const target = total === 10_000 ? 15 : total === 100_000 ? 30 : undefined;
     return [
       `## Tool search at scale (${stats.documents} documents: ${total} tools in ${total / TOOLS_PER_COMPONENT} components + their component documents)`,
       '',
       'ToolIndex.search(query, 5), hybrid, 200 queries after warm-up, on 2 cores. Each query is embedded by the real all-MiniLM-L6-v2 int8 model;',
-      'document vectors are real embeddings of 256 distinct phrases plus seeded noise (embedding 10,000 documents one by one would take most of an hour).',
+      'document vectors are real embeddings of 256 distinct phrases plus seeded noise (embedding every document one by one, at 40-150 a second, would take minutes to hours).',
       '',
       '| measure | value |',
       '|---|---|',
@@ -197,7 +198,9 @@ export async function run(): Promise<string> {
       `| RSS with the model loaded, empty index | ${rssModel.toFixed(0)} MiB |`,
       `| RSS with the index built (index memory: the difference) | ${rssIndexed.toFixed(0)} MiB (+${(rssIndexed - rssModel).toFixed(0)} MiB) |`,
       '',
-      `Target: p50 under 15 ms with 10,000 tools: ${total === 10_000 ? (p50 < 15 ? 'met' : 'NOT met') : 'n/a at this size'} (${p50.toFixed(1)} ms).`,
+      target === undefined
+        ? 'No target at this size.'
+        : `Target: p50 under ${target} ms with ${total} tools: ${p50 < target ? 'met' : 'NOT met'} (${p50.toFixed(1)} ms).`,
       '',
     ].join('\n');
   } finally {

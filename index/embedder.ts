@@ -42,10 +42,13 @@ export function resolveModel(opts: EmbedderOptions): Resolved | undefined {
     const dir = resolve(model);
     return isModelDir(dir) ? { localModelPath: dirname(dir), name: basename(dir), remote: false } : undefined;
   }
-  if (isModelDir(join(opts.modelsDir, model))) return { localModelPath: opts.modelsDir, name: model, remote: false };
-  if (opts.allowNetwork !== true) return undefined;
   // The hub only knows namespaced ids; the bare default is published under Xenova/.
   const id = model.includes('/') ? model : `Xenova/${model}`;
+  // `<modelsDir>/<id>` is also where an earlier download was cached: offline later, it is local.
+  for (const name of [model, id]) {
+    if (isModelDir(join(opts.modelsDir, name))) return { localModelPath: opts.modelsDir, name, remote: false };
+  }
+  if (opts.allowNetwork !== true) return undefined;
   return { localModelPath: opts.modelsDir, name: id, remote: true };
 }
 

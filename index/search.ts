@@ -1,6 +1,7 @@
 // Hybrid ranking: dense cosine (HNSW) fused with FTS5 bm25, each min-max normalised over the query's candidates.
 import type { Embedder } from './embedder.js';
-import type { IndexStore, StoredDocument } from './store.js';
+import type { IndexStore } from './store.js';
+import type { StoredDocument } from './store-schema.js';
 import type { VectorIndex } from './vectors.js';
 
 export type Ranking = 'hybrid' | 'lexical' | 'dense';
@@ -117,7 +118,8 @@ export interface SearchContext {
 export async function searchIndex(ctx: SearchContext, query: string, limit: number, mode?: Ranking): Promise<SearchResponse> {
   const ranking: Ranking = ctx.dense === undefined ? 'lexical' : (mode ?? 'hybrid');
   const pool = Math.max(ctx.fusion.candidates, limit);
-  // The query embedding runs on ONNX Runtime's threads: start it first and let FTS5 work meanwhile.
+  // Started before FTS5 so a runtime that infers off the main thread overlaps the two; onnxruntime-node
+  // 1.x measured here runs inference on the main thread, so today they add up (bench/search-scale).
   const embedding = ranking !== 'lexical' && ctx.dense !== undefined ? ctx.dense.embedder.embed(query) : undefined;
   const lexical = new Map<number, number>();
   if (ranking !== 'dense') for (const h of ctx.store.lexical(query, pool)) lexical.set(h.id, h.score);

@@ -1,9 +1,10 @@
 // The index's public facade: open a db, replace or remove sources, search, close.
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { type SourceInput, sourceDocuments } from './documents.js';
 import { type Embedder, type EmbedderOptions, LazyEmbedder } from './embedder.js';
 import { DEFAULT_FUSION, type FusionOptions, type Ranking, type SearchResponse, searchIndex } from './search.js';
-import { type Change, DEFAULT_FIELD_WEIGHTS, type FieldWeights, IndexStore, type StoredEmbedding } from './store.js';
+import { IndexStore } from './store.js';
+import { type Change, DEFAULT_FIELD_WEIGHTS, type FieldWeights, type StoredEmbedding } from './store-schema.js';
 import { VectorIndex } from './vectors.js';
 
 export const MAX_SEARCH_LIMIT = 50;
@@ -52,7 +53,7 @@ export class ToolIndex {
 
   private constructor(dbPath: string, opts: ToolIndexOptions) {
     this.#store = new IndexStore(dbPath, opts.fieldWeights ?? DEFAULT_FIELD_WEIGHTS);
-    this.#vectorPath = join(dirname(dbPath), `${dbPath.replace(/^.*[\\/]/, '').replace(/\.db$/, '')}.hnsw`);
+    this.#vectorPath = join(dirname(dbPath), `${basename(dbPath, '.db')}.hnsw`);
     const log = opts.log ?? (() => {});
     this.#log = log;
     const source = opts.embedder;

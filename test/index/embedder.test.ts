@@ -32,6 +32,12 @@ describe('resolveModel', () => {
     expect(resolveModel({ model: 'org/other', modelsDir: dir, allowNetwork: true })?.name).toBe('org/other');
   });
 
+  it('a model downloaded earlier (cached as <modelsDir>/Xenova/<name>) is local next time, offline', () => {
+    const dir = tempDir();
+    cpSync(join(requireModel(), DEFAULT_MODEL_NAME), join(dir, 'Xenova', DEFAULT_MODEL_NAME), { recursive: true });
+    expect(resolveModel({ modelsDir: dir })).toEqual({ localModelPath: dir, name: `Xenova/${DEFAULT_MODEL_NAME}`, remote: false });
+  });
+
   it('a folder without the int8 ONNX file is not a model', () => {
     const dir = tempDir();
     mkdirSync(join(dir, DEFAULT_MODEL_NAME));

@@ -12,7 +12,7 @@ export const MODELS_DIR = process.env.WASSETTE_EMBED_MODEL_DIR ?? join(ROOT, 'fi
 /** Fails (never skips) when the model is missing: the tests are about the real model. */
 export function requireModel(): string {
   if (!existsSync(join(MODELS_DIR, 'all-MiniLM-L6-v2', 'onnx', 'model_quantized.onnx'))) {
-    throw new Error(`embedding model missing in ${MODELS_DIR}: run scripts/fetch-embed-model.sh (.ci/run does)`);
+    throw new Error(`embedding model missing in ${MODELS_DIR}: run bash scripts/fetch-embed-model.sh (npm run model; npm test does it on main)`);
   }
   return MODELS_DIR;
 }

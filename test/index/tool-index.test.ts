@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SourceInput } from '../../index/documents.js';
 import { ToolIndex, ToolIndexError } from '../../index/tool-index.js';
@@ -184,4 +185,45 @@ describe('two processes on one db (server and CLI)', () => {
     expect(await later.stats()).toMatchObject({ documents: 4, vectors: 4 });
     await later.close();
   });
+});
+
+describe('kill -9 of a writing process', () => {
+  it('the next open serves exactly what SQLite committed, vectors included', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'index.db');
+    // .mts: the temp dir has no package.json, and top-level await needs ESM.
+    const script = join(dir, 'writer.mts');
+    const facade = resolve(import.meta.dirname, '..', '..', 'index', 'tool-index.ts');
+    // Vector file rewritten on every change (interval 0), so the kill lands in a write often.
+    writeFileSync(
+      script,
+      `
+      import { ToolIndex } from ${JSON.stringify(facade)};
+      const embedder = { id: 'fake:1', dim: 32, embed: async (t) => { const v = new Float32Array(32); for (let i = 0; i < t.length; i++) v[t.charCodeAt(i) % 32] += 1; const n = Math.hypot(...v) || 1; return v.map((x) => x / n); } };
+      const index = ToolIndex.open(${JSON.stringify(db)}, { embedder: async () => embedder, persistIntervalMs: 0 });
+      for (let g = 0; ; g++) {
+        const tools = Array.from({ length: 20 }, (_, i) => ({ name: 'gen' + g + '_tool' + i, description: 'tool of generation ' + g }));
+        await index.replaceSource({ source: 's.json', kind: 'mcp', ref: 'mcp:s.json', tools });
+        if (g === 3) process.stdout.write('ready\\n');
+      }
+    `,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(import.meta.dirname, '..', '..') });
+    await new Promise<void>((ok, fail) => {
+      child.stdout.once('data', () => ok());
+      child.once('exit', (code) => fail(new Error(`writer exited early (${code})`)));
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    child.stdout.destroy();
+
+    const index = ToolIndex.open(db, { embedder: async () => fakeEmbedder('fake:1', 32) });
+    const res = await index.search('tool of generation', 50, 'dense');
+    const generations = new Set(res.results.map((r) => r.name.replace(/_tool\d+$/, '')));
+    expect(res.results).toHaveLength(20);
+    expect(generations.size).toBe(1);
+    expect(await index.stats()).toMatchObject({ sources: 1, documents: 20, embedded: 20, vectors: 20 });
+    await index.close();
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StoredEmbedding } from '../../index/store.js';
+import type { StoredEmbedding } from '../../index/store-schema.js';
 import { VectorIndex } from '../../index/vectors.js';
 import { tempDir } from './helpers.js';
 

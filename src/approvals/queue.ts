@@ -91,7 +91,8 @@ export function describeRequest(req: ApprovalRequest): string {
     case 'load_tool': {
       const p = req.payload as ToolLoadPayload | null;
       if (!p || typeof p.source !== 'string' || !Array.isArray(p.tools) || !Array.isArray(p.permissions)) {
-        return `${who} asks to load ${payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`;
+        const name = payloadField(req.payload, 'name');
+        return `${who} asks to load ${name ? `the tool ${name} from ` : ''}${payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`;
       }
       return describeToolLoad(p, who);
     }

@@ -127,7 +127,7 @@ describe('crawl, search_tools, load', () => {
   it('load_tool in prompt mode: pending with everything shown, approved from the CLI, the tools appear; same digest again answers at once', async () => {
     const prompt = await startStdioSession({ home: home.home, env: { ...env, WASSETTE_APPROVAL: 'prompt' } });
     try {
-      const found = await call(prompt, 'search_tools', { query: 'keep a value under a key and read it back later' });
+      const found = await call(prompt, 'search_tools', { query: 'keep a value under a key and read it back later', limit: 20 });
       const hit = found.structuredContent?.results.find((r: { ref: string }) => r.ref.includes('/tools/kv-store@'));
       expect(hit, text(found)).toBeDefined();
       const asked = await call(prompt, 'load_tool', { ref: hit.ref, reason: 'the user wants me to remember their settings' });

@@ -2,7 +2,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { publishComponent } from '../src/oci/publish.js';
@@ -10,6 +9,7 @@ import { createRegistryClient } from '../src/oci/setup.js';
 import type { CallContext } from '../src/core/call-context.js';
 import { openWassette } from '../src/core/wassette.js';
 import { destroyRegistry, startRegistry } from '../test/helpers/registry.js';
+import { runStandalone } from './standalone.js';
 
 const RUNS = 5;
 const COMPONENT = resolve(import.meta.dirname, '..', 'fixtures', 'build', 'text-tools.wasm');
@@ -85,12 +85,4 @@ export async function run(): Promise<string> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (md) => process.stdout.write(md),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runStandalone(import.meta.url, run);

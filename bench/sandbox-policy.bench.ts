@@ -3,12 +3,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import type { Grant } from '../src/sandbox/grants.js';
 import type { CallContext } from '../src/core/call-context.js';
 import { openWassette, type Wassette } from '../src/core/wassette.js';
+import { runStandalone } from './standalone.js';
 
 const SPIN = resolve(import.meta.dirname, '..', 'fixtures', 'build', 'spin.wasm');
 const ID = 'spin';
@@ -150,12 +150,4 @@ export async function run(): Promise<string> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (md) => process.stdout.write(md),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runStandalone(import.meta.url, run);

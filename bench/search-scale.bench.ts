@@ -2,13 +2,13 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { SourceInput } from '../index/documents.js';
 import type { Embedder } from '../index/embedder.js';
 import { ToolIndex } from '../index/tool-index.js';
 import { mulberry32 } from '../test/helpers/prng.js';
 import { percentile } from './eval-metrics.js';
 import { realEmbedder } from './eval-search.js';
+import { runStandalone } from './standalone.js';
 
 const VERBS = [
   'get',
@@ -208,12 +208,4 @@ export async function run(): Promise<string> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (md) => process.stdout.write(md),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runStandalone(import.meta.url, run);

@@ -1,6 +1,5 @@
 // Benchmark: round trip of a trivial component call through the real stdio server (`wassette serve`,
 // SDK client) against a built-in tool round trip on the same connection. Target: ratio <= 1.5x.
-import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { wassetteBackend } from '../src/mcp/backend.js';
@@ -8,6 +7,7 @@ import { openStore } from '../src/store/db.js';
 import type { CallContext } from '../src/core/call-context.js';
 import { openWassette, type Wassette } from '../src/core/wassette.js';
 import { call, fixture, startStdioSession, tempHome, type McpSession } from '../test/helpers/cli.js';
+import { runStandalone } from './standalone.js';
 
 const CALLS = 500;
 const WARMUP = 50;
@@ -142,12 +142,4 @@ export async function run(): Promise<string> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (md) => process.stdout.write(md),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runStandalone(import.meta.url, run);

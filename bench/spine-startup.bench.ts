@@ -1,8 +1,8 @@
 // Benchmark: server ready time (spawn -> initialize -> tools/list answered) of `wassette serve` over
 // stdio with 5 components already loaded in its home, against an empty home. Target: < 1 s (median of 5).
-import { pathToFileURL } from 'node:url';
 import { call, fixture, runCli, startStdioSession, tempHome } from '../test/helpers/cli.js';
 import { median } from './spine-calls.bench.js';
+import { runStandalone } from './standalone.js';
 
 const RUNS = 5;
 const TARGET_MS = 1000;
@@ -84,12 +84,4 @@ export async function run(): Promise<string> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (md) => process.stdout.write(md),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runStandalone(import.meta.url, run);

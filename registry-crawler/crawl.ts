@@ -2,7 +2,7 @@
 // each repository's current tag, skip what is indexed at the same digest, describe the rest, drop what vanished.
 // Bounded concurrency, retries with backoff on transient errors, every failure counted with its reason.
 import type { SourceInput } from '../index/documents.js';
-import { ErrorCode, errorMessage, isWassetteError } from '../src/errors.js';
+import { ErrorCode, type ErrorCodeValue, errorMessage, isWassetteError } from '../src/errors.js';
 import type { RegistryClient, RepoTarget } from '../src/oci/client.js';
 import type { TrustPolicy } from '../src/oci/trust-policy.js';
 import { currentTag } from './current-tag.js';
@@ -45,7 +45,7 @@ export interface CrawlSummary {
   failed: Array<{ what: string; reason: string }>;
 }
 
-const TRANSIENT: readonly string[] = [ErrorCode.Network, ErrorCode.Timeout, ErrorCode.Registry];
+const TRANSIENT: readonly ErrorCodeValue[] = [ErrorCode.Network, ErrorCode.Timeout, ErrorCode.Registry];
 
 async function withRetries<T>(o: CrawlOptions, f: () => Promise<T>): Promise<T> {
   const attempts = Math.max(1, o.attempts ?? 3);
@@ -53,7 +53,7 @@ async function withRetries<T>(o: CrawlOptions, f: () => Promise<T>): Promise<T> 
     try {
       return await f();
     } catch (e) {
-      const transient = TRANSIENT.some((c) => isWassetteError(e, c as never));
+      const transient = TRANSIENT.some((c) => isWassetteError(e, c));
       if (!transient || i >= attempts) throw e;
       await new Promise((r) => setTimeout(r, (o.backoffMs ?? 250) * 2 ** (i - 1)));
     }

@@ -45,6 +45,9 @@ export interface CrawlSummary {
   failed: Array<{ what: string; reason: string }>;
 }
 
+/** Repositories crawled per registry at most: a catalog is the registry's to write. */
+export const MAX_REPOSITORIES = 10_000;
+
 const TRANSIENT: readonly ErrorCodeValue[] = [ErrorCode.Network, ErrorCode.Timeout, ErrorCode.Registry];
 
 async function withRetries<T>(o: CrawlOptions, f: () => Promise<T>): Promise<T> {
@@ -109,6 +112,10 @@ export async function crawl(targets: readonly CrawlTarget[], o: CrawlOptions): P
     } catch (e) {
       s.failed.push({ what: t.registry, reason: errorMessage(e) });
       continue;
+    }
+    if (listed.repos.length > MAX_REPOSITORIES) {
+      s.failed.push({ what: t.registry, reason: `lists ${listed.repos.length} repositories; crawled the first ${MAX_REPOSITORIES}` });
+      listed = { repos: listed.repos.slice(0, MAX_REPOSITORIES), complete: false };
     }
     work.push(...listed.repos.map((repository) => ({ registry: t.registry, repository })));
     if (!listed.complete) continue;

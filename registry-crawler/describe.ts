@@ -31,6 +31,48 @@ export interface Described {
   via: 'description-layer' | 'decoded';
 }
 
+/** What one published component may put into the index: a registry writes these, so they are bounded. */
+export const INDEX_BOUNDS = {
+  tools: 256,
+  params: 32,
+  name: 128,
+  type: 64,
+  description: 2000,
+  paramDescription: 200,
+  annotations: 32,
+  annotation: 500,
+} as const;
+
+const cut = (s: string | undefined, n: number): string | undefined => (s === undefined ? undefined : s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** Trims a described component to INDEX_BOUNDS (tool count, parameter count, every text field). */
+export function boundSource(input: SourceInput): SourceInput {
+  const b = INDEX_BOUNDS;
+  const annotations = Object.fromEntries(
+    Object.entries(input.annotations ?? {})
+      .slice(0, b.annotations)
+      .map(([k, v]) => [cut(k, b.name)!, cut(v, b.annotation)!]),
+  );
+  const description = cut(input.description, b.description);
+  const name = cut(input.name, b.name);
+  return {
+    ...input,
+    ...(name !== undefined ? { name } : {}),
+    ...(description !== undefined ? { description } : {}),
+    annotations,
+    tools: input.tools.slice(0, b.tools).map((t) => ({
+      name: cut(t.name, b.name)!,
+      ...(t.description !== undefined ? { description: cut(t.description, b.description)! } : {}),
+      ...(t.interface !== undefined ? { interface: cut(t.interface, b.name)! } : {}),
+      params: (t.params ?? []).slice(0, b.params).map((p) => ({
+        name: cut(p.name, b.name)!,
+        ...(p.type !== undefined ? { type: cut(p.type, b.type)! } : {}),
+        ...(p.description !== undefined ? { description: cut(p.description, b.paramDescription)! } : {}),
+      })),
+    })),
+  };
+}
+
 /** JSON Schema properties -> index parameters (name, a short type, the schema's description). */
 export function paramsOf(inputSchema: unknown): ParamInput[] {
   const props = (inputSchema as { properties?: Record<string, { type?: unknown; description?: unknown; title?: unknown }> } | undefined)?.properties;
@@ -134,7 +176,7 @@ export async function describeComponent(
   const description = annotations[Annotation.Description] ?? docs;
   return {
     via,
-    input: {
+    input: boundSource({
       source: `oci://${repo}`,
       kind: 'component',
       ref: pinned,
@@ -145,6 +187,6 @@ export async function describeComponent(
       permissions,
       signature,
       tools,
-    },
+    }),
   };
 }

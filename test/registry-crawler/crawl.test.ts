@@ -2,7 +2,8 @@
 // flaky 5xx, a tag that disappears mid-crawl, a repository vanishing between crawls) and an in-memory sink.
 import { describe, expect, it } from 'vitest';
 import type { SourceInput } from '../../index/documents.js';
-import { crawl, summaryLine, type CrawlSink } from '../../registry-crawler/crawl.js';
+import { crawl, MAX_REPOSITORIES, summaryLine, type CrawlSink } from '../../registry-crawler/crawl.js';
+import { boundSource, INDEX_BOUNDS } from '../../registry-crawler/describe.js';
 import { WassetteError } from '../../src/errors.js';
 import type { RegistryClient } from '../../src/oci/client.js';
 import { parseTrustPolicy } from '../../src/oci/trust-policy.js';
@@ -109,5 +110,42 @@ describe('crawl', () => {
     expect(summaryLine(s, 1200)).toBe(
       'crawled 1 registry, 0 repositories in 1.2 s: 0 components, 0 tools (0 new, 0 updated, 0 unchanged, 0 removed, 1 failed)',
     );
+  });
+});
+
+describe('bounds on what a registry can put into the index', () => {
+  it('a described component is trimmed: tool and parameter counts, every text field', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const input: SourceInput = {
+      source: 'oci://r.io/evil',
+      kind: 'component',
+      ref: 'oci://r.io/evil@sha256:0',
+      name: huge,
+      description: huge,
+      annotations: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, huge])),
+      // Shared strings: the test is about what comes out, not about building gigabytes going in.
+      tools: Array.from({ length: 300 }, () => ({
+        name: huge,
+        description: huge,
+        params: Array.from({ length: 100 }, () => ({ name: huge, type: huge, description: huge })),
+      })),
+    };
+    const b = boundSource(input);
+    expect(b.tools).toHaveLength(INDEX_BOUNDS.tools);
+    expect(b.tools[0]!.params).toHaveLength(INDEX_BOUNDS.params);
+    expect(Object.keys(b.annotations ?? {})).toHaveLength(INDEX_BOUNDS.annotations);
+    expect(JSON.stringify(b).length).toBeLessThan(8 * 1024 * 1024);
+    expect(b.description!.length).toBe(INDEX_BOUNDS.description);
+    expect(b.tools[0]!.name.length).toBe(INDEX_BOUNDS.name);
+  });
+
+  it('a catalog of more repositories than the cap is crawled up to the cap and says so; nothing is removed on a cut list', async () => {
+    const repos = Object.fromEntries(Array.from({ length: MAX_REPOSITORIES + 5 }, (_, i) => [`r${i}`, {} as Record<string, string>]));
+    const sink = new MemorySink();
+    seed(sink, 'zzz-beyond-the-cap', D(7));
+    const s = await crawl([{ registry: 'r.io', repositories: [] }], { ...opts(fakeClient(repos), sink), concurrency: 16 });
+    expect(s.repositories).toBe(MAX_REPOSITORIES);
+    expect(s.failed[0]).toMatchObject({ what: 'r.io', reason: `lists ${MAX_REPOSITORIES + 5} repositories; crawled the first ${MAX_REPOSITORIES}` });
+    expect(sink.sources.has('oci://r.io/zzz-beyond-the-cap')).toBe(true);
   });
 });

@@ -91,7 +91,7 @@ export async function loadTool(d: LoadToolDeps, ref: string, reason: string | un
 }
 
 /** What `approval_status` answers. */
-export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<ComponentSummary>): Record<string, unknown> {
+export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<{ id: string; digest: string; tools: readonly string[] }>): Record<string, unknown> {
   const digest = (r.payload as { digest?: unknown } | null)?.digest;
   const component = r.kind !== 'grant' && r.appliedAt !== null ? loaded.find((c) => c.digest === digest) : undefined;
   return {

@@ -400,7 +400,12 @@ export class Wassette {
     await this.syncFromStore();
     const r = this.#store.approvals.get(requestId);
     if (!r) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${requestId}`);
-    return approvalStatus(r, this.list());
+    // The store's record, not this process's catalog: a load carried out by the CLI is done before this server
+    // has restored it.
+    return approvalStatus(
+      r,
+      this.#store.components.list().map((c) => ({ id: c.id, digest: c.digest, tools: c.tools })),
+    );
   }
 
   // ---- Discovery

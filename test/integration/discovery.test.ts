@@ -4,7 +4,7 @@
 // need, loads it by the returned ref and calls it; the result then says it is loaded.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RegistryClient } from '../../src/oci/client.js';
 import { encodeJson } from '../../src/oci/manifest.js';
 import { MediaType } from '../../src/oci/media-types.js';
@@ -153,10 +153,15 @@ describe('crawl, search_tools, load', () => {
       expect(status.structuredContent).toMatchObject({ status: 'approved', applied: true });
       const tools = status.structuredContent?.tools as string[];
       expect(tools.length).toBeGreaterThan(0);
-      const listed = (await prompt.client.listTools()).tools.map((t) => t.name);
-      for (const t of tools) expect(listed).toContain(t);
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(prompt.listChanged()).toBeGreaterThan(changesBefore);
+      // The running server serves them once it has followed the store (its poll is 1 s; margin for a loaded box).
+      await vi.waitFor(
+        async () => {
+          const listed = (await prompt.client.listTools()).tools.map((t) => t.name);
+          for (const t of tools) expect(listed).toContain(t);
+          expect(prompt.listChanged()).toBeGreaterThan(changesBefore);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
 
       const again = await call(prompt, 'load_tool', { ref: hit.ref });
       expect(again.structuredContent).toMatchObject({ status: 'loaded', already_loaded: true, tools });

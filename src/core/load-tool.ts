@@ -102,5 +102,7 @@ export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<{ id: s
     ...(r.decidedBy ? { decided_by: r.decidedBy } : {}),
     ...(r.componentId ? { component_id: r.componentId } : {}),
     ...(component ? { component_id: component.id, tools: component.tools } : {}),
+    // Claimed by a process that is still fetching and transpiling it.
+    ...(r.kind !== 'grant' && r.appliedAt !== null && !component ? { loading: true } : {}),
   };
 }

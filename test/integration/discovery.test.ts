@@ -149,10 +149,17 @@ describe('crawl, search_tools, load', () => {
       const changesBefore = prompt.listChanged();
       const approve = await runCli(['approvals', 'approve', id], { home: home.home, env });
       expect(approve.code, approve.stderr).toBe(0);
-      const status = await call(prompt, 'approval_status', { request_id: id });
-      expect(status.structuredContent).toMatchObject({ status: 'approved', applied: true });
-      const tools = status.structuredContent?.tools as string[];
-      expect(tools.length).toBeGreaterThan(0);
+      // Whichever process claimed it (this server's watch or the CLI) may still be transpiling: `loading` until done.
+      let tools: string[] = [];
+      await vi.waitFor(
+        async () => {
+          const status = await call(prompt, 'approval_status', { request_id: id });
+          expect(status.structuredContent).toMatchObject({ status: 'approved', applied: true });
+          tools = (status.structuredContent?.tools as string[] | undefined) ?? [];
+          expect(tools.length).toBeGreaterThan(0);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
       // The running server serves them once it has followed the store (its poll is 1 s; margin for a loaded box).
       await vi.waitFor(
         async () => {

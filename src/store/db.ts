@@ -8,6 +8,7 @@ import { AuditTable } from './audit.js';
 import { ComponentsTable } from './components.js';
 import { GrantsTable } from './grants.js';
 import { SecretOwnersTable } from './secret-owners.js';
+import { TrustRulesTable } from './trust-rules.js';
 import { migrate } from './migrations.js';
 
 export interface Store {
@@ -19,6 +20,7 @@ export interface Store {
   readonly secretOwners: SecretOwnersTable;
   readonly audit: AuditTable;
   readonly approvals: ApprovalsTable;
+  readonly trustRules: TrustRulesTable;
   /**
    * SQLite's data_version: changes whenever ANOTHER connection (e.g. the CLI or the approvals UI)
    * commits. Poll it to notice grants/approvals made by other processes; in-process changes are
@@ -64,6 +66,7 @@ export function openStore(home: string, options: OpenStoreOptions = {}): Store {
     secretOwners: new SecretOwnersTable(db),
     audit: new AuditTable(db),
     approvals: new ApprovalsTable(db),
+    trustRules: new TrustRulesTable(db),
     externalChangeCounter: () => dataVersion.pluck().get() as number,
     close: () => db.close(),
   };

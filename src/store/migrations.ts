@@ -73,6 +73,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO secret_owners (component_id, source, digest, set_at) SELECT id, source, digest, loaded_at FROM components;
   `,
+  // Trust rules ("trust this publisher") let a later load skip the prompt.
+  `
+  CREATE TABLE trust_rules (
+    id                   TEXT PRIMARY KEY,
+    registry             TEXT NOT NULL,
+    repository_prefix    TEXT NOT NULL CHECK (repository_prefix <> ''),
+    signer               TEXT,
+    max_permissions_json TEXT,
+    created_at           INTEGER NOT NULL,
+    created_by           TEXT NOT NULL,
+    origin               TEXT NOT NULL CHECK (origin IN ('user', 'config'))
+  );
+  `,
 ];
 
 /** Brings the database to the latest schema; each step runs in its own IMMEDIATE transaction so two processes cannot race. */

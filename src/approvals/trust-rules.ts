@@ -46,21 +46,24 @@ function normalizePrefix(prefix: string): string {
   return prefix.replace(/^\/+|\/+$/g, '');
 }
 
-/** Checks a rule's fields; throws InvalidArgument naming the bad one. */
+/** Checks a rule's fields with the OCI reference grammar (the one loads are parsed by); throws InvalidArgument. */
 export function validateRule(r: NewTrustRule): NewTrustRule {
-  const registry = r.registry.trim().toLowerCase();
   const repositoryPrefix = normalizePrefix(r.repositoryPrefix.trim());
-  if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(registry)) {
-    throw new WassetteError(ErrorCode.InvalidArgument, `trust rule: registry "${r.registry}" must be host[:port]`);
+  if (repositoryPrefix === '') {
+    throw new WassetteError(ErrorCode.InvalidArgument, `trust rule: repository prefix "${r.repositoryPrefix}" is empty; a whole registry is never trusted`);
   }
-  if (repositoryPrefix === '' || !/^[a-z0-9._/-]+$/.test(repositoryPrefix)) {
+  let place: { registry: string; repository: string };
+  try {
+    const ref = parseReference(`oci://${r.registry.trim()}/${repositoryPrefix}:rule`);
+    place = { registry: ref.registry.toLowerCase(), repository: ref.repository };
+  } catch (e) {
     throw new WassetteError(
       ErrorCode.InvalidArgument,
-      `trust rule: repository prefix "${r.repositoryPrefix}" must name a repository or namespace (lower-case path); a whole registry is never trusted`,
+      `trust rule: oci://${r.registry}/${r.repositoryPrefix} is not a registry and repository: ${(e as Error).message}`,
     );
   }
   if (r.signer !== null && r.signer.trim() === '') throw new WassetteError(ErrorCode.InvalidArgument, 'trust rule: signer must not be empty');
-  return { ...r, registry, repositoryPrefix, signer: r.signer === null ? null : r.signer.trim() };
+  return { ...r, registry: place.registry, repositoryPrefix: place.repository, signer: r.signer === null ? null : r.signer.trim() };
 }
 
 /** Parses `oci://host[:port]/prefix` (or `host[:port]/prefix`) into a rule's place. */
@@ -123,7 +126,7 @@ export function ruleFromLoad(s: TrustSubject, createdBy: string): NewTrustRule |
 
 /** One line a person can read. */
 export function describeRule(r: Pick<TrustRule, 'registry' | 'repositoryPrefix' | 'signer' | 'maxPermissions'>): string {
-  const signer = r.signer === null ? 'unsigned artifacts only (any signed one too, if its signature verifies)' : `signed by ${r.signer}`;
+  const signer = r.signer === null ? 'any signer or none (never a failed signature)' : `signed by ${r.signer}`;
   const perms = r.maxPermissions === null ? 'any permissions' : r.maxPermissions.length === 0 ? 'no permissions' : `at most: ${r.maxPermissions.join('; ')}`;
   return `oci://${r.registry}/${r.repositoryPrefix}/**, ${signer}, ${perms}`;
 }

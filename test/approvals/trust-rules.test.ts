@@ -84,6 +84,27 @@ describe('rules from loads and from text', () => {
     expect(() => parsePlace('acme')).toThrow(/oci:\/\/host/);
   });
 
+  it('refuses prefixes the OCI grammar refuses, so a rule cannot cover a path a load could never have', () => {
+    const base = { signer: null, maxPermissions: [], createdBy: 'cli', origin: 'user' as const, registry: 'r.example' };
+    for (const prefix of ['acme/..', 'acme/../evil', 'ACME', 'acme%2fx', 'acme//x', 'acme x']) {
+      expect(() => validateRule({ ...base, repositoryPrefix: prefix }), prefix).toThrow(/not a registry and repository/);
+    }
+    expect(() => validateRule({ ...base, registry: 'user@r.example', repositoryPrefix: 'acme' })).toThrow(/not a registry and repository/);
+  });
+
+  it('does not trust a source that is not a well-formed OCI reference, whatever it starts with', () => {
+    for (const source of [
+      `oci://registry.example:5000/acme/../evil@${D}`,
+      'oci://registry.example:5000/acme/x:1#frag',
+      'oci://u@registry.example:5000/acme/x:1',
+    ]) {
+      expect(matchTrust([rule({ signer: null, maxPermissions: null })], subject({ source })), source).toEqual({
+        trusted: false,
+        reasons: ['only OCI sources can be trusted by rule'],
+      });
+    }
+  });
+
   it('describes a rule in one line', () => {
     expect(describeRule(rule())).toBe('oci://registry.example:5000/acme/**, signed by sha256:key1, at most: network api.example.com');
   });

@@ -17,13 +17,14 @@ interface Row {
 }
 
 function fromRow(r: Row): TrustRule {
-  const max = r.max_permissions_json === null ? null : parseJsonColumn(r.max_permissions_json, [], 'trust_rules.max_permissions_json');
+  const max = parseJsonColumn(r.max_permissions_json, null, 'trust_rules.max_permissions_json');
   return {
     id: r.id,
     registry: r.registry,
     repositoryPrefix: r.repository_prefix,
     signer: r.signer,
-    maxPermissions: Array.isArray(max) ? max.filter((p): p is string => typeof p === 'string') : max === null ? null : [],
+    // SQL NULL means any; a damaged column (anything but a list) caps at nothing rather than at anything.
+    maxPermissions: r.max_permissions_json === null ? null : Array.isArray(max) ? max.filter((p): p is string => typeof p === 'string') : [],
     createdAt: r.created_at,
     createdBy: r.created_by,
     origin: r.origin,

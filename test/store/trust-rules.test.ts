@@ -53,6 +53,19 @@ describe('TrustRulesTable', () => {
     ).toEqual(['config:2', user.id].sort());
   });
 
+  it('reads a damaged permission ceiling as "nothing", never as "anything", and corrupt JSON as a store error', () => {
+    home = mkdtempSync(join(tmpdir(), 'wassette-trust-'));
+    store = openStore(home);
+    const r = store.trustRules.add({ ...base, origin: 'user' });
+    const set = (v: string) => store?.db.prepare('UPDATE trust_rules SET max_permissions_json = ? WHERE id = ?').run(v, r.id);
+    for (const damaged of ['null', '{"any":true}', '"*"', '[1, {"x": 2}]']) {
+      set(damaged);
+      expect(store.trustRules.get(r.id)?.maxPermissions, damaged).toEqual([]);
+    }
+    set('[not json');
+    expect(() => store?.trustRules.list()).toThrow(/corrupt trust_rules.max_permissions_json/);
+  });
+
   it('refuses an empty repository prefix at the schema level', () => {
     home = mkdtempSync(join(tmpdir(), 'wassette-trust-'));
     store = openStore(home);

@@ -1,5 +1,6 @@
 // `wassette approvals list|approve|deny`: the user decides requests agents made in prompt mode.
 import { describeRequest } from '../approvals/queue.js';
+import { describeRule } from '../approvals/trust-rules.js';
 import type { ApprovalRequest } from '../store/approvals.js';
 import { withWassette } from './context.js';
 import { type CommandHelp, parse, printJson, printLine, printTable, requirePositional, usageError, usageLine } from './io.js';
@@ -7,7 +8,7 @@ import { type CommandHelp, parse, printJson, printLine, printTable, requirePosit
 export const HELP: CommandHelp = {
   '': 'wassette approvals [--all] [--json]  (the same as list)',
   list: 'wassette approvals list [--all] [--json]',
-  approve: 'wassette approvals approve <request-id> [--json]',
+  approve: 'wassette approvals approve <request-id> [--trust | --session] [--json]',
   deny: 'wassette approvals deny <request-id> [--json]',
 };
 const USAGE = usageLine(HELP);
@@ -21,7 +22,7 @@ export async function run(argv: string[]): Promise<void> {
   // No subcommand (or only flags): the list; the interactive UI comes later.
   const sub = first === undefined || first.startsWith('-') ? 'list' : first;
   const args = sub === first ? rest : argv;
-  const p = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' } }, USAGE);
+  const p = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' }, trust: { type: 'boolean' }, session: { type: 'boolean' } }, USAGE);
   const json = p.values.json === true;
   switch (sub) {
     case 'list': {
@@ -38,11 +39,28 @@ export async function run(argv: string[]): Promise<void> {
     case 'approve':
     case 'deny': {
       const id = requirePositional(p, 0, 'request id', USAGE);
+      const trust = p.values.trust === true;
+      const session = p.values.session === true;
+      if (sub === 'deny' && (trust || session)) throw usageError('--trust and --session go with approve');
+      if (trust && session) throw usageError('--trust is for loads and --session for grants; give one');
       // Restore the loaded components: an approved load needs them to assign collision-free tool names.
-      const out = await withWassette(async (w) => w.approvals.decide(id, sub === 'approve'));
-      if (json) return printJson({ status: out.request.status, applied: out.applied, request: view(out.request), ...(out.note ? { note: out.note } : {}) });
-      printLine(`${out.request.status} ${id}: ${describeRequest(out.request)}`);
+      const out = await withWassette(async (w) =>
+        w.approvals.decide(id, sub === 'approve', 'user (cli)', { ...(trust ? { trust } : {}), ...(session ? { scope: 'session' as const } : {}) }),
+      );
+      if (json) {
+        return printJson({
+          status: out.request.status,
+          applied: out.applied,
+          request: view(out.request),
+          ...(out.note ? { note: out.note } : {}),
+          ...(out.rule ? { rule: out.rule } : {}),
+        });
+      }
+      printLine(
+        `${out.request.status} ${id}${out.request.scope && out.request.scope !== 'once' ? ` (${out.request.scope})` : ''}: ${describeRequest(out.request)}`,
+      );
       if (out.note) printLine(out.note);
+      if (out.rule) printLine(`trust rule ${out.rule.id}: ${describeRule(out.rule)}`);
       return;
     }
     default:

@@ -21,8 +21,22 @@ export interface CallerDeps {
   specFor(componentId: string): SandboxSpec;
 }
 
-function denialLines(denials: readonly Denial[]): string[] {
-  return denials.map((d) => `denied ${d.capability} access to ${d.target}: ${d.reason}`);
+/** A denial as the agent gets it: the grant hint becomes the exact tool call, with this component's id. */
+interface DenialView extends Omit<Denial, 'allow'> {
+  allow?: { tool: string; arguments: { component_id: string; details: Record<string, unknown> } };
+}
+
+export function denialViews(componentId: string, denials: readonly Denial[]): DenialView[] {
+  return denials.map(({ allow, ...d }) =>
+    allow ? { ...d, allow: { tool: allow.tool, arguments: { component_id: componentId, details: { ...allow.details } } } } : d,
+  );
+}
+
+function denialLines(views: readonly DenialView[]): string[] {
+  return views.map(
+    (d) =>
+      `denied ${d.capability} access to ${d.target}: ${d.reason}${d.allow ? `\nto allow it, call ${d.allow.tool} ${JSON.stringify(d.allow.arguments)}` : ''}`,
+  );
 }
 
 function audit(deps: CallerDeps, tool: NamedTool, outcome: CallOutcome, result: string, detail?: string): void {
@@ -46,7 +60,7 @@ function forwardOutput(ctx: CallContext, deps: CallerDeps, tool: NamedTool, outc
     deps.log.info(`[${tool.componentId} ${stream}] ${text.trimEnd()}`);
     ctx.log(stream === 'stderr' ? 'warning' : 'info', { component: tool.componentId, tool: tool.name, stream, text });
   }
-  for (const line of denialLines(outcome.denials)) {
+  for (const line of denialLines(denialViews(tool.componentId, outcome.denials))) {
     deps.log.warn(`[${tool.componentId}] ${line}`);
     ctx.log('warning', { component: tool.componentId, tool: tool.name, denial: line });
   }
@@ -78,12 +92,13 @@ export async function callComponentTool(
     ctx.signal ? { signal: ctx.signal } : {},
   );
   forwardOutput(ctx, deps, tool, outcome);
-  const denied = denialLines(outcome.denials);
+  const views = denialViews(component.id, outcome.denials);
+  const denied = denialLines(views);
 
   if (!outcome.ok) {
     audit(deps, tool, outcome, outcome.code, outcome.message);
     const message = [`${tool.name} failed (${outcome.code}): ${outcome.message}`, ...denied].join('\n');
-    return errorResult(message, { error: { code: outcome.code, message: outcome.message, ...(denied.length ? { denials: outcome.denials } : {}) } });
+    return errorResult(message, { error: { code: outcome.code, message: outcome.message, ...(denied.length ? { denials: views } : {}) } });
   }
   let json: ReturnType<typeof toolResultToJson>;
   try {
@@ -95,7 +110,7 @@ export async function callComponentTool(
   if (json.isError) {
     audit(deps, tool, outcome, 'error', 'returned err');
     const text = [`${tool.name} returned an error: ${JSON.stringify(json.structured.error)}`, ...denied].join('\n');
-    return errorResult(text, denied.length ? { ...json.structured, denials: outcome.denials } : json.structured);
+    return errorResult(text, denied.length ? { ...json.structured, denials: views } : json.structured);
   }
   audit(deps, tool, outcome, 'ok');
   const result = okResult(json.structured);

@@ -15,12 +15,17 @@ export function truncateUtf8(text: string, maxBytes: number): string {
   return `${cut}… (${bytes} bytes, truncated)`;
 }
 
-/** A denial whose target and reason fit their bounds. */
+/**
+ * A denial whose target and reason fit their bounds. The grant hint is kept only when it fits whole: a cut path
+ * or host would name a grant nobody asked about.
+ */
 export function boundDenial(denial: Denial): Denial {
+  const allow = denial.allow && Buffer.byteLength(JSON.stringify(denial.allow), 'utf8') <= MAX_DENIAL_TARGET_BYTES ? denial.allow : undefined;
   return {
     capability: denial.capability,
     target: truncateUtf8(denial.target, MAX_DENIAL_TARGET_BYTES),
     reason: truncateUtf8(denial.reason, MAX_DENIAL_REASON_BYTES),
+    ...(allow ? { allow } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // and the ledger of host fds the guest's descriptors hold (capped, closed on drop or collection).
 import { closeSync, constants, openSync } from 'node:fs';
 import { posix } from 'node:path';
-import type { Denial } from './spec.js';
+import { type Denial, type GrantHint, storageHint } from './spec.js';
 import { currentPath, O_PATH } from './beneath.js';
 import { FdSlots } from './fd-slots.js';
 import { Fence } from './fs-fence.js';
@@ -71,21 +71,27 @@ export class FsContext {
     }
   }
 
-  deny(code: string, target: string, reason: string): never {
-    this.#onDenial({ capability: 'storage', target, reason });
+  deny(code: string, target: string, reason: string, allow?: GrantHint): never {
+    this.#onDenial({ capability: 'storage', target, reason, ...(allow ? { allow } : {}) });
     throw code;
   }
 
   needWrite(g: FsGrant, target: () => string, op: string): void {
     if (g.write) return;
     const t = target();
-    this.deny('read-only', t, `${op} ${t} refused: ${g.root} is granted read-only; ${grantCall(g.root, ['read', 'write'])} to allow`);
+    this.deny(
+      'read-only',
+      t,
+      `${op} ${t} refused: ${g.root} is granted read-only; ${grantCall(g.root, ['read', 'write'])} to allow`,
+      storageHint(g.root, ['read', 'write']),
+    );
   }
 
   needRead(g: FsGrant, target: () => string, op: string): void {
     if (g.read) return;
     const t = target();
-    this.deny('access', t, `${op} ${t} refused: ${g.root} is not granted for reading; ${grantCall(g.root, g.write ? ['read', 'write'] : ['read'])} to allow`);
+    const access: AccessList = g.write ? ['read', 'write'] : ['read'];
+    this.deny('access', t, `${op} ${t} refused: ${g.root} is not granted for reading; ${grantCall(g.root, access)} to allow`, storageHint(g.root, access));
   }
 
   /** The grant's root fd, opening it (following the user's own path) on first use. */
@@ -113,7 +119,9 @@ export class FsContext {
       now.state === 'named'
         ? `${now.path} is no longer inside the granted ${g.root} (it was moved after the descriptor was opened)`
         : `${now.path} was removed, and the file it named lives on only under another name that may be outside the granted ${g.root}`;
-    this.deny('not-permitted', now.path, `${where}; ${grantCall(posix.dirname(now.path), g.write ? ['read', 'write'] : ['read'])} to allow`);
+    const access: AccessList = g.write ? ['read', 'write'] : ['read'];
+    const dir = posix.dirname(now.path);
+    this.deny('not-permitted', now.path, `${where}; ${grantCall(dir, access)} to allow`, storageHint(dir, access));
   }
 
   /** Refuses `path` because it lies behind the fence, whatever is granted. */

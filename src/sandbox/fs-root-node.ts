@@ -3,6 +3,7 @@
 import { posix } from 'node:path';
 import type { DirNode } from './fs-dir-node.js';
 import { grantCall, type AccessList, type FsContext } from './fs-context.js';
+import { storageHint } from './spec.js';
 import type { DescriptorStat } from './fs-stat.js';
 
 interface Mount {
@@ -47,8 +48,13 @@ export class RootNode {
     const abs = posix.resolve('/', path);
     const granted = this.#mounts.map((m) => m.node.grant.root);
     const scope = granted.length === 0 ? 'nothing is granted' : `granted: ${granted.join(', ')}`;
-    const ask = grantCall(isDir || abs === '/' ? abs : posix.dirname(abs), access);
-    this.#ctx.deny('not-permitted', abs, `${op} ${abs} refused: ${why ?? 'it is outside every granted directory'} (${scope}); ${ask} to allow`);
+    const dir = isDir || abs === '/' ? abs : posix.dirname(abs);
+    this.#ctx.deny(
+      'not-permitted',
+      abs,
+      `${op} ${abs} refused: ${why ?? 'it is outside every granted directory'} (${scope}); ${grantCall(dir, access)} to allow`,
+      storageHint(dir, access),
+    );
   }
 
   stat(): DescriptorStat {

@@ -1,6 +1,6 @@
 // wasi:http/outgoing-handler for one instance: only requests to hosts on the network allow list leave the sandbox.
 import { isIP } from 'node:net';
-import type { ControlPlaneEndpoint, Denial } from './spec.js';
+import { type ControlPlaneEndpoint, type Denial, type GrantHint, networkHint } from './spec.js';
 import { isHostAllowed, normalizeHost, parseAuthority } from './host-match.js';
 import { CONTROL_PLANE_REASON, isControlPlanePort, isControlPlaneTarget, resolvesToControlPlane } from './control-plane.js';
 import { resolveHostSync, type SyncResolver } from './resolve-sync.js';
@@ -13,7 +13,7 @@ interface OutgoingRequestLike {
 type Handle = (request: unknown, options: unknown) => unknown;
 
 /** The verdict for one request: where it goes, or why it may not go anywhere. */
-export type HttpVerdict = { ok: true; host: string; port: number } | { ok: false; target: string; reason: string };
+export type HttpVerdict = { ok: true; host: string; port: number } | { ok: false; target: string; reason: string; allow?: GrantHint };
 
 function grantHint(host: string): string {
   return `grant_network_permission {host: '${host}'} to allow`;
@@ -65,9 +65,14 @@ export function checkHttpRequest(allow: readonly string[], scheme: string, autho
     return refused === undefined ? { ok: true, host, port } : { ok: false, target, reason: `${target} refused: ${refused}` };
   }
   if (isHostAllowed(allow, host, undefined)) {
-    return { ok: false, target, reason: `port ${port} of host ${host} is not in the network allow list; ${grantHint(`${host}:${port}`)}` };
+    return {
+      ok: false,
+      target,
+      reason: `port ${port} of host ${host} is not in the network allow list; ${grantHint(`${host}:${port}`)}`,
+      allow: networkHint(`${host}:${port}`),
+    };
   }
-  return { ok: false, target, reason: `host ${host} is not in the network allow list; ${grantHint(host)}` };
+  return { ok: false, target, reason: `host ${host} is not in the network allow list; ${grantHint(host)}`, allow: networkHint(host) };
 }
 
 function schemeName(scheme: { tag: string; val?: string } | undefined): string {
@@ -97,7 +102,7 @@ export function guardOutgoingHandler(
       const req = request as OutgoingRequestLike;
       const verdict = checkHttpRequest(allow, schemeName(req.scheme()), req.authority(), cp);
       if (!verdict.ok) {
-        onDenial({ capability: 'network', target: verdict.target, reason: verdict.reason });
+        onDenial({ capability: 'network', target: verdict.target, reason: verdict.reason, ...(verdict.allow ? { allow: verdict.allow } : {}) });
         throw { tag: 'HTTP-request-denied' };
       }
       return inner(request, options);

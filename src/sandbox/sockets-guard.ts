@@ -1,5 +1,5 @@
 // wasi:sockets for one instance: TCP only to allowed addresses, name lookup only for allowed names, no UDP.
-import type { ControlPlaneEndpoint, Denial } from './spec.js';
+import { type ControlPlaneEndpoint, type Denial, networkHint } from './spec.js';
 import { isHostAllowed, normalizeHost } from './host-match.js';
 import { CONTROL_PLANE_REASON, isControlPlaneTarget } from './control-plane.js';
 
@@ -76,7 +76,12 @@ export class GuardedTcpSocket {
     }
     if (isHostAllowed(allow, ip, port) || (op === 'connect' && resolved.covers(allow, ip, port))) return;
     const target = addr.tag === 'ipv6' ? `[${ip}]:${port}` : `${ip}:${port}`;
-    onDenial({ capability: 'sockets', target, reason: `${op} to ${target} refused: address ${ip} is not in the network allow list; ${hint(ip)}` });
+    onDenial({
+      capability: 'sockets',
+      target,
+      reason: `${op} to ${target} refused: address ${ip} is not in the network allow list; ${hint(ip)}`,
+      allow: networkHint(ip),
+    });
     throw 'access-denied';
   }
 
@@ -184,6 +189,7 @@ export function guardSockets(
             capability: 'sockets',
             target: host,
             reason: `name lookup of ${host} refused: host ${host} is not in the network allow list; ${hint(host)}`,
+            allow: networkHint(host),
           });
           throw 'access-denied';
         }

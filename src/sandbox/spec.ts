@@ -33,9 +33,24 @@ export interface ControlPlaneEndpoint {
   names: string[];
 }
 
+/** The grant tool call that would allow what was refused (without the component id, which the caller adds). */
+export type GrantHint =
+  | { tool: 'grant_storage_permission'; details: { uri: string; access: Array<'read' | 'write'> } }
+  | { tool: 'grant_network_permission'; details: { host: string } };
+
 /** A refusal observed by the host side of the sandbox; recorded in the audit log and told to the agent. */
 export interface Denial {
   capability: 'storage' | 'network' | 'environment' | 'sockets';
   target: string;
   reason: string;
+  /** The grant that would allow it; absent when no grant can (the control plane, UDP, a fenced path). */
+  allow?: GrantHint;
+}
+
+export function storageHint(path: string, access: ReadonlyArray<'read' | 'write'>): GrantHint {
+  return { tool: 'grant_storage_permission', details: { uri: `fs://${path}`, access: [...access] } };
+}
+
+export function networkHint(host: string): GrantHint {
+  return { tool: 'grant_network_permission', details: { host } };
 }

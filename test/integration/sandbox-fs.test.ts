@@ -153,4 +153,16 @@ describe('filesystem confinement over MCP (fs-attack)', () => {
     const ok = await call(s, 'read_file', { dir: '/', path: `${G.slice(1)}/hello.txt` });
     expect(ok.structuredContent).toEqual({ result: 'hello' });
   }, 60_000);
+
+  it('the denial carries the exact grant call (with this component id); making it as given allows the read', async () => {
+    const r = await call(s, 'read_file', { dir: '/', path: `${etc.slice(1)}/passwd` });
+    const allow = r.structuredContent?.error?.denials?.[0]?.allow ?? r.structuredContent?.denials?.[0]?.allow;
+    expect(allow).toEqual({ tool: 'grant_storage_permission', arguments: { component_id: ID, details: { uri: `fs://${etc}`, access: ['read'] } } });
+    expect(text(r)).toContain(`to allow it, call grant_storage_permission ${JSON.stringify(allow.arguments)}`);
+    const granted = await call(s, allow.tool, allow.arguments);
+    expect(granted.isError, text(granted)).toBeFalsy();
+    const again = await call(s, 'read_file', { dir: '/', path: `${etc.slice(1)}/passwd` });
+    expect(again.isError, text(again)).toBeFalsy();
+    expect(again.structuredContent?.result).toContain(SENTINEL);
+  }, 60_000);
 });

@@ -22,6 +22,7 @@ describe('checkHttpRequest', () => {
       ok: false,
       target: 'api.example.com:443',
       reason: "host api.example.com is not in the network allow list; grant_network_permission {host: 'api.example.com'} to allow",
+      allow: { tool: 'grant_network_permission', details: { host: 'api.example.com' } },
     });
   });
 

@@ -72,6 +72,7 @@ describe('deny-all sandbox (escape-probe component)', () => {
         capability: 'storage',
         target: '/etc/passwd',
         reason: expect.stringContaining("nothing is granted); grant_storage_permission {uri: 'fs:///etc', access: ['read']} to allow"),
+        allow: { tool: 'grant_storage_permission', details: { uri: 'fs:///etc', access: ['read'] } },
       },
     ]);
   });

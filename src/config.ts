@@ -44,6 +44,11 @@ export interface Config {
   modelDownload: boolean;
   /** Raw `crawl.registries` entries, interpreted by the crawler. */
   crawlRegistries: unknown[];
+  /**
+   * How long `load_tool` keeps the call open (with progress notifications) while the user decides, when the client
+   * sent a progress token; 0 answers `pending` at once.
+   */
+  loadToolWaitMs: number;
   /** `WASSETTE_HTTP_TOKEN`: the bearer token `serve --http` requires (else the generated one in home); never logged, never in `env`. */
   httpToken?: string | undefined;
 }
@@ -85,6 +90,14 @@ function positiveInt(value: unknown, field: string): number {
   return n;
 }
 
+function nonNegativeInt(value: unknown, field: string): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
+    throw new WassetteError(ErrorCode.InvalidConfig, `${field}: "${String(value)}" is not a whole number of milliseconds`);
+  }
+  return n;
+}
+
 /** setTimeout treats longer delays as 1 ms, which would time every call out at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -119,6 +132,7 @@ const FILE_KEYS = [
   'crawl',
   'max_message_bytes',
   'audit',
+  'load_tool_wait_ms',
 ];
 
 function approvalMode(value: unknown, field: string): ApprovalMode {
@@ -218,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     embedModel: optionalString(pick('embed_model', 'WASSETTE_EMBED_MODEL'), 'embed_model'),
     modelDownload: bool(env.WASSETTE_MODEL_DOWNLOAD ?? true, 'WASSETTE_MODEL_DOWNLOAD'),
     crawlRegistries: crawlSection(file.crawl),
+    loadToolWaitMs: nonNegativeInt(pick('load_tool_wait_ms', 'WASSETTE_LOAD_TOOL_WAIT_MS') ?? 55_000, 'load_tool_wait_ms'),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   return Object.freeze(merged);

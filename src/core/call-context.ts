@@ -8,4 +8,6 @@ export interface CallContext {
   elicit?: Elicit;
   /** Aborted when the client cancels the request (`notifications/cancelled`) or its session goes away. */
   signal?: AbortSignal;
+  /** Sends `notifications/progress` for this request; present only when the client sent a progress token. */
+  progress?: (progress: number, total: number | undefined, message: string) => void;
 }

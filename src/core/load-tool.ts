@@ -1,13 +1,15 @@
 // `load_tool`: the agent's request to add a found tool. One request covers fetching, verification, loading and the
 // permissions the starting policy asks for; the user sees everything the decision is about (approvals/tool-request.ts).
-import type { Elicit } from '../approvals/ask-user.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { seekApproval } from '../approvals/flow.js';
+import { waitForDecision } from '../approvals/queue.js';
 import { recordPolicy } from '../approvals/load-request.js';
 import { changesFrom, describeToolLoad, permissionAsks, publisherOf, type ToolLoadPayload } from '../approvals/tool-request.js';
 import type { PermissionService } from '../sandbox/permission-service.js';
 import type { Policy } from '../sandbox/policy.js';
 import { requestedPermissions } from '../sandbox/requested-permissions.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
+import type { CallContext } from './call-context.js';
 import type { ComponentSummary, Prepared } from './summary.js';
 import { loadQuestion, subjectSignature, type TrustRules } from './trust.js';
 
@@ -24,7 +26,15 @@ export interface LoadToolDeps {
   approvals: ApprovalsTable;
   trust: TrustRules;
   warn(message: string): void;
+  /** Picks up loads other processes carried out (an approval from the CLI/UI may load it there). */
+  sync(): Promise<void>;
+  /** How long the call stays open while the user decides, when the client can receive progress; 0: never. */
+  waitMs: number;
 }
+
+/** The longest an approved load is waited for after the decision (fetch and transpile in this or another process). */
+const LOADING_WAIT_MS = 120_000;
+const PROGRESS_EVERY_MS = 5000;
 
 /** The same publication regardless of version: an OCI source without its digest or tag, else the source itself. */
 export function sourceKey(source: string): string {
@@ -42,7 +52,13 @@ function signatureLine(p: Prepared): string {
   return 'unsigned';
 }
 
-export async function loadTool(d: LoadToolDeps, ref: string, reason: string | undefined, elicit?: Elicit): Promise<LoadToolResult> {
+export async function loadTool(
+  d: LoadToolDeps,
+  ref: string,
+  reason: string | undefined,
+  ctx: Pick<CallContext, 'elicit' | 'progress' | 'signal'> = {},
+): Promise<LoadToolResult> {
+  const { elicit } = ctx;
   const p = await d.prepare(ref);
   const loaded = d.loaded();
   const same = loaded.find((c) => c.digest === p.fetched.digest && c.source === p.fetched.source);
@@ -86,6 +102,10 @@ export async function loadTool(d: LoadToolDeps, ref: string, reason: string | un
     return s ? done(s) : { status: 'pending', request_id: gate.requestId, message: 'approved; loading in another process' };
   }
   if (flow.status === 'denied') return { status: 'denied', request_id: flow.requestId, message: 'the user denied loading this tool' };
+  if (ctx.progress && d.waitMs > 0) {
+    const waited = await waitForUser(d, flow.requestId, p.fetched.digest, ctx as WaitContext);
+    if (waited) return waited;
+  }
   return {
     status: 'pending',
     request_id: flow.requestId,
@@ -93,6 +113,47 @@ export async function loadTool(d: LoadToolDeps, ref: string, reason: string | un
       `waiting for the user: ask them to run \`wassette approvals\` (or \`wassette approvals approve ${flow.requestId}\`); ` +
       `the tools appear when approved; check with approval_status {request_id: "${flow.requestId}"}`,
   };
+}
+
+type WaitContext = Pick<CallContext, 'signal'> & Required<Pick<CallContext, 'progress'>>;
+
+/**
+ * Keeps the call open while the user decides (up to `waitMs`, with a progress notification every few seconds), then
+ * while the approved load completes. Undefined when the wait ran out or the client went away: the caller answers
+ * `pending` as usual and the request stays answerable.
+ */
+async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, ctx: WaitContext): Promise<LoadToolResult | undefined> {
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  ctx.signal?.addEventListener('abort', abort, { once: true });
+  const deadline = setTimeout(abort, d.waitMs);
+  const started = Date.now();
+  const total = Math.ceil(d.waitMs / 1000);
+  const say = (message: string): void => ctx.progress(Math.min(total, Math.floor((Date.now() - started) / 1000)), total, message);
+  say(`waiting for the user to decide (wassette approvals, request ${requestId})`);
+  const ticker = setInterval(() => say(`still waiting for the user to decide (request ${requestId})`), PROGRESS_EVERY_MS);
+  try {
+    // The request must not expire here: only the abort ends this wait early, leaving the request pending.
+    const req = await waitForDecision(d.approvals, requestId, { timeoutMs: d.waitMs + LOADING_WAIT_MS, signal: stop.signal });
+    if (req.status === 'denied') return { status: 'denied', request_id: requestId, message: 'the user denied loading this tool' };
+    if (req.status === 'expired') return { status: 'denied', request_id: requestId, message: 'the request expired before anyone decided it' };
+    if (req.status !== 'approved') return undefined;
+    clearTimeout(deadline);
+    clearInterval(ticker);
+    ctx.progress(total, total, 'approved; loading');
+    const until = Date.now() + LOADING_WAIT_MS;
+    while (Date.now() < until && !ctx.signal?.aborted) {
+      await d.sync();
+      const s = d.loaded().find((c) => c.digest === digest);
+      if (s) return { status: 'loaded', component_id: s.id, tools: s.tools };
+      await sleep(250);
+    }
+    return undefined;
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(ticker);
+    ctx.signal?.removeEventListener('abort', abort);
+  }
 }
 
 /** What `approval_status` answers. */

@@ -412,7 +412,7 @@ export class Wassette {
   }
 
   /** An agent asks to add a found tool (`load_tool`): one request for fetching, loading and its starting permissions. */
-  async requestTool(ref: string, reason: string | undefined, elicit?: Elicit): Promise<LoadToolResult> {
+  async requestTool(ref: string, reason: string | undefined, ctx: Pick<CallContext, 'elicit' | 'progress' | 'signal'> = {}): Promise<LoadToolResult> {
     await this.syncFromStore();
     return loadTool(
       {
@@ -423,10 +423,12 @@ export class Wassette {
         approvals: this.#store.approvals,
         trust: this.trust,
         warn: (m) => this.#log.warn(m),
+        sync: () => this.syncFromStore(),
+        waitMs: this.config.loadToolWaitMs,
       },
       ref,
       reason,
-      elicit,
+      ctx,
     );
   }
 

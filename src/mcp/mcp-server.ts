@@ -39,8 +39,21 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
     const { name } = request.params;
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     const canElicit = server.getClientCapabilities()?.elicitation !== undefined;
+    const progressToken = request.params._meta?.progressToken;
     const ctx: CallContext = {
       signal: extra.signal,
+      ...(progressToken !== undefined
+        ? {
+            progress: (progress: number, total: number | undefined, message: string) => {
+              extra
+                .sendNotification({
+                  method: 'notifications/progress',
+                  params: { progressToken, progress, ...(total !== undefined ? { total } : {}), message },
+                })
+                .catch(() => undefined);
+            },
+          }
+        : {}),
       log: (level, data) => {
         server.sendLoggingMessage({ level, logger: 'wassette', data }).catch(() => undefined);
       },

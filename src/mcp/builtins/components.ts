@@ -42,7 +42,7 @@ export const componentBuiltins: readonly Builtin[] = [
       required: ['ref'],
       additionalProperties: false,
     },
-    handler: (core, args, ctx) => core.requestTool(args.ref, args.reason, ctx.elicit),
+    handler: (core, args, ctx) => core.requestTool(args.ref, args.reason, ctx),
   }),
   defineBuiltin<{ request_id: string }>({
     name: 'approval_status',

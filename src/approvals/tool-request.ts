@@ -27,6 +27,17 @@ export interface ToolLoadPayload {
   changes?: { from: string; toolsAdded: string[]; toolsRemoved: string[]; permissionsAdded: string[] };
 }
 
+/**
+ * Text a publisher or an agent wrote, made one line: control characters (newlines, escapes, bidi controls) would
+ * let it forge lines of the prompt (a fake "signed by" line) or repaint a terminal.
+ */
+export function oneLine(text: string, max: number): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]+/g, ' ')
+    .trim()
+    .slice(0, max);
+}
+
 const PUBLISHER_KEYS: Record<string, string> = {
   'org.opencontainers.image.description': 'description',
   'org.opencontainers.image.source': 'source repository',
@@ -40,7 +51,7 @@ export function publisherOf(annotations: Readonly<Record<string, string>> | unde
   const out: Record<string, string> = {};
   for (const [k, label] of Object.entries(PUBLISHER_KEYS)) {
     const v = annotations?.[k];
-    if (v !== undefined && v !== '') out[label] = v.slice(0, 500);
+    if (v !== undefined && v !== '') out[label] = oneLine(v, 500);
   }
   return out;
 }
@@ -68,7 +79,7 @@ export function changesFrom(
 export function describeToolLoad(p: ToolLoadPayload, requestedBy = 'An agent'): string {
   const lines = [`${requestedBy} asks to load ${p.source}`, `digest ${p.digest}, ${p.signature}`];
   for (const [k, v] of Object.entries(p.publisher)) lines.push(`${k}: ${v}`);
-  lines.push(`tools (${p.tools.length}):`, ...p.tools.map((t) => `  ${t.name}: ${(t.description.split('\n')[0] ?? '').slice(0, 120)}`));
+  lines.push(`tools (${p.tools.length}):`, ...p.tools.map((t) => `  ${t.name}: ${oneLine(t.description.split('\n')[0] ?? '', 120)}`));
   if (p.permissions.length === 0) lines.push('permissions: none (no files, network or environment)');
   else lines.push('permissions:', ...p.permissions.map((a) => `  ${a.permission}${a.held ? ' (already held)' : ' (new)'}`));
   if (p.changes) {
@@ -79,6 +90,6 @@ export function describeToolLoad(p: ToolLoadPayload, requestedBy = 'An agent'): 
     if (c.permissionsAdded.length) lines.push(`  permissions added: ${c.permissionsAdded.join(', ')}`);
     if (!c.toolsAdded.length && !c.toolsRemoved.length && !c.permissionsAdded.length) lines.push('  same tools and permissions');
   }
-  if (p.reason) lines.push(`reason given: ${p.reason.slice(0, 500)}`);
+  if (p.reason) lines.push(`reason given: ${oneLine(p.reason, 500)}`);
   return lines.join('\n');
 }

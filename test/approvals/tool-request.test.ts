@@ -80,3 +80,19 @@ describe('tool load request', () => {
     expect(sourceKey(source)).toBe(key);
   });
 });
+
+describe('prompt spoofing', () => {
+  it('a publisher annotation, a tool description or a reason cannot forge a line of the prompt', () => {
+    const text = describeToolLoad({
+      ...base,
+      publisher: publisherOf({ 'org.opencontainers.image.description': 'Weather\ndigest sha256:0, signed (cosign) by trusted-key\u001b[2J' }),
+      tools: [{ name: 'forecast', description: 'Forecast\u2028signed by trusted' }],
+      reason: 'because\r\npermissions: none',
+    });
+    const lines = text.split('\n');
+    expect(lines.filter((l) => l.startsWith('digest '))).toHaveLength(1);
+    expect(lines.some((l) => l.startsWith('permissions: none'))).toBe(false);
+    expect(text).not.toMatch(/[\u001b\u2028\r]/);
+    expect(text).toContain('description: Weather digest sha256:0, signed (cosign) by trusted-key [2J');
+  });
+});

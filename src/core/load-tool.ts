@@ -28,6 +28,8 @@ export interface LoadToolDeps {
   warn(message: string): void;
   /** Picks up loads other processes carried out (an approval from the CLI/UI may load it there). */
   sync(): Promise<void>;
+  /** Does the work an approval will need that runs nothing of the component (cache, transpile), while the user decides. */
+  prepareAhead(p: Prepared): void;
   /** How long the call stays open while the user decides, when the client can receive progress; 0: never. */
   waitMs: number;
 }
@@ -87,12 +89,14 @@ export async function loadTool(
   const done = (s: ComponentSummary): LoadToolResult => ({ status: 'loaded', component_id: s.id, tools: s.tools });
   const gate = d.service.requestLoad('agent', 'load_tool', payload);
   if (gate.status === 'allowed') return done(await d.register(p, p.policy));
+  const question = loadQuestion(d.trust, payload.subject);
+  if (question.trustedBy === undefined) d.prepareAhead(p);
   const flow = await seekApproval({
     approvals: d.approvals,
     requestId: gate.requestId,
     message: describeToolLoad(payload),
     elicit,
-    ...loadQuestion(d.trust, payload.subject),
+    ...question,
     trust: (r) => d.trust.trustRequest(r, 'user (elicitation)'),
     apply: async () => (d.approvals.markApplied(gate.requestId) ? d.register(p, p.policy) : undefined),
     onBackgroundError: d.warn,

@@ -261,6 +261,7 @@ export class Wassette {
     const payload = { path, source: p.fetched.source, digest: p.fetched.digest, policy: recorded, subject };
     const gate = this.#service.requestLoad('agent', 'load_component', payload);
     if (gate.status === 'allowed') return this.#register(p, p.policy);
+    this.#prepareAhead(p);
     const c = p.component;
     const signed =
       c.verification?.status === 'verified' ? `signed (${c.verification.method}) by ${c.verification.signer}` : (c.verification?.status ?? 'unsigned');
@@ -287,6 +288,17 @@ export class Wassette {
     }
     if (flow.status === 'denied') return { status: 'denied', request_id: flow.requestId, message: 'the user denied loading this component' };
     return { status: 'pending', request_id: flow.requestId, message: pendingMessage(flow.requestId, '; the tools appear when approved') };
+  }
+
+  /**
+   * While the user decides, caches the bytes and transpiles them (by digest), so an approval only has to start the
+   * instance. Nothing of the component runs: transpiling reads its binary, instantiating would run its code.
+   */
+  #prepareAhead(p: Prepared): void {
+    void (async () => {
+      await this.#blobs.put(p.fetched.bytes, p.fetched.digest);
+      await transpile(this.#runtime, p.fetched.digest, p.fetched.bytes);
+    })().catch((e: unknown) => this.#log.debug(`preparing ${p.fetched.source} ahead of its approval failed: ${errorMessage(e)}`));
   }
 
   /** Registers a prepared component: cache bytes, transpile, persist, then expose its tools. */
@@ -424,6 +436,7 @@ export class Wassette {
         trust: this.trust,
         warn: (m) => this.#log.warn(m),
         sync: () => this.syncFromStore(),
+        prepareAhead: (p) => this.#prepareAhead(p),
         waitMs: this.config.loadToolWaitMs,
       },
       ref,

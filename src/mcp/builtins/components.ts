@@ -10,7 +10,7 @@ export const componentBuiltins: readonly Builtin[] = [
       'The component runs sandboxed with no file, network or environment access until granted.',
     inputSchema: { type: 'object', properties: { path: { type: 'string', minLength: 1 } }, required: ['path'], additionalProperties: false },
     // Fetched and verified before asking, so the user decides on the digest, signer, tools and policy.
-    handler: (core, args, ctx) => core.requestLoad(args.path, ctx.elicit),
+    handler: (core, args, ctx) => core.requestLoad(args.path, ctx.elicit, ctx.progress),
   }),
   defineBuiltin<{ id: string }>({
     name: 'unload_component',
@@ -42,7 +42,7 @@ export const componentBuiltins: readonly Builtin[] = [
       required: ['ref'],
       additionalProperties: false,
     },
-    handler: (core, args, ctx) => core.requestTool(args.ref, args.reason, ctx.elicit),
+    handler: (core, args, ctx) => core.requestTool(args.ref, args.reason, ctx.elicit, ctx.progress),
   }),
   defineBuiltin<{ request_id: string }>({
     name: 'approval_status',

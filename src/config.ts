@@ -46,6 +46,8 @@ export interface Config {
   crawlRegistries: unknown[];
   /** `WASSETTE_HTTP_TOKEN`: the bearer token `serve --http` requires (else the generated one in home); never logged, never in `env`. */
   httpToken?: string | undefined;
+  /** `serve --http` answers single requests without a progress token as JSON rather than SSE (`http_json_responses`). */
+  httpJsonResponses: boolean;
 }
 
 /** Server credentials kept out of `Config.env`, so no environment grant can hand them to a component. */
@@ -121,6 +123,7 @@ const FILE_KEYS = [
   'crawl',
   'max_message_bytes',
   'tools_page_size',
+  'http_json_responses',
   'audit',
 ];
 
@@ -221,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     embedModel: optionalString(pick('embed_model', 'WASSETTE_EMBED_MODEL'), 'embed_model'),
     modelDownload: bool(env.WASSETTE_MODEL_DOWNLOAD ?? true, 'WASSETTE_MODEL_DOWNLOAD'),
     crawlRegistries: crawlSection(file.crawl),
+    httpJsonResponses: bool(pick('http_json_responses', 'WASSETTE_HTTP_JSON_RESPONSES') ?? true, 'http_json_responses'),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   return Object.freeze(merged);

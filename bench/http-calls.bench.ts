@@ -2,6 +2,7 @@
 // then 8 concurrent HTTP sessions x 1,000 calls (errors, server RSS) and throughput with 1, 4 and 16 clients
 // while one slow component keeps hitting its time limit. Targets: HTTP p50 <= 1.5x stdio; no errors; RSS
 // after the run within 10% of RSS after warm-up.
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -175,6 +176,9 @@ async function fetchFloor(): Promise<{ fetch: number; http: number }> {
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
 
 export async function run(): Promise<string> {
+  // The SDK's HTTP client transport (1.32.2) leaves one abort listener per request on its session's AbortSignal; past
+  // 1,500 Node prints a warning with a stack trace per request, which would be billed to the client here.
+  setMaxListeners(0);
   const homes = [tempHome('wassette-bench-'), tempHome('wassette-bench-'), tempHome('wassette-bench-')];
   const [stdioHome, jsonHome, sseHome] = homes.map((h) => h.home) as [string, string, string];
   const closers: Array<() => Promise<unknown>> = [];

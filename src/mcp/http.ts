@@ -71,15 +71,30 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new WassetteError(ErrorCode.SizeLimit, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+/** The JSON body, read with plain stream events (an async iterator costs more per request than the rest of this file). */
+function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new WassetteError(ErrorCode.SizeLimit, 'request body too large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      try {
+        resolve(chunks.length === 0 ? undefined : JSON.parse((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
 }
 
 export async function serveHttp(

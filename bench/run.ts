@@ -1,7 +1,7 @@
 // Runs every `bench/*.bench.ts` module's `run(): Promise<string>` in turn and writes bench/RESULTS.md
 // (machine, date, then each module's markdown section). `tsx bench/run.ts [name-filter...]` runs a
-// subset and prints it without touching RESULTS.md.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+// subset and prints it without touching RESULTS.md; `--write` with filters replaces just those sections in it.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,7 +52,33 @@ async function runOne(file: string): Promise<string> {
   }
 }
 
-async function main(filters: string[]): Promise<number> {
+/**
+ * RESULTS.md with each of `sections` put in place of the section that has the same `## ` title (else appended),
+ * each stamped with the machine and date of its own run, since the file's header describes another run.
+ */
+export function replaceSections(doc: string, sections: string[], machine: string): string {
+  let out = doc.trimEnd();
+  for (const section of sections) {
+    const title = section.split('\n', 1)[0]!;
+    const stamped = `${title}\n\n_Run on its own with \`bench/run.ts --write\`:_\n${machine}\n${section.slice(title.length)}`.trimEnd();
+    const start = out.startsWith(`${title}\n`) ? 0 : out.indexOf(`\n${title}\n`) + 1;
+    if (start <= 0 && !out.startsWith(`${title}\n`)) {
+      out = `${out}\n\n${stamped}`;
+      continue;
+    }
+    const next = out.indexOf('\n## ', start + title.length);
+    out = `${out.slice(0, start)}${stamped}${next === -1 ? '' : `\n${out.slice(next)}`}`;
+  }
+  return `${out.replace(/\n{3,}/g, '\n\n')}\n`;
+}
+
+async function main(args: string[]): Promise<number> {
+  const write = args.includes('--write');
+  const filters = args.filter((a) => a !== '--write');
+  if (write && filters.length === 0) {
+    process.stderr.write('--write needs name filters (without filters every section is written anyway)\n');
+    return 1;
+  }
   if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
     process.stderr.write('dist/ is missing: run `npm run bench` (it builds first) or `npm run build`\n');
     return 1;
@@ -66,7 +92,11 @@ async function main(filters: string[]): Promise<number> {
   const sections: string[] = [];
   for (const f of files) sections.push(await runOne(f));
   const doc = ['# Benchmark results', '', machineSummary(started), '', ...sections.flatMap((s) => [s, '']), ''].join('\n').replace(/\n{3,}/g, '\n\n');
-  if (filters.length > 0) {
+  if (write) {
+    const file = join(BENCH_DIR, 'RESULTS.md');
+    writeFileSync(file, replaceSections(existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n', sections, machineSummary(started)));
+    process.stderr.write(`updated ${sections.length} section(s) of ${join('bench', 'RESULTS.md')}\n`);
+  } else if (filters.length > 0) {
     process.stdout.write(doc);
   } else {
     writeFileSync(join(BENCH_DIR, 'RESULTS.md'), doc);

@@ -19,6 +19,8 @@ export interface Config {
   maxOutputBytes: number;
   /** Largest JSON-RPC message accepted on stdio; longer lines are dropped as they arrive and answered with an error. */
   maxMessageBytes: number;
+  /** Tools per `tools/list` page; a client that does not paginate sees everything while there are at most this many. */
+  toolsPageSize: number;
   /** Audit log retention: rows beyond the newest `auditMaxRows` or older than `auditMaxAgeDays` are pruned. */
   auditMaxRows: number;
   auditMaxAgeDays: number;
@@ -51,10 +53,15 @@ export interface Config {
   loadToolWaitMs: number;
   /** `WASSETTE_HTTP_TOKEN`: the bearer token `serve --http` requires (else the generated one in home); never logged, never in `env`. */
   httpToken?: string | undefined;
+  /** `serve --http` answers single requests without a progress token as JSON rather than SSE (`http_json_responses`). */
+  httpJsonResponses: boolean;
 }
 
 /** Server credentials kept out of `Config.env`, so no environment grant can hand them to a component. */
 const SERVER_ONLY_ENV = ['WASSETTE_HTTP_TOKEN', 'WASSETTE_REGISTRY_AUTH'];
+
+/** Large enough that the built-ins plus a few dozen components fit one page (clients that ignore nextCursor lose nothing). */
+export const DEFAULT_TOOLS_PAGE_SIZE = 500;
 
 export type ConfigOverrides = Partial<Config>;
 
@@ -131,6 +138,8 @@ const FILE_KEYS = [
   'embed_model',
   'crawl',
   'max_message_bytes',
+  'tools_page_size',
+  'http_json_responses',
   'audit',
   'load_tool_wait_ms',
 ];
@@ -217,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),
     maxOutputBytes: positiveInt(pick('max_output_bytes', 'WASSETTE_MAX_OUTPUT_BYTES') ?? 4 * 1024 * 1024, 'max_output_bytes'),
     maxMessageBytes: positiveInt(pick('max_message_bytes', 'WASSETTE_MAX_MESSAGE_BYTES') ?? 16 * 1024 * 1024, 'max_message_bytes'),
+    toolsPageSize: positiveInt(pick('tools_page_size', 'WASSETTE_TOOLS_PAGE_SIZE') ?? DEFAULT_TOOLS_PAGE_SIZE, 'tools_page_size'),
     auditMaxRows: positiveInt(env.WASSETTE_AUDIT_MAX_ROWS ?? auditFile.max_rows ?? 100_000, 'audit.max_rows'),
     auditMaxAgeDays: positiveInt(env.WASSETTE_AUDIT_MAX_AGE_DAYS ?? auditFile.max_age_days ?? 30, 'audit.max_age_days'),
     insecureRegistries: list(pick('insecure_registries', 'WASSETTE_INSECURE_REGISTRIES')),
@@ -233,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     modelDownload: bool(env.WASSETTE_MODEL_DOWNLOAD ?? true, 'WASSETTE_MODEL_DOWNLOAD'),
     crawlRegistries: crawlSection(file.crawl),
     loadToolWaitMs: nonNegativeInt(pick('load_tool_wait_ms', 'WASSETTE_LOAD_TOOL_WAIT_MS') ?? 55_000, 'load_tool_wait_ms'),
+    httpJsonResponses: bool(pick('http_json_responses', 'WASSETTE_HTTP_JSON_RESPONSES') ?? true, 'http_json_responses'),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   return Object.freeze(merged);

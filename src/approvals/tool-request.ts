@@ -31,11 +31,23 @@ export interface ToolLoadPayload {
  * Text a publisher or an agent wrote, made one line: control characters (newlines, escapes, bidi controls) would
  * let it forge lines of the prompt (a fake "signed by" line) or repaint a terminal.
  */
+function unsafeInLine(c: number): boolean {
+  return (
+    c < 0x20 ||
+    (c >= 0x7f && c <= 0x9f) ||
+    c === 0x200e ||
+    c === 0x200f ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0x2028 ||
+    c === 0x2029
+  );
+}
+
 export function oneLine(text: string, max: number): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]+/g, ' ')
-    .trim()
-    .slice(0, max);
+  let out = '';
+  for (const ch of text) out += unsafeInLine(ch.codePointAt(0) ?? 0) ? ' ' : ch;
+  return out.replace(/ {2,}/g, ' ').trim().slice(0, max);
 }
 
 const PUBLISHER_KEYS: Record<string, string> = {

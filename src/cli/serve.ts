@@ -100,6 +100,7 @@ export async function run(argv: string[]): Promise<void> {
         ...addr!,
         allowedHosts: allowed,
         token,
+        jsonResponses: config.httpJsonResponses,
         onListening: (endpoints) => wassette.setControlPlane(endpoints),
       },
       logLine,

@@ -8,6 +8,11 @@ export interface CallContext {
   elicit?: Elicit;
   /** Aborted when the client cancels the request (`notifications/cancelled`) or its session goes away. */
   signal?: AbortSignal;
-  /** Sends `notifications/progress` for this request; present only when the client sent a progress token. */
-  progress?: (progress: number, total: number | undefined, message: string) => void;
+  /**
+   * Reports how far a long operation got (`notifications/progress`); present only when the client sent a
+   * progress token. `progress` must grow from call to call; `total` when known.
+   */
+  progress?: Progress;
 }
+
+export type Progress = (progress: number, total: number | undefined, message: string) => void;

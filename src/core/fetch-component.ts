@@ -14,6 +14,7 @@ import { parseReference } from '../oci/reference.js';
 import { registrySignatureSource } from '../oci/signature-source.js';
 import { stillTrusted, verifySignatures, type VerificationOutcome } from '../oci/signatures.js';
 import type { TrustPolicy } from '../oci/trust-policy.js';
+import type { OnLoadStage } from './load-progress.js';
 
 export interface FetchedComponent {
   bytes: Uint8Array;
@@ -37,6 +38,8 @@ export interface FetchDeps {
   maxBytes: number;
   /** The verification recorded when this pinned reference was last loaded, if any. */
   priorVerification?: (pinnedReference: string) => VerificationOutcome | undefined;
+  /** Told as the fetch reaches each stage (progress reports); absent, nothing is reported. */
+  onStage?: OnLoadStage;
 }
 
 /** The policy file for a component file: `<stem>.policy.yaml`, else `policy.yaml` in the same directory. */
@@ -76,12 +79,19 @@ async function fromOci(ref: string, deps: FetchDeps): Promise<FetchedComponent> 
   // before the pull caches it.
   const verify = async (pulled: PulledComponent): Promise<void> => {
     const prior = pulled.source === 'registry' ? undefined : deps.priorVerification?.(pulled.pinnedReference);
+    deps.onStage?.('verify', `checking signatures of ${pulled.pinnedReference}`);
     verification =
       prior && stillTrusted(prior, pulled.pinnedReference, deps.trust)
         ? prior
         : await verifySignatures(registrySignatureSource(client, parsed.registry), pulled.pinnedReference, pulled.manifestDigest, deps.trust);
   };
-  const pulled = await pullComponent(ref, { client, store: deps.blobs, maxBytes: deps.maxBytes, accept: verify });
+  const pulled = await pullComponent(ref, {
+    client,
+    store: deps.blobs,
+    maxBytes: deps.maxBytes,
+    accept: verify,
+    ...(deps.onStage ? { onStage: deps.onStage } : {}),
+  });
   if (verification === undefined) await verify(pulled);
   return {
     bytes: pulled.bytes,
@@ -98,8 +108,10 @@ async function fromOci(ref: string, deps: FetchDeps): Promise<FetchedComponent> 
 export async function fetchComponent(source: SourceRef, deps: FetchDeps): Promise<FetchedComponent> {
   switch (source.kind) {
     case 'file':
+      deps.onStage?.('resolve', `reading ${source.path}`);
       return fromFile(source.path, deps);
     case 'https': {
+      deps.onStage?.('download', `downloading ${source.url}`);
       const input = source.sha256 ? pinnedUrl(source.url, source.sha256) : source.url;
       const got = await fetchHttps(input, { cacheStore: deps.blobs, maxBytes: deps.maxBytes });
       return { bytes: got.bytes, digest: got.digest, source: pinnedUrl(source.url, got.digest), warnings: [] };

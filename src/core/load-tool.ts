@@ -10,6 +10,7 @@ import type { Policy } from '../sandbox/policy.js';
 import { requestedPermissions } from '../sandbox/requested-permissions.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import type { CallContext } from './call-context.js';
+import { LOAD_STAGES } from './load-progress.js';
 import type { ComponentSummary, Prepared } from './summary.js';
 import { loadQuestion, subjectSignature, type TrustRules } from './trust.js';
 
@@ -132,8 +133,10 @@ async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, c
   ctx.signal?.addEventListener('abort', abort, { once: true });
   const deadline = setTimeout(abort, d.waitMs);
   const started = Date.now();
-  const total = Math.ceil(d.waitMs / 1000);
-  const say = (message: string): void => ctx.progress(Math.min(total, Math.floor((Date.now() - started) / 1000)), total, message);
+  // Within the load's `approval` stage (progress only grows): stage + the share of the wait that has passed.
+  const stage = LOAD_STAGES.indexOf('approval') + 1;
+  const total = LOAD_STAGES.length;
+  const say = (message: string): void => ctx.progress(stage + Math.min(0.98, (Date.now() - started) / d.waitMs), total, message);
   say(`waiting for the user to decide (wassette approvals, request ${requestId})`);
   const ticker = setInterval(() => say(`still waiting for the user to decide (request ${requestId})`), PROGRESS_EVERY_MS);
   try {
@@ -144,7 +147,7 @@ async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, c
     if (req.status !== 'approved') return undefined;
     clearTimeout(deadline);
     clearInterval(ticker);
-    ctx.progress(total, total, 'approved; loading');
+    ctx.progress(stage + 0.99, total, 'approved; loading');
     const until = Date.now() + LOADING_WAIT_MS;
     while (Date.now() < until && !ctx.signal?.aborted) {
       await d.sync();

@@ -40,6 +40,9 @@ import { Catalog, type LoadedComponent } from './catalog.js';
 import { chooseId, describeFetched, transpile } from './component-loader.js';
 import { fetchComponent } from './fetch-component.js';
 import { Permissions } from './permissions.js';
+import { PolicyWatch } from './policy-watch.js';
+import { loadProgress, type OnLoadStage } from './load-progress.js';
+import type { Progress } from './call-context.js';
 import { Restorer } from './restorer.js';
 import { Secrets } from './secrets.js';
 import { SpecCache } from './spec-cache.js';
@@ -95,6 +98,7 @@ export class Wassette {
   readonly #restorer: Restorer;
   readonly #warmOnLoad: boolean;
   readonly #discovery: Discovery;
+  readonly #policies: PolicyWatch;
   #registryClient: Promise<RegistryClient> | undefined;
   #controlPlane: ControlPlaneEndpoint[] = [];
 
@@ -115,9 +119,17 @@ export class Wassette {
     }
     this.#service = new PermissionService(store, {
       approvalMode: config.approval,
-      onChange: (id) => this.#specs.invalidate(id),
+      onChange: (id) => {
+        this.#specs.invalidate(id);
+        this.#policies.changed(id);
+      },
       ...(this.session ? { session: this.session } : {}),
     });
+    this.#policies = new PolicyWatch(
+      () => store.externalChangeCounter(),
+      () => this.#catalog.list().map((c) => c.id),
+      (id) => JSON.stringify(this.#service.listGrants(id)),
+    );
     const invalidate = (id: string): void => this.#specs.invalidate(id);
     this.permissions = new Permissions({
       service: this.#service,
@@ -197,6 +209,16 @@ export class Wassette {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Subscribes to changes of a loaded component's effective policy (grants, revokes, resets, here or in another process). */
+  onPolicyChanged(listener: (componentId: string) => void): () => void {
+    return this.#policies.on(listener);
+  }
+
+  /** The WIT of a loaded component, as decoded from its binary; undefined when no such component is loaded here. */
+  witOf(id: string): string | undefined {
+    return this.#catalog.get(id)?.description.wit;
+  }
+
   #toolsChanged(): void {
     for (const l of this.#listeners) l();
   }
@@ -213,7 +235,7 @@ export class Wassette {
   }
 
   /** Fetches, verifies and describes a component without registering it. */
-  async prepare(path: string, policyFile?: string): Promise<Prepared> {
+  async prepare(path: string, policyFile?: string, onStage?: OnLoadStage): Promise<Prepared> {
     const source = parseSource(path);
     const fetched = await fetchComponent(source, {
       blobs: this.#blobs,
@@ -224,6 +246,7 @@ export class Wassette {
         const record = this.#store.components.list().find((c) => c.source === pinned);
         return (record?.verification ?? undefined) as VerificationOutcome | undefined;
       },
+      ...(onStage ? { onStage } : {}),
     });
     if (policyFile !== undefined) {
       fetched.policyYaml = await readFile(policyFile, 'utf8').catch((e: unknown) => {
@@ -232,6 +255,7 @@ export class Wassette {
       fetched.policyOrigin = policyFile;
     }
     const existing = this.#store.components.list().find((c) => c.source === fetched.source);
+    onStage?.('describe', `decoding the WIT interface of ${fetched.source}`);
     const id = existing?.id ?? chooseId(baseIdFor(source), (x) => this.#catalog.has(x) || this.#store.components.get(x) !== undefined);
     const d = describeFetched(id, fetched);
     const names = this.#catalog.previewNames(d.component);
@@ -254,14 +278,16 @@ export class Wassette {
    * An agent asks to load a component: loaded at once in auto mode; in prompt mode the user is shown the digest,
    * signer, tools and the whole starting policy, and approval loads exactly that.
    */
-  async requestLoad(path: string, elicit?: Elicit): Promise<LoadRequestResult> {
-    const p = await this.prepare(path);
+  async requestLoad(path: string, elicit?: Elicit, progress?: Progress): Promise<LoadRequestResult> {
+    const onStage = loadProgress(progress);
+    const p = await this.prepare(path, undefined, onStage);
     const recorded = recordPolicy(p.fetched.policyYaml, p.fetched.policyOrigin, p.policy);
     const subject = { source: p.fetched.source, signature: subjectSignature(p.component.verification), permissions: requestedPermissions(p.policy) };
     const payload = { path, source: p.fetched.source, digest: p.fetched.digest, policy: recorded, subject };
     const gate = this.#service.requestLoad('agent', 'load_component', payload);
-    if (gate.status === 'allowed') return this.#register(p, p.policy);
+    if (gate.status === 'allowed') return this.#register(p, p.policy, onStage);
     this.#prepareAhead(p);
+    onStage?.('approval', `waiting for the user to approve loading ${p.fetched.source}`);
     const c = p.component;
     const signed =
       c.verification?.status === 'verified' ? `signed (${c.verification.method}) by ${c.verification.signer}` : (c.verification?.status ?? 'unsigned');
@@ -278,7 +304,7 @@ export class Wassette {
       ...loadQuestion(this.trust, subject),
       trust: (r) => this.trust.trustRequest(r, 'user (elicitation)'),
       // The claim makes this exactly once: the CLI that approved may have loaded it already.
-      apply: async () => (this.#store.approvals.markApplied(gate.requestId) ? this.#register(p, p.policy) : undefined),
+      apply: async () => (this.#store.approvals.markApplied(gate.requestId) ? this.#register(p, p.policy, onStage) : undefined),
       onBackgroundError: (m) => this.#log.warn(m),
     });
     if (flow.status === 'approved') {
@@ -302,10 +328,11 @@ export class Wassette {
   }
 
   /** Registers a prepared component: cache bytes, transpile, persist, then expose its tools. */
-  async #register(p: Prepared, policy: Policy | undefined): Promise<ComponentSummary> {
+  async #register(p: Prepared, policy: Policy | undefined, onStage?: OnLoadStage): Promise<ComponentSummary> {
     const { fetched, component } = p;
     let warnings = p.warnings;
     await this.#blobs.put(fetched.bytes, fetched.digest);
+    onStage?.('transpile', `translating ${component.id} for the JS runtime (cached by digest)`);
     await transpile(this.#runtime, fetched.digest, fetched.bytes);
     const names = this.#catalog.previewNames(component);
     const previous = this.#catalog.get(component.id);
@@ -327,6 +354,7 @@ export class Wassette {
     this.#toolsChanged();
     if (this.#warmOnLoad) void this.#runtime.warm(component.id, component.digest, this.specFor(component.id));
     this.#log.info(`loaded ${component.id} from ${component.source} (${component.digest.slice(0, 19)}…, ${names.length} tools)`);
+    onStage?.('done', `loaded ${component.id}: ${names.length} tool(s)`);
     return { ...this.#summary(component), ...(warnings.length ? { warnings } : {}) };
   }
 
@@ -383,6 +411,7 @@ export class Wassette {
    * cheap when nothing changed (one pragma read). Emits list_changed when the tool set changed.
    */
   async syncFromStore(): Promise<void> {
+    this.#policies.check();
     if (!(await this.#restorer.sync())) return;
     this.#specs.invalidate();
     this.#toolsChanged();
@@ -426,10 +455,11 @@ export class Wassette {
   /** An agent asks to add a found tool (`load_tool`): one request for fetching, loading and its starting permissions. */
   async requestTool(ref: string, reason: string | undefined, ctx: Pick<CallContext, 'elicit' | 'progress' | 'signal'> = {}): Promise<LoadToolResult> {
     await this.syncFromStore();
+    const onStage = loadProgress(ctx.progress);
     return loadTool(
       {
-        prepare: (r) => this.prepare(r),
-        register: (p, policy) => this.#register(p, policy),
+        prepare: (r) => this.prepare(r, undefined, onStage),
+        register: (p, policy) => this.#register(p, policy, onStage),
         loaded: () => this.#catalog.list().map((c) => ({ ...this.#summary(c), permissions: requestedPermissions(this.#service.effectivePolicy(c.id)) })),
         service: this.#service,
         approvals: this.#store.approvals,

@@ -23,5 +23,24 @@ export function wassetteBackend(core: Wassette): McpBackend {
       return core.callTool(name, args, ctx);
     },
     onToolsChanged: (listener) => core.onToolsChanged(listener),
+    resources: {
+      componentIds: () =>
+        core
+          .list()
+          .filter((c) => c.status !== 'unavailable')
+          .map((c) => c.id),
+      wit: (id) => core.witOf(id),
+      policyYaml: (id) => (core.witOf(id) === undefined ? undefined : core.permissions.view(id).policy_yaml),
+      sync: () => core.syncFromStore(),
+      onChanged: (listener) => {
+        const offTools = core.onToolsChanged(listener);
+        const offPolicies = core.onPolicyChanged(() => listener());
+        return () => {
+          offTools();
+          offPolicies();
+        };
+      },
+    },
+    pageSize: core.config.toolsPageSize,
   };
 }

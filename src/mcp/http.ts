@@ -8,6 +8,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, WassetteError, isWassetteError } from '../errors.js';
 import type { ControlPlaneEndpoint } from '../sandbox/spec.js';
 import { bearerChallenge, bearerMatches } from './http-auth.js';
+import { JsonPath, jsonEligible } from './http-json-path.js';
 import { createMcpServer, type McpBackend } from './mcp-server.js';
 
 export interface HttpOptions {
@@ -24,7 +25,17 @@ export interface HttpOptions {
    * never reach: the bound port and every name the server answers to on it.
    */
   onListening?: (endpoints: ControlPlaneEndpoint[]) => void;
+  /** Answer single requests without a progress token as plain JSON instead of an SSE stream (default true). */
+  jsonResponses?: boolean;
 }
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  json: JsonPath;
+}
+
+/** Idle keep-alive sockets stay open this long (Node's default of 5 s makes a client pausing between calls reconnect). */
+const KEEP_ALIVE_MS = 65_000;
 
 /** About 40 KB each; a client that initializes per request would otherwise grow the server without bound. */
 const DEFAULT_MAX_SESSIONS = 1000;
@@ -60,15 +71,30 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new WassetteError(ErrorCode.SizeLimit, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+/** The JSON body, read with plain stream events (an async iterator costs more per request than the rest of this file). */
+function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new WassetteError(ErrorCode.SizeLimit, 'request body too large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      try {
+        resolve(chunks.length === 0 ? undefined : JSON.parse((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
 }
 
 export async function serveHttp(
@@ -77,7 +103,8 @@ export async function serveHttp(
   log: (msg: string) => void,
 ): Promise<{ server: HttpServer; url: string; close(): Promise<void> }> {
   // Insertion order is recency order: a used session is moved to the end.
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const sessions = new Map<string, Session>();
+  const jsonResponses = opts.jsonResponses ?? true;
   const maxSessions = Math.max(1, opts.maxSessions ?? DEFAULT_MAX_SESSIONS);
   let allowed: string[] = [];
 
@@ -101,7 +128,8 @@ export async function serveHttp(
     if (existing && typeof sessionId === 'string') {
       sessions.delete(sessionId);
       sessions.set(sessionId, existing);
-      return existing.handleRequest(req, res, body);
+      if (jsonResponses && req.method === 'POST' && jsonEligible(body, req.headers.accept)) return existing.json.handle(body, req, res);
+      return existing.transport.handleRequest(req, res, body);
     }
     if (sessionId !== undefined) {
       return sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
@@ -109,22 +137,25 @@ export async function serveHttp(
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: no valid session ID' }, id: null });
     }
+    let session: Session | undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, transport);
+        if (session) sessions.set(id, session);
         for (const [oldId, old] of sessions) {
           if (sessions.size <= maxSessions) break;
           sessions.delete(oldId);
           log(`closing idle MCP session ${oldId}: more than ${maxSessions} sessions are open`);
-          void old.close().catch(() => undefined);
+          void old.transport.close().catch(() => undefined);
         }
       },
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
+      session?.json.closeAll();
     };
     await createMcpServer(backend, log).connect(transport);
+    session = { transport, json: new JsonPath(transport) };
     await transport.handleRequest(req, res, body);
   };
 
@@ -135,6 +166,8 @@ export async function serveHttp(
       if (!res.headersSent) sendJson(res, status, { error: (e as Error).message });
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e) => reject(new WassetteError(ErrorCode.Network, `cannot listen on ${opts.host}:${opts.port}: ${e.message}`, { cause: e })));
     server.listen(opts.port, opts.host, () => resolve());
@@ -149,7 +182,7 @@ export async function serveHttp(
     server,
     url: `http://${shown}:${port}/mcp`,
     close: async () => {
-      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => undefined)));
+      await Promise.all([...sessions.values()].map((x) => x.transport.close().catch(() => undefined)));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Sessions are closed, but a client's SSE or keep-alive socket would otherwise hold close() open for
       // seconds (measured ~4 s on SIGTERM after the SDK client closed).

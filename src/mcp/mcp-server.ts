@@ -3,13 +3,20 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   ErrorCode as McpErrorCode,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   McpError,
+  ReadResourceRequestSchema,
   type CallToolResult,
+  type ProgressToken,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { CallContext } from '../core/call-context.js';
+import type { CallContext, Progress } from '../core/call-context.js';
 import { exceptionResult } from '../core/tool-result.js';
+import { isWassetteError } from '../errors.js';
+import { paginate } from './paginate.js';
+import { listResources, RESOURCE_TEMPLATES, readResource, type ResourceSource } from './resources.js';
 
 export interface McpBackend {
   listTools(): Tool[] | Promise<Tool[]>;
@@ -17,49 +24,92 @@ export interface McpBackend {
   callTool(name: string, args: Record<string, unknown>, ctx: CallContext): Promise<CallToolResult | undefined>;
   /** Subscribes to tool-list changes; returns the unsubscribe function. */
   onToolsChanged(listener: () => void): () => void;
+  /** The components' WIT and policies as resources; without it the server offers no resources. */
+  resources?: ResourceSource & {
+    /** Follows changes other processes made before a list or read. */
+    sync(): Promise<void>;
+    /** Subscribes to changes of the resource list or of a resource's content; returns the unsubscribe function. */
+    onChanged(listener: () => void): () => void;
+  };
+  /** Items per tools/list and resources/list page (default 500). */
+  pageSize?: number;
 }
 
 export const SERVER_INFO = { name: 'wassette', version: '0.1.0' } as const;
 
+const DEFAULT_PAGE_SIZE = 500;
+
+/** Pages a list, turning a bad cursor into the JSON-RPC error the MCP spec asks for (-32602). */
+function page<T>(items: readonly T[], key: (x: T) => string, list: string, pageSize: number, cursor: string | undefined) {
+  try {
+    return paginate(items, key, { list, pageSize, cursor });
+  } catch (e) {
+    if (isWassetteError(e)) throw new McpError(McpErrorCode.InvalidParams, e.message);
+    throw e;
+  }
+}
+
+/**
+ * How long a result waits after the last progress notification. The SDK client (1.32.x) handles notifications a
+ * microtask later than responses, so a notification read in the same chunk as its response finds its handler gone
+ * ("unknown token", typescript-sdk issue #2580); a gap lets it be read first. Only requests that asked for progress wait.
+ */
+const PROGRESS_SETTLE_MS = 15;
+
+/** Progress reports for one request, kept strictly increasing as the spec requires; failures to send are dropped. */
+function progressSender(
+  token: ProgressToken,
+  send: (n: { method: 'notifications/progress'; params: Record<string, unknown> }) => Promise<void>,
+): { report: Progress; settle(): Promise<void> } {
+  let last = Number.NEGATIVE_INFINITY;
+  let sent = false;
+  return {
+    report: (progress, total, message) => {
+      if (!(progress > last)) return;
+      last = progress;
+      sent = true;
+      const params = { progressToken: token, progress, message, ...(total !== undefined ? { total } : {}) };
+      send({ method: 'notifications/progress', params }).catch(() => undefined);
+    },
+    settle: () => (sent ? new Promise((r) => setTimeout(r, PROGRESS_SETTLE_MS)) : Promise.resolve()),
+  };
+}
+
 export function createMcpServer(backend: McpBackend, log: (msg: string) => void): Server {
+  const resources = backend.resources;
+  const pageSize = backend.pageSize ?? DEFAULT_PAGE_SIZE;
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: true }, logging: {} },
+    capabilities: { tools: { listChanged: true }, logging: {}, ...(resources ? { resources: { listChanged: true } } : {}) },
     instructions:
       'wassette runs WebAssembly components as sandboxed tools and can find new ones. ' +
       'When no tool you have fits the task, call search_tools with the need in plain words, pick a result, and ' +
       'call load_tool with its ref and your reason; the user approves, the new tools appear (if the answer is ' +
       'pending, tell the user to run `wassette approvals`, then check approval_status). ' +
       'Components start with no file, network or environment access; when a call is denied, ask for the grant ' +
-      'the denial names with the grant_* tools.',
+      'the denial names with the grant_* tools. ' +
+      'Each loaded component\u2019s WIT and effective policy are resources (wassette://components/<id>/wit, /policy).',
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: await backend.listTools() }));
+  server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+    const p = page(await backend.listTools(), (t) => t.name, 'tools', pageSize, request.params?.cursor);
+    return { tools: p.items, ...(p.nextCursor !== undefined ? { nextCursor: p.nextCursor } : {}) };
+  });
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name } = request.params;
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
     const canElicit = server.getClientCapabilities()?.elicitation !== undefined;
-    const progressToken = request.params._meta?.progressToken;
+    const token = request.params._meta?.progressToken;
+    const progress = token !== undefined ? progressSender(token, (n) => extra.sendNotification(n as never)) : undefined;
     const ctx: CallContext = {
       signal: extra.signal,
-      ...(progressToken !== undefined
-        ? {
-            progress: (progress: number, total: number | undefined, message: string) => {
-              extra
-                .sendNotification({
-                  method: 'notifications/progress',
-                  params: { progressToken, progress, ...(total !== undefined ? { total } : {}), message },
-                })
-                .catch(() => undefined);
-            },
-          }
-        : {}),
       log: (level, data) => {
         server.sendLoggingMessage({ level, logger: 'wassette', data }).catch(() => undefined);
       },
       ...(canElicit
         ? { elicit: (message: string, requestedSchema: Record<string, unknown>) => server.elicitInput({ message, requestedSchema: requestedSchema as never }) }
         : {}),
+      ...(progress ? { progress: progress.report } : {}),
     };
     let result: CallToolResult | undefined;
     try {
@@ -67,14 +117,36 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
     } catch (e) {
       log(`tool ${name} failed: ${(e as Error).stack ?? String(e)}`);
       return exceptionResult(e);
+    } finally {
+      await progress?.settle();
     }
     if (result === undefined) throw new McpError(McpErrorCode.InvalidParams, `Unknown tool: ${name}`);
     return result;
   });
 
+  let unsubscribeResources = (): void => undefined;
+  if (resources) {
+    server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+      await resources.sync();
+      const p = page(listResources(resources), (r) => r.uri, 'resources', pageSize, request.params?.cursor);
+      return { resources: p.items, ...(p.nextCursor !== undefined ? { nextCursor: p.nextCursor } : {}) };
+    });
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: RESOURCE_TEMPLATES }));
+    server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+      await resources.sync();
+      return { contents: [readResource(resources, request.params.uri)] };
+    });
+    unsubscribeResources = resources.onChanged(() => {
+      server.sendResourceListChanged().catch(() => undefined);
+    });
+  }
+
   const unsubscribe = backend.onToolsChanged(() => {
     server.sendToolListChanged().catch(() => undefined);
   });
-  server.onclose = () => unsubscribe();
+  server.onclose = () => {
+    unsubscribe();
+    unsubscribeResources();
+  };
   return server;
 }

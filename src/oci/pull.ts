@@ -19,6 +19,8 @@ export interface PullOptions {
    * cached (signature verification); a throw leaves the cache untouched.
    */
   accept?: (pulled: PulledComponent) => Promise<void>;
+  /** Told when the pull starts resolving the reference and when it starts downloading layers (for progress reports). */
+  onStage?: (stage: 'resolve' | 'download', message: string) => void;
 }
 
 export interface PulledComponent {
@@ -56,6 +58,7 @@ const MiB = 1024 * 1024;
 export async function pullComponent(reference: string | OciReference, options: PullOptions): Promise<PulledComponent> {
   const ref = typeof reference === 'string' ? parseReference(reference) : reference;
   const { store } = options;
+  options.onStage?.('resolve', `resolving ${formatReference(ref)}`);
   if (ref.digest && store) {
     const cached = await fromCache(ref, ref.digest, options);
     if (cached) return { ...cached, source: 'cache' };
@@ -76,6 +79,8 @@ export async function pullComponent(reference: string | OciReference, options: P
     throw e;
   }
   const resolved = await resolveNetwork(ref, top, options);
+  const bytes = wanted(resolved.layers, options).reduce((n, [d]) => n + d.size, 0);
+  options.onStage?.('download', `downloading ${formatReference(ref)} (${bytes} bytes in ${wanted(resolved.layers, options).length} layer(s))`);
   const blobs = await fetchLayers(ref, resolved.layers, options);
   const result = assemble(ref, top.digest, resolved, blobs);
   await options.accept?.({ ...result, source: 'registry' });

@@ -11,8 +11,14 @@ export interface ServingChild {
   stop(): Promise<number | null>;
 }
 
-export async function spawnHttpServer(home: string, addr: string, extra: string[] = [], startMs = 40_000): Promise<ServingChild> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--http', addr, ...extra], { env: childEnv(home), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnHttpServer(
+  home: string,
+  addr: string,
+  extra: string[] = [],
+  startMs = 40_000,
+  env: Record<string, string> = {},
+): Promise<ServingChild> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--http', addr, ...extra], { env: childEnv(home, env), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<URL>((resolve, reject) => {

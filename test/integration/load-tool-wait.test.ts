@@ -41,7 +41,7 @@ describe('load_tool waiting with progress', () => {
     const pendingCall = waitingCall(fixture('text-tools'), progress);
     const id = await pendingId(t.home);
     await sleep(300);
-    expect(progress[0]).toContain(`waiting for the user to decide (wassette approvals, request ${id})`);
+    expect(progress.some((m) => m.includes(`waiting for the user to decide (wassette approvals, request ${id})`))).toBe(true);
     const ok = await runCli(['approvals', 'approve', id], { home: t.home, env: ENV });
     expect(ok.code, ok.stderr).toBe(0);
     const r = await pendingCall;

@@ -10,7 +10,7 @@ export const componentBuiltins: readonly Builtin[] = [
       'The component runs sandboxed with no file, network or environment access until granted.',
     inputSchema: { type: 'object', properties: { path: { type: 'string', minLength: 1 } }, required: ['path'], additionalProperties: false },
     // Fetched and verified before asking, so the user decides on the digest, signer, tools and policy.
-    handler: (core, args, ctx) => core.requestLoad(args.path, ctx.elicit),
+    handler: (core, args, ctx) => core.requestLoad(args.path, ctx.elicit, ctx.progress),
   }),
   defineBuiltin<{ id: string }>({
     name: 'unload_component',

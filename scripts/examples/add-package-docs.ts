@@ -1,9 +1,9 @@
 // Re-attaches WIT doc comments to a built component as a `package-docs` custom section (componentize-js drops them).
-// Usage: tsx scripts/examples/add-package-docs.ts <component.wasm> <wit-dir>
+// Usage: tsx scripts/examples/add-package-docs.ts <component.wasm> <wit-dir> [world]
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collectWitDocs, encodePackageDocs, type PackageDocsJson } from './wit-docs.js';
+import { collectWitDocs, componentPackageDocs, encodePackageDocs, type PackageDocsJson } from './wit-docs.js';
 
 const SECTION = 'package-docs';
 const PREAMBLE = 8; // magic + version/layer
@@ -69,19 +69,24 @@ export function witDirDocs(witDir: string): PackageDocsJson {
   return out;
 }
 
-/** The component with its WIT docs attached; unchanged when it already carries a package-docs section. */
-export function addPackageDocs(bytes: Uint8Array, witDir: string): Uint8Array {
+/**
+ * The component with the docs of `world` (the only world when absent) attached; unchanged when it already carries a
+ * package-docs section. `warn` hears about docs that cannot travel in a runtime component.
+ */
+export function addPackageDocs(bytes: Uint8Array, witDir: string, world?: string, warn: (msg: string) => void = () => {}): Uint8Array {
   if (customSectionNames(bytes).includes(SECTION)) return bytes;
-  return appendCustomSection(bytes, SECTION, encodePackageDocs(witDirDocs(witDir)));
+  const { docs, dropped } = componentPackageDocs(witDirDocs(witDir), world);
+  if (dropped.length > 0) warn(`package-docs: no docs for ${dropped.join(', ')} (only the world's own functions and inline interfaces keep docs)`);
+  return appendCustomSection(bytes, SECTION, encodePackageDocs(docs));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [file, witDir] = process.argv.slice(2);
+  const [file, witDir, world] = process.argv.slice(2);
   if (file === undefined || witDir === undefined) {
-    process.stderr.write('usage: tsx scripts/examples/add-package-docs.ts <component.wasm> <wit-dir>\n');
+    process.stderr.write('usage: tsx scripts/examples/add-package-docs.ts <component.wasm> <wit-dir> [world]\n');
     process.exit(2);
   }
-  const out = addPackageDocs(readFileSync(file), witDir);
+  const out = addPackageDocs(readFileSync(file), witDir, world, (m) => process.stderr.write(`${m}\n`));
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, out);
   renameSync(tmp, file);

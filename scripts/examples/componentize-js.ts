@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     witPath: witDir,
     disableFeatures: ALL_FEATURES.filter((f) => !enabled.includes(f)),
   } as never);
-  const bytes = addPackageDocs(component, witDir);
+  const bytes = addPackageDocs(component, witDir, undefined, (m) => process.stderr.write(`${m}\n`));
   const target = resolve(out);
   const tmp = `${target}.${process.pid}.tmp`;
   writeFileSync(tmp, bytes);

@@ -104,6 +104,24 @@ export function collectWitDocs(source: string, out: PackageDocsJson = { worlds: 
   return out;
 }
 
+/**
+ * The docs as a runtime component must carry them. wit-component (inside jco's transpile) applies the section to
+ * the package it synthesizes for a component, `root:component` with world `root`, and refuses names outside it
+ * ("missing world", "missing interface"). So the chosen world becomes `root`, and interfaces of the source package
+ * are dropped (their docs cannot reach a runtime component; export functions at world level or through an inline
+ * `export name: interface {...}` instead). Returns the docs and the names that were dropped.
+ */
+export function componentPackageDocs(docs: PackageDocsJson, world?: string): { docs: PackageDocsJson; dropped: string[] } {
+  const names = Object.keys(docs.worlds);
+  const chosen = world ?? (names.length === 1 ? names[0] : undefined);
+  if (chosen === undefined || docs.worlds[chosen] === undefined) {
+    throw new Error(names.length === 0 ? 'the WIT declares no world' : `choose the world to document: ${names.join(', ')}`);
+  }
+  const out: PackageDocsJson = { worlds: { root: docs.worlds[chosen] }, interfaces: {} };
+  if (docs.docs !== undefined) out.docs = docs.docs;
+  return { docs: out, dropped: Object.keys(docs.interfaces).map((i) => `interface ${i}`) };
+}
+
 /** The section payload as wit-component writes it: version byte 0, then the JSON. */
 export function encodePackageDocs(docs: PackageDocsJson): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(docs));

@@ -1,11 +1,12 @@
 // WIT doc comments collected by the examples' build scripts, attached as package-docs and read back by the product.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeComponent } from '../../../src/component/decode-component.js';
 import { parsePackageDocs } from '../../../src/component/package-docs.js';
 import { addPackageDocs, appendCustomSection, customSectionNames } from '../../../scripts/examples/add-package-docs.js';
-import { collectWitDocs, encodePackageDocs } from '../../../scripts/examples/wit-docs.js';
-import { fixture } from '../../helpers/cli.js';
+import { collectWitDocs, componentPackageDocs, encodePackageDocs } from '../../../scripts/examples/wit-docs.js';
 
 const WIT = `
 /// The package.
@@ -79,17 +80,61 @@ describe('collectWitDocs', () => {
   });
 });
 
+/** A tiny component exporting `hello: func() -> string`, without docs (as componentize-js leaves them). */
+const HELLO_WAT = `(component
+  (core module $m
+    (memory (export "memory") 1)
+    (data (i32.const 128) "hi")
+    (func (export "hello") (result i32)
+      (i32.store (i32.const 64) (i32.const 128))
+      (i32.store (i32.const 68) (i32.const 2))
+      (i32.const 64)))
+  (core instance $i (instantiate $m))
+  (alias core export $i "memory" (core memory $mem))
+  (func $hello (result string) (canon lift (core func $i "hello") (memory $mem) string-encoding=utf8))
+  (export "hello" (func $hello)))`;
+
+const HELLO_WIT = `package demo:hello;
+/// Greets people.
+world greeter {
+  /// Says hi.
+  export hello: func() -> string;
+}
+/// Not part of the world.
+interface unused {
+  /// Unused.
+  nope: func();
+}
+`;
+
 describe('addPackageDocs', () => {
-  it('appends a section the product reads as tool descriptions, and leaves a component that has one alone', () => {
-    const bytes = readFileSync(fixture('text-tools'));
+  it('appends docs the product reads as tool descriptions and jco still transpiles; leaves a component that has them alone', async () => {
+    const { parse } = await import('@bytecodealliance/jco-transpile/wasm-tools');
+    const bytes = await parse(HELLO_WAT);
     expect(customSectionNames(bytes)).not.toContain('package-docs');
-    const dir = new URL('../../../fixtures/js/text-tools/wit', import.meta.url).pathname;
-    const withDocs = addPackageDocs(bytes, dir);
-    expect(customSectionNames(withDocs)).toContain('package-docs');
-    const decoded = decodeComponent(withDocs);
-    const documented = [...decoded.functions, ...decoded.interfaces.flatMap((i) => i.functions)].filter((f) => f.docs);
-    expect(documented.length).toBeGreaterThan(0);
-    expect(addPackageDocs(withDocs, dir)).toBe(withDocs);
+    const dir = mkdtempSync(join(tmpdir(), 'wassette-witdocs-'));
+    try {
+      writeFileSync(join(dir, 'world.wit'), HELLO_WIT);
+      const warnings: string[] = [];
+      const withDocs = addPackageDocs(bytes, dir, undefined, (m) => warnings.push(m));
+      expect(warnings).toEqual([expect.stringContaining('interface unused')]);
+      expect(customSectionNames(withDocs)).toContain('package-docs');
+      const decoded = decodeComponent(withDocs);
+      expect(decoded.docs).toBe('Greets people.');
+      expect(decoded.functions.find((f) => f.name === 'hello')?.docs).toBe('Says hi.');
+      // wit-component inside jco applies the section to world `root` and fails on any other name.
+      const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
+      await expect(transpileBytes(withDocs, { name: 'c', instantiation: 'async' } as never)).resolves.toBeDefined();
+      expect(addPackageDocs(withDocs, dir)).toBe(withDocs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('asks which world when there are several', () => {
+    const docs = collectWitDocs('world a {\n}\nworld b {\n}\n');
+    expect(() => componentPackageDocs(docs)).toThrow(/choose the world to document: a, b/);
+    expect(Object.keys(componentPackageDocs(docs, 'b').docs.worlds)).toEqual(['root']);
   });
 
   it('writes a custom section with LEB128 sizes that a walker reads back', () => {

@@ -11,7 +11,6 @@ import { parseArgs } from 'node:util';
 import { type Example, exampleHash, listExamples } from './examples/catalog.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-export const BUILD_DIR = join(ROOT, 'examples', 'build');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 /** Build scripts every example may use: a change to them rebuilds everything. */
 const SHARED = ['componentize-js.ts', 'add-package-docs.ts', 'wit-docs.ts'].map((f) => join(ROOT, 'scripts', 'examples', f));
@@ -36,9 +35,9 @@ interface Run {
   output: string;
 }
 
-function run(cmd: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+function run(cmd: string, args: string[], timeoutMs: number): Promise<Run> {
   return new Promise((res) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -58,17 +57,17 @@ function lastLines(text: string, n = 12): string {
   return text.trim().split('\n').slice(-n).join('\n    ');
 }
 
-async function build(example: Example, force: boolean): Promise<ExampleOutcome> {
+async function build(example: Example, buildDir: string, force: boolean): Promise<ExampleOutcome> {
   const base = { name: example.name, language: example.language };
-  const wasm = join(BUILD_DIR, `${example.name}.wasm`);
-  const hashFile = join(BUILD_DIR, `${example.name}.hash`);
+  const wasm = join(buildDir, `${example.name}.wasm`);
+  const hashFile = join(buildDir, `${example.name}.hash`);
   const hash = exampleHash(example, SHARED);
   if (!force && existsSync(wasm) && existsSync(hashFile) && readFileSync(hashFile, 'utf8') === hash) {
     return { ...base, status: 'cached', wasm, bytes: readFileSync(wasm).length };
   }
   if (!existsSync(example.buildScript)) return { ...base, status: 'failed', error: `${example.buildScript} is missing` };
   // Build to a private name and rename: a concurrent reader never sees half a component.
-  const tmp = join(BUILD_DIR, `.${example.name}.${process.pid}.wasm`);
+  const tmp = join(buildDir, `.${example.name}.${process.pid}.wasm`);
   const started = performance.now();
   const r = await run('bash', [example.buildScript, tmp], KILL_MS);
   const buildMs = Math.round(performance.now() - started);
@@ -109,7 +108,8 @@ function describe(o: ExampleOutcome): string {
   return `${o.status} ${o.name} (${o.language})${size}${time}${where}`;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `root` is the checkout whose examples/ is built (a test points it at a temporary tree). */
+export async function main(argv: string[], root = ROOT): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -128,11 +128,12 @@ export async function main(argv: string[]): Promise<number> {
   if (values.key !== undefined && !existsSync(values.key)) throw new Error(`signing key ${values.key} does not exist`);
   if (values.publish !== undefined && !existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
 
-  const all = listExamples(ROOT);
+  const all = listExamples(root);
+  const buildDir = join(root, 'examples', 'build');
   const only = values.only ?? [];
   for (const n of only) if (!all.some((e) => e.name === n)) throw new Error(`no example named "${n}" (have: ${all.map((e) => e.name).join(', ')})`);
   const chosen = only.length > 0 ? all.filter((e) => only.includes(e.name)) : all;
-  mkdirSync(BUILD_DIR, { recursive: true });
+  mkdirSync(buildDir, { recursive: true });
 
   const outcomes: ExampleOutcome[] = [];
   for (const example of chosen) {
@@ -141,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       // Asking for it by name is asking for something that cannot be built: that is a failure, not a skip.
       o = { name: example.name, language: example.language, status: only.length > 0 ? 'failed' : 'skipped', error: `does not work here: ${example.why}` };
     } else {
-      o = await build(example, values.force === true);
+      o = await build(example, buildDir, values.force === true);
       if (o.status !== 'failed' && values.publish !== undefined) {
         o = await publish(example, o, { target: values.publish, ...(values.key ? { key: values.key } : {}), insecure: values['insecure-registry'] ?? [] });
       }

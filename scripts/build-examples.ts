@@ -13,7 +13,11 @@ import { type Example, exampleHash, listExamples } from './examples/catalog.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 /** Build scripts every example may use: a change to them rebuilds everything. */
-const SHARED = ['componentize-js.ts', 'add-package-docs.ts', 'wit-docs.ts'].map((f) => join(ROOT, 'scripts', 'examples', f));
+const SHARED = [
+  ...['componentize-js.ts', 'add-package-docs.ts', 'wit-docs.ts'].map((f) => join(ROOT, 'scripts', 'examples', f)),
+  // Its version: a componentize-js upgrade must rebuild what it built.
+  join(ROOT, 'node_modules', '@bytecodealliance', 'componentize-js', 'package.json'),
+];
 /** The target per example is 60 s; a build is killed only far beyond it, on a machine busy with other work. */
 const TARGET_MS = 60_000;
 const KILL_MS = 300_000;

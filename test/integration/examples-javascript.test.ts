@@ -52,6 +52,8 @@ describe('JavaScript examples through discovery', () => {
     expect(hit.name).toMatch(/current_time$/);
     // Signed at publish with the key the home trusts for this namespace.
     expect(hit.signature).toMatchObject({ status: 'verified', method: 'cosign' });
+    // The description is the WIT doc comment (package-docs), not a sentence generated from names.
+    expect(hit.description).toContain('IANA time zone');
     const { tools } = await loadExample(w, hit.ref, 'the user asked for the time in Tokyo');
     expect(tools.sort()).toEqual(['convert_time', 'current_time', 'list_time_zones']);
 
@@ -91,6 +93,8 @@ describe('JavaScript examples through discovery', () => {
     const w = ctx.world;
     const hit = await findExample(w, 'fetch', 'download the contents of a web page for me');
     expect(hit.name).toMatch(/get_text$/);
+    expect(hit.description).toContain('HTTP GET');
+    expect(hit.signature).toMatchObject({ status: 'verified' });
     const { id, tools } = await loadExample(w, hit.ref, 'the user wants me to read a page');
     expect(tools.sort()).toEqual(['get_json', 'get_text']);
     const base = `http://127.0.0.1:${port}`;

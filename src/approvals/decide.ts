@@ -70,6 +70,7 @@ async function carryOut(t: DecisionTarget, id: string, request: ApprovalRequest)
       if (!loaded) return { request: now(), applied: true, note: 'the server that asked loaded the component' };
       return { request: now(), applied: true, note: `loaded ${loaded.id}: ${loaded.tools.join(', ')}` };
     } catch (e) {
+      t.approvals.recordFailure(id, errorMessage(e));
       return { request, applied: false, note: `approved, but the component could not be loaded: ${errorMessage(e)}` };
     }
   }

@@ -35,7 +35,19 @@ export interface FlowOptions<T> {
  * Runs the flow for one request already stored as pending. Approved in place: applied now. Denied: nothing
  * happens. Pending: the request is watched until decided or expired, and applied here if approved.
  */
-export async function seekApproval<T>(o: FlowOptions<T>): Promise<FlowOutcome<T>> {
+export async function seekApproval<T>(opts: FlowOptions<T>): Promise<FlowOutcome<T>> {
+  // A failure to carry an approval out is recorded on the request, so whoever checks on it learns why.
+  const o: FlowOptions<T> = {
+    ...opts,
+    apply: async (scope) => {
+      try {
+        return await opts.apply(scope);
+      } catch (e) {
+        opts.approvals.recordFailure(opts.requestId, errorMessage(e));
+        throw e;
+      }
+    },
+  };
   if (o.trustedBy !== undefined) {
     const decided = o.approvals.decide(o.requestId, 'approved', o.trustedBy, Date.now(), 'once');
     return { status: 'approved', value: await o.apply(decided.scope ?? 'once') };

@@ -153,6 +153,8 @@ async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, c
       await d.sync();
       const s = d.loaded().find((c) => c.digest === digest);
       if (s) return { status: 'loaded', component_id: s.id, tools: s.tools };
+      const failed = d.approvals.get(requestId)?.applyError;
+      if (failed) throw new Error(`request ${requestId} was approved, but the component could not be loaded: ${failed}`);
       await sleep(250);
     }
     return undefined;
@@ -175,7 +177,8 @@ export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<{ id: s
     ...(r.decidedBy ? { decided_by: r.decidedBy } : {}),
     ...(r.componentId ? { component_id: r.componentId } : {}),
     ...(component ? { component_id: component.id, tools: component.tools } : {}),
+    ...(r.applyError !== null ? { error: `approved, but it could not be carried out: ${r.applyError}` } : {}),
     // Claimed by a process that is still fetching and transpiling it.
-    ...(r.kind !== 'grant' && r.appliedAt !== null && !component ? { loading: true } : {}),
+    ...(r.kind !== 'grant' && r.appliedAt !== null && !component && r.applyError === null ? { loading: true } : {}),
   };
 }

@@ -28,6 +28,8 @@ export interface ApprovalRequest {
   appliedAt: number | null;
   /** The reach the user chose with the approval; null for denials and for approvals made without a choice. */
   scope: ApprovalScope | null;
+  /** Why the approved request could not be carried out; null when it was (or has not been tried yet). */
+  applyError: string | null;
 }
 
 interface Row {
@@ -42,6 +44,7 @@ interface Row {
   decided_by: string | null;
   applied_at: number | null;
   scope: ApprovalScope | null;
+  apply_error: string | null;
 }
 
 function fromRow(r: Row): ApprovalRequest {
@@ -57,6 +60,7 @@ function fromRow(r: Row): ApprovalRequest {
     decidedBy: r.decided_by,
     appliedAt: r.applied_at,
     scope: r.scope ?? null,
+    applyError: r.apply_error ?? null,
   };
 }
 
@@ -113,6 +117,7 @@ export class ApprovalsTable {
       decided_by: null,
       applied_at: null,
       scope: null,
+      apply_error: null,
     };
     this.sql(
       `INSERT INTO approvals (id, kind, component_id, payload_json, requested_by, status, created_at)
@@ -166,6 +171,11 @@ export class ApprovalsTable {
       });
     }
     return after;
+  }
+
+  /** Records why an approved request could not be carried out (kept short; the server log has the rest). */
+  recordFailure(id: string, message: string): void {
+    this.sql(`UPDATE approvals SET apply_error = ? WHERE id = ? AND status = 'approved'`).run(message.slice(0, 2000), id);
   }
 
   /** Marks an approved request applied; returns false if it was already applied (or is not approved). */

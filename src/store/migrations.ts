@@ -90,6 +90,9 @@ export const MIGRATIONS: readonly string[] = [
   // belongs to one running server and vanishes with it; '' is a persistent grant. Sessions are the running servers.
   `
   ALTER TABLE approvals ADD COLUMN scope TEXT CHECK (scope IN ('once', 'trust', 'session', 'always'));
+  -- Why an approved request could not be carried out (a load that failed to fetch or transpile, a grant whose
+  -- component went away), so nobody waits on it for ever.
+  ALTER TABLE approvals ADD COLUMN apply_error TEXT;
 
   CREATE TABLE grants_v4 (
     component_id TEXT NOT NULL REFERENCES components(id) ON DELETE CASCADE,

@@ -94,6 +94,23 @@ describe('seekApproval', () => {
     expect(f.apply).not.toHaveBeenCalled();
   });
 
+  it('a failure to carry out an approval is recorded on the request', async () => {
+    const r = request();
+    const failing = seekApproval({
+      approvals: store.approvals,
+      requestId: r.id,
+      form: 'grant',
+      message: 'm',
+      elicit: (async () => ({ action: 'accept', content: { decision: 'always' } })) as never,
+      apply: async () => {
+        throw new Error('transpile failed: missing world');
+      },
+      onBackgroundError: () => undefined,
+    });
+    await expect(failing).rejects.toThrow(/missing world/);
+    expect(store.approvals.get(r.id)).toMatchObject({ status: 'approved', applyError: 'transpile failed: missing world' });
+  });
+
   it('a failure while applying in the background is reported, not thrown', async () => {
     const r = request();
     const errors: string[] = [];

@@ -205,5 +205,7 @@ pub fn search_files(path: &str, text: &str) -> Result<Vec<Hit>, String> {
         }
         Ok(true)
     })?;
+    // The walk visits a directory's files before its subdirectories; report in path order.
+    hits.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     Ok(hits)
 }

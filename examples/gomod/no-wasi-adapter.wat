@@ -6,8 +6,8 @@
 ;; preopen scan ends at the first EBADF), and fds 0-2 read as character devices.
 ;; Why not jco's wasi_snapshot_preview1.reactor.wasm: it calls the module's cabi_realloc for its state during Go's
 ;; _initialize, before the Go runtime may run an export ("wasmexport function called before runtime initialization",
-;; seen as `table index is out of bounds`), and with --realloc-via-memory-grow it takes pages that Go's sbrk, which
-;; reads the memory size only once at start-up, later hands out as its own heap.
+;; seen as `table index is out of bounds`); with --realloc-via-memory-grow it runs, but grows memory behind Go's sbrk,
+;; which tracks the end of memory itself. These tools need no WASI, so none is imported (see README.md).
 (module
   (import "env" "memory" (memory 0))
   (global $rng (mut i64) (i64.const 0x2545F4914F6CDD1D))

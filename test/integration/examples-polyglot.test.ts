@@ -10,6 +10,7 @@ import { call, runCli, startStdioSession, tempHome, text, type McpSession } from
 
 const EXAMPLES = [
   { name: 'eval', language: 'python', firstTool: 'evaluate', firstArgs: { expression: '1 + 1' } },
+  { name: 'csv-stats', language: 'python', firstTool: 'describe_csv', firstArgs: { text: 'a\n1\n', delimiter: '' } },
   { name: 'gomod', language: 'go', firstTool: 'parse_version', firstArgs: { version: 'v1.0.0' } },
   { name: 'filesystem', language: 'rust', firstTool: 'allowed_directories', firstArgs: {} },
 ] as const;
@@ -88,6 +89,11 @@ describe('the WIT doc comments are the tool descriptions', () => {
       evaluate_with: 'Evaluate an arithmetic expression (same syntax as `evaluate`) in which the given variables may be used,',
       list_functions: 'List the function and constant names that expressions may use',
     },
+    'csv-stats': {
+      describe_csv: 'Summarize every column of a CSV table whose first row is the header.',
+      describe_column: 'Summarize one column, named as in the header row',
+      group_by: 'Group the rows by the value of `key-column`',
+    },
     gomod: {
       parse_version: 'Parse a semantic version such as `v1.2.3`',
       compare_versions: 'Compare two semantic versions by precedence',
@@ -121,6 +127,7 @@ describe('the WIT doc comments are the tool descriptions', () => {
     for (const tools of Object.values(docs)) for (const [tool, start] of Object.entries(tools)) expect(byName.get(tool)).toContain(start);
     const imports = async (name: string) => JSON.parse((await runCli(['inspect', built.get(name)!.path, '--json'], { home: t.home })).stdout).imports;
     expect(await imports('eval')).toEqual([]);
+    expect(await imports('csv-stats')).toEqual([]);
     expect(await imports('gomod')).toEqual([]);
     expect(await imports('filesystem')).toContain('wasi:filesystem/preopens@0.2.12');
   });
@@ -181,6 +188,43 @@ describe('eval (Python, componentize-py)', () => {
     expect(names).toContain('max(x, ...)');
     expect(names).toContain('pow(x, y)');
     expect(names).toContain('pi');
+  });
+});
+
+describe('csv-stats (Python, componentize-py)', () => {
+  const CSV = ['region,product,amount,note', 'north,apple,10,', 'south,pear,2.5,"late, again"', 'north,pear,7.5,x', 'east,apple,n/a,', 'west,fig,4,'].join(
+    '\n',
+  );
+
+  it('describe_csv summarizes every column, numbers and text alike, with RFC 4180 quoting', async () => {
+    const r = await ok('describe_csv', { text: CSV, delimiter: '' });
+    expect(r.rows).toBe(5);
+    expect(r.columns.map((c: any) => c.name)).toEqual(['region', 'product', 'amount', 'note']);
+    const amount = r.columns[2];
+    expect(amount).toMatchObject({ count: 5, missing: 0, numbers: 4, distinct: 5, min: 2.5, max: 10, sum: 24, mean: 6, median: 5.75 });
+    expect(amount.stddev).toBeCloseTo(Math.sqrt(((10 - 6) ** 2 + (2.5 - 6) ** 2 + (7.5 - 6) ** 2 + (4 - 6) ** 2) / 3), 12);
+    expect(r.columns[0]).toMatchObject({ count: 5, numbers: 0, mean: null, distinct: 4, 'most-common': 'north' });
+    expect(r.columns[3]).toMatchObject({ count: 2, missing: 3, 'most-common': 'late, again' });
+  });
+
+  it('describe_column and group_by, with another delimiter', async () => {
+    const semi = CSV.replaceAll(',', ';').replace('"late; again"', '"late, again"');
+    expect(await ok('describe_column', { text: semi, delimiter: ';', column: 'amount' })).toMatchObject({ name: 'amount', numbers: 4, median: 5.75 });
+    expect(await ok('group_by', { text: CSV, delimiter: ',', key_column: 'region', value_column: 'amount' })).toEqual([
+      { key: 'north', count: 2, sum: 17.5, mean: 8.75 },
+      { key: 'west', count: 1, sum: 4, mean: 4 },
+      { key: 'south', count: 1, sum: 2.5, mean: 2.5 },
+      { key: 'east', count: 1, sum: 0, mean: 0 },
+    ]);
+  });
+
+  it('malformed input, a missing column and a bad delimiter are errors that say what is wrong', async () => {
+    expect((await fails('describe_csv', { text: 'a,b\n"x,1\n', delimiter: '' })).error).toMatch(/malformed CSV/);
+    expect((await fails('describe_csv', { text: '', delimiter: '' })).error).toMatch(/empty/);
+    expect((await fails('describe_column', { text: CSV, delimiter: '', column: 'price' })).error).toBe(
+      "no column 'price'; the columns are 'region', 'product', 'amount', 'note'",
+    );
+    expect((await fails('group_by', { text: CSV, delimiter: '::', key_column: 'region', value_column: 'amount' })).error).toMatch(/one character/);
   });
 });
 

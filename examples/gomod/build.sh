@@ -14,7 +14,7 @@ if ! command -v go >/dev/null 2>&1 || [ ! -x "$wasm_tools" ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$here" && GOTOOLCHAIN=local GOOS=wasip1 GOARCH=wasm GOFLAGS=-mod=mod go build -trimpath -buildmode=c-shared -o "$work/core.wasm" .)
+(cd "$here" && GOTOOLCHAIN=local GOOS=wasip1 GOARCH=wasm GOFLAGS='-mod=readonly -buildvcs=false' go build -trimpath -buildmode=c-shared -o "$work/core.wasm" .)
 "$wasm_tools" component embed "$here/wit" -w gomod "$work/core.wasm" -o "$work/embedded.wasm"
 "$wasm_tools" parse "$here/no-wasi-adapter.wat" -o "$work/adapter.wasm"
 "$wasm_tools" component new "$work/embedded.wasm" --adapt "wasi_snapshot_preview1=$work/adapter.wasm" -o "$work/gomod.wasm"

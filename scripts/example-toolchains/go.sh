@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Go example toolchain: checks for Go >= 1.26 (golang.org/x/mod v0.43 asks for it; //go:wasmexport
-# itself needs 1.24; the machine provides Go), fetches
-# the gomod example's module dependencies from the Go module proxy, and installs wasm-tools. Idempotent.
+# itself needs 1.24; the machine provides Go), fetches the gomod example's module dependencies from the Go module
+# proxy, and installs wasm-tools. Idempotent.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 if ! command -v go >/dev/null 2>&1; then

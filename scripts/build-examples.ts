@@ -15,6 +15,7 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 /** Build scripts every example may use: a change to them rebuilds everything. */
 const SHARED = [
   ...['componentize-js.ts', 'add-package-docs.ts', 'wit-docs.ts'].map((f) => join(ROOT, 'scripts', 'examples', f)),
+  ...['attach-docs.mjs', 'reexport.mjs', 'wasm-sections.mjs'].map((f) => join(ROOT, 'scripts', 'example-lib', f)),
   // Its version: a componentize-js upgrade must rebuild what it built.
   join(ROOT, 'node_modules', '@bytecodealliance', 'componentize-js', 'package.json'),
 ];

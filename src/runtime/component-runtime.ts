@@ -11,6 +11,7 @@ import { ComponentInstance, type SpecSource } from './instance.js';
 import { capMemory, definedLimits } from './memory-cap.js';
 import { coreInstanceCounts, splitMemoryBudget } from './memory-split.js';
 import { TranspileCache, digestHex, type TranspiledComponent } from './transpile-cache.js';
+import { enableWasmFeatures } from './wasm-features.js';
 import { WorkerPool } from './worker-pool.js';
 import type { CallTarget } from './worker-protocol.js';
 
@@ -35,6 +36,7 @@ export class ComponentRuntime {
   private readonly workers: WorkerPool;
 
   constructor(private readonly opts: ComponentRuntimeOptions) {
+    enableWasmFeatures();
     this.cache = new TranspileCache(opts.cacheDir);
     this.workers = new WorkerPool({ log: opts.log, ...(opts.heapMb !== undefined ? { heapMb: opts.heapMb } : {}) });
   }

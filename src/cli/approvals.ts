@@ -1,11 +1,13 @@
-// `wassette approvals list|approve|deny`: the user decides requests agents made in prompt mode.
+// `wassette approvals [list|approve|deny]`: the user decides requests agents made in prompt mode; with no
+// subcommand on a terminal, the interactive UI (ui/), otherwise the list.
 import { describeRequest } from '../approvals/queue.js';
+import { openStore } from '../store/db.js';
 import type { ApprovalRequest } from '../store/approvals.js';
 import { withWassette } from './context.js';
 import { type CommandHelp, parse, printJson, printLine, printTable, requirePositional, usageError, usageLine } from './io.js';
 
 export const HELP: CommandHelp = {
-  '': 'wassette approvals [--all] [--json]  (the same as list)',
+  '': 'wassette approvals  (on a terminal: the interactive UI; otherwise the same as list)',
   list: 'wassette approvals list [--all] [--json]',
   approve: 'wassette approvals approve <request-id> [--json]',
   deny: 'wassette approvals deny <request-id> [--json]',
@@ -16,9 +18,27 @@ function view(r: ApprovalRequest): Record<string, unknown> {
   return { ...r, description: describeRequest(r) };
 }
 
+/** The interactive UI, for as long as the user keeps it open, on one open library (decisions restore nothing first). */
+async function interactive(): Promise<void> {
+  const [{ runApprovalsUi }, { createUiData, storeTrust }] = await Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]);
+  await withWassette(
+    async (w, config) => {
+      // Until the core manages trust rules itself, list and revoke them from the store's table.
+      const store = openStore(config.home);
+      try {
+        await runApprovalsUi(createUiData(w, { trust: storeTrust(store.trustRules) }));
+      } finally {
+        store.close();
+      }
+    },
+    { restore: false },
+  );
+}
+
 export async function run(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
-  // No subcommand (or only flags): the list; the interactive UI comes later.
+  if (first === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true) return interactive();
+  // No subcommand (or only flags) off a terminal: the list.
   const sub = first === undefined || first.startsWith('-') ? 'list' : first;
   const args = sub === first ? rest : argv;
   const p = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' } }, USAGE);

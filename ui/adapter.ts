@@ -1,0 +1,115 @@
+// The approvals UI's one data module: reads the queue, components, trust rules and audit log from the application
+// core (on the shared SQLite store, so changes made by servers in other processes show up) and carries decisions out.
+import type { DecideResult } from '../src/approvals/decide.js';
+import type { TrustRule } from '../src/approvals/trust-rules.js';
+import type { PolicyView } from '../src/core/permissions.js';
+import type { ComponentSummary } from '../src/core/summary.js';
+import { ErrorCode, WassetteError, errorMessage } from '../src/errors.js';
+import { describeGrant } from '../src/sandbox/grants.js';
+import type { ApprovalRequest } from '../src/store/approvals.js';
+import type { AuditEntry, AuditQuery } from '../src/store/audit.js';
+import type { AuditFilter, Choice, ComponentInfo, DecisionOutcome, Snapshot, UiData } from './types.js';
+
+/** Who the audit log and the request record say decided. */
+export const DECIDED_BY = 'user (ui)';
+const AUDIT_ROWS = 300;
+
+/** Trust rules as the core offers them (`w.trust`). */
+export interface TrustApi {
+  list(): TrustRule[];
+  revoke(id: string, by: string): TrustRule;
+}
+
+/** The part of the application core (`Wassette`) the UI uses. */
+export interface UiBackend {
+  readonly approvals: {
+    list(opts?: { all?: boolean }): ApprovalRequest[];
+    decide(id: string, approve: boolean, decidedBy?: string, opts?: { trust?: boolean }): Promise<DecideResult & { rule?: TrustRule }>;
+  };
+  list(): ComponentSummary[];
+  readonly permissions: { view(componentId: string): PolicyView };
+  auditLog(query: AuditQuery): AuditEntry[];
+  syncFromStore(): Promise<void>;
+  /** Present once the core manages trust rules; decisions with trust need it. */
+  readonly trust?: TrustApi;
+}
+
+export function signatureLine(verification: unknown): string {
+  const v = (verification ?? { status: 'unsigned' }) as { status?: string; method?: string; signer?: string; reason?: string };
+  if (v.status === 'verified') return `verified (${v.method ?? '?'}) by ${v.signer ?? '?'}`;
+  if (v.status === 'failed') return `FAILED${v.method ? ` (${v.method})` : ''}: ${v.reason ?? 'unknown reason'}`;
+  return 'unsigned';
+}
+
+function componentInfo(backend: UiBackend, c: ComponentSummary): ComponentInfo {
+  const base = { id: c.id, source: c.source, digest: c.digest, tools: c.tools, signature: signatureLine(c.verification) };
+  const extra = c.status === 'unavailable' ? { unavailable: c.error ?? 'unavailable' } : {};
+  try {
+    const v = backend.permissions.view(c.id);
+    return { ...base, ...extra, policyYaml: v.policy_yaml, grants: v.grants.map((g) => describeGrant(g)) };
+  } catch (e) {
+    return { ...base, ...extra, policyYaml: '', grants: [`(cannot read the policy: ${errorMessage(e)})`] };
+  }
+}
+
+/**
+ * The UI's data port over the core. `trust` is used when the core has no trust API of its own (reading the
+ * store's table directly); deciding "approve and trust" needs the core's.
+ */
+export function createUiData(backend: UiBackend, opts: { trust?: TrustApi; onError?: (m: string) => void } = {}): UiData {
+  const trust = backend.trust ?? opts.trust;
+  return {
+    async snapshot(filter: AuditFilter): Promise<Snapshot> {
+      // Following loads made by servers transpiles from the shared cache; never let it hold up new requests.
+      backend.syncFromStore().catch((e: unknown) => opts.onError?.(`sync: ${errorMessage(e)}`));
+      const query: AuditQuery = { limit: AUDIT_ROWS };
+      if (filter.componentId !== undefined) query.componentId = filter.componentId;
+      if (filter.outcome !== undefined) query.outcome = filter.outcome;
+      return {
+        pending: backend.approvals.list(),
+        components: backend.list().map((c) => componentInfo(backend, c)),
+        trust: trust?.list() ?? [],
+        audit: backend.auditLog(query),
+      };
+    },
+
+    async decide(id: string, choice: Choice): Promise<DecisionOutcome> {
+      if (choice === 'trust' && backend.trust === undefined) {
+        throw new WassetteError(ErrorCode.InvalidArgument, 'this build cannot store trust rules yet; approve once (a) instead');
+      }
+      const out =
+        choice === 'deny'
+          ? await backend.approvals.decide(id, false, DECIDED_BY)
+          : choice === 'trust'
+            ? await backend.approvals.decide(id, true, DECIDED_BY, { trust: true })
+            : await backend.approvals.decide(id, true, DECIDED_BY);
+      return {
+        requestId: id,
+        choice,
+        status: out.request.status,
+        applied: out.applied,
+        ...(out.note !== undefined ? { note: out.note } : {}),
+        ...(out.rule !== undefined ? { rule: out.rule } : {}),
+        at: Date.now(),
+      };
+    },
+
+    async revokeTrust(id: string): Promise<string> {
+      if (!trust) throw new WassetteError(ErrorCode.InvalidArgument, 'trust rules are not available');
+      const rule = trust.revoke(id, DECIDED_BY);
+      return `revoked trust rule ${rule.id} (oci://${rule.registry}/${rule.repositoryPrefix})`;
+    },
+  };
+}
+
+/** Trust rules straight from the store's table, for a core without a trust API. */
+export function storeTrust(table: { list(): TrustRule[]; get(id: string): TrustRule | undefined; remove(id: string): boolean }): TrustApi {
+  return {
+    list: () => table.list(),
+    revoke(id: string): TrustRule {
+      const rule = table.get(id);
+      if (!rule || !table.remove(id)) throw new WassetteError(ErrorCode.NotFound, `no trust rule with id ${id}`);
+      return rule;
+    },
+  };
+}

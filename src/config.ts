@@ -27,6 +27,8 @@ export interface Config {
   requireSignatures: boolean;
   /** Raw trust policy entries, interpreted by the oci module. */
   trust: unknown[];
+  /** Raw `trust_rules` entries (publishers whose loads skip the prompt), interpreted by core/trust.ts. */
+  trustRules: unknown[];
   /** Built-in tools the operator disabled. */
   disabledBuiltins: string[];
   logLevel: 'error' | 'warn' | 'info' | 'debug';
@@ -110,6 +112,7 @@ const FILE_KEYS = [
   'insecure_registries',
   'require_signatures',
   'trust',
+  'trust_rules',
   'disabled_builtins',
   'log_level',
   'embed_model',
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     insecureRegistries: list(pick('insecure_registries', 'WASSETTE_INSECURE_REGISTRIES')),
     requireSignatures: bool(pick('require_signatures', 'WASSETTE_REQUIRE_SIGNATURES') ?? false, 'require_signatures'),
     trust: Array.isArray(file.trust) ? (file.trust as unknown[]) : [],
+    trustRules: trustRulesSection(file.trust_rules),
     disabledBuiltins: list(pick('disabled_builtins', 'WASSETTE_DISABLED_BUILTINS')),
     logLevel: logLevel(pick('log_level', 'WASSETTE_LOG') ?? 'info'),
     registryAuth: env.WASSETTE_REGISTRY_AUTH,
@@ -223,6 +227,14 @@ function optionalString(v: unknown, field: string): string | undefined {
   if (v === undefined || v === '') return undefined;
   if (typeof v !== 'string') throw new WassetteError(ErrorCode.InvalidConfig, `${field}: expected a string`);
   return v;
+}
+
+function trustRulesSection(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    throw new WassetteError(ErrorCode.InvalidConfig, 'trust_rules: expected a list of {place: oci://host/repository-prefix, signer?, max_permissions?}');
+  }
+  return v as unknown[];
 }
 
 function crawlSection(v: unknown): unknown[] {

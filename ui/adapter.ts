@@ -1,14 +1,18 @@
 // The approvals UI's one data module: reads the queue, components, trust rules and audit log from the application
-// core (on the shared SQLite store, so changes made by servers in other processes show up) and carries decisions out.
-import type { DecideResult } from '../src/approvals/decide.js';
+// core (on the shared SQLite store, so changes made by servers in other processes show up) and carries decisions and
+// revocations out, as `user (ui)`.
+import type { DecideOptions, DecideResult } from '../src/approvals/decide.js';
 import type { TrustRule } from '../src/approvals/trust-rules.js';
 import type { PolicyView } from '../src/core/permissions.js';
 import type { ComponentSummary } from '../src/core/summary.js';
-import { ErrorCode, WassetteError, errorMessage } from '../src/errors.js';
+import { errorMessage } from '../src/errors.js';
 import { describeGrant } from '../src/sandbox/grants.js';
 import type { ApprovalRequest } from '../src/store/approvals.js';
 import type { AuditEntry, AuditQuery } from '../src/store/audit.js';
 import type { AuditFilter, Choice, ComponentInfo, DecisionOutcome, Snapshot, UiData } from './types.js';
+
+/** What each choice asks the core for: loads are approved once or with trust, grants always or for the session. */
+const CHOICES: Record<Choice, DecideOptions> = { approve: {}, trust: { trust: true }, session: { scope: 'session' }, deny: {} };
 
 /** Who the audit log and the request record say decided. */
 export const DECIDED_BY = 'user (ui)';
@@ -24,14 +28,13 @@ export interface TrustApi {
 export interface UiBackend {
   readonly approvals: {
     list(opts?: { all?: boolean }): ApprovalRequest[];
-    decide(id: string, approve: boolean, decidedBy?: string, opts?: { trust?: boolean }): Promise<DecideResult & { rule?: TrustRule }>;
+    decide(id: string, approve: boolean, decidedBy?: string, opts?: DecideOptions): Promise<DecideResult>;
   };
   list(): ComponentSummary[];
   readonly permissions: { view(componentId: string): PolicyView };
   auditLog(query: AuditQuery): AuditEntry[];
   syncFromStore(): Promise<void>;
-  /** Present once the core manages trust rules; decisions with trust need it. */
-  readonly trust?: TrustApi;
+  readonly trust: TrustApi;
 }
 
 export function signatureLine(verification: unknown): string {
@@ -52,12 +55,9 @@ function componentInfo(backend: UiBackend, c: ComponentSummary): ComponentInfo {
   }
 }
 
-/**
- * The UI's data port over the core. `trust` is used when the core has no trust API of its own (reading the
- * store's table directly); deciding "approve and trust" needs the core's.
- */
-export function createUiData(backend: UiBackend, opts: { trust?: TrustApi; onError?: (m: string) => void } = {}): UiData {
-  const trust = backend.trust ?? opts.trust;
+/** The UI's data port over the core. */
+export function createUiData(backend: UiBackend, opts: { onError?: (m: string) => void } = {}): UiData {
+  const trust = backend.trust;
   return {
     async snapshot(filter: AuditFilter): Promise<Snapshot> {
       // Following loads made by servers transpiles from the shared cache; never let it hold up new requests.
@@ -68,26 +68,19 @@ export function createUiData(backend: UiBackend, opts: { trust?: TrustApi; onErr
       return {
         pending: backend.approvals.list(),
         components: backend.list().map((c) => componentInfo(backend, c)),
-        trust: trust?.list() ?? [],
+        trust: trust.list(),
         audit: backend.auditLog(query),
       };
     },
 
     async decide(id: string, choice: Choice): Promise<DecisionOutcome> {
-      if (choice === 'trust' && backend.trust === undefined) {
-        throw new WassetteError(ErrorCode.InvalidArgument, 'this build cannot store trust rules yet; approve once (a) instead');
-      }
-      const out =
-        choice === 'deny'
-          ? await backend.approvals.decide(id, false, DECIDED_BY)
-          : choice === 'trust'
-            ? await backend.approvals.decide(id, true, DECIDED_BY, { trust: true })
-            : await backend.approvals.decide(id, true, DECIDED_BY);
+      const out = await backend.approvals.decide(id, choice !== 'deny', DECIDED_BY, CHOICES[choice]);
       return {
         requestId: id,
         choice,
         status: out.request.status,
         applied: out.applied,
+        ...(out.request.scope ? { scope: out.request.scope } : {}),
         ...(out.note !== undefined ? { note: out.note } : {}),
         ...(out.rule !== undefined ? { rule: out.rule } : {}),
         at: Date.now(),
@@ -95,21 +88,8 @@ export function createUiData(backend: UiBackend, opts: { trust?: TrustApi; onErr
     },
 
     async revokeTrust(id: string): Promise<string> {
-      if (!trust) throw new WassetteError(ErrorCode.InvalidArgument, 'trust rules are not available');
       const rule = trust.revoke(id, DECIDED_BY);
       return `revoked trust rule ${rule.id} (oci://${rule.registry}/${rule.repositoryPrefix})`;
-    },
-  };
-}
-
-/** Trust rules straight from the store's table, for a core without a trust API. */
-export function storeTrust(table: { list(): TrustRule[]; get(id: string): TrustRule | undefined; remove(id: string): boolean }): TrustApi {
-  return {
-    list: () => table.list(),
-    revoke(id: string): TrustRule {
-      const rule = table.get(id);
-      if (!rule || !table.remove(id)) throw new WassetteError(ErrorCode.NotFound, `no trust rule with id ${id}`);
-      return rule;
     },
   };
 }

@@ -3,6 +3,7 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../src/errors.js';
+import { clamp } from './text.js';
 import { initialState, reduceKey, type Action, type KeyPress, type UiState } from './state.js';
 import type { DecisionOutcome, Snapshot, UiData } from './types.js';
 import { AuditView } from './views/audit-view.js';
@@ -144,6 +145,9 @@ export function App(props: AppProps) {
         case 'refresh':
           refreshRef.current();
           return;
+        case 'say':
+          setStatus({ text: action.text, tone: 'warn' });
+          return;
         case 'decide': {
           if (busy !== undefined) {
             setStatus({ text: 'a decision is still being carried out; wait a moment', tone: 'warn' });
@@ -251,7 +255,16 @@ export function App(props: AppProps) {
         {body}
       </Box>
       <StatusLine text={status.text} tone={status.tone} width={width} />
-      <Line text={keyHelp(state.view, state.detail, state.confirmRevoke !== undefined)} width={width} tone="dim" />
+      <Line
+        text={keyHelp(
+          state.view,
+          state.detail,
+          state.confirmRevoke !== undefined,
+          snapshot.pending[clamp(state.cursor.pending, snapshot.pending.length)]?.kind,
+        )}
+        width={width}
+        tone="dim"
+      />
     </Box>
   );
 }

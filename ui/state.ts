@@ -29,7 +29,13 @@ export interface KeyPress {
   ctrl?: boolean;
 }
 
-export type Action = { kind: 'decide'; id: string; choice: Choice } | { kind: 'revoke'; id: string } | { kind: 'quit' } | { kind: 'refresh' };
+export type Action =
+  | { kind: 'decide'; id: string; choice: Choice }
+  | { kind: 'revoke'; id: string }
+  | { kind: 'quit' }
+  | { kind: 'refresh' }
+  /** Tell the user something (a key that does not apply here). */
+  | { kind: 'say'; text: string };
 
 export const initialState = (): UiState => ({
   view: 'pending',
@@ -100,7 +106,11 @@ export function reduceKey(state: UiState, key: KeyPress, s: Snapshot, page = 10)
       const r = s.pending[cursor];
       if (!r) return { state };
       if (key.return) return { state: { ...state, detail: true, scroll: 0 } };
-      const choice: Choice | undefined = key.input === 'a' ? 'once' : key.input === 't' ? 'trust' : key.input === 'd' ? 'deny' : undefined;
+      const grant = r.kind === 'grant';
+      if (key.input === 't' && grant) return { state, action: { kind: 'say', text: 'a grant is approved always (a) or for this session (s); t trusts loads' } };
+      if (key.input === 's' && !grant) return { state, action: { kind: 'say', text: 'a load is approved once (a) or with trust (t); s scopes grants' } };
+      const choice: Choice | undefined =
+        key.input === 'a' ? 'approve' : key.input === 't' ? 'trust' : key.input === 's' ? 'session' : key.input === 'd' ? 'deny' : undefined;
       if (choice) return { state: { ...state, detail: false, scroll: 0 }, action: { kind: 'decide', id: r.id, choice } };
       return { state };
     }

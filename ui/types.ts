@@ -37,7 +37,8 @@ export interface Snapshot {
   audit: AuditEntry[];
 }
 
-export type Choice = 'once' | 'trust' | 'deny';
+/** Loads: approve once, or approve and trust the publisher. Grants: approve always, or for this session only. Deny. */
+export type Choice = 'approve' | 'trust' | 'session' | 'deny';
 
 /** What came of a decision, shown to the user. */
 export interface DecisionOutcome {
@@ -46,6 +47,8 @@ export interface DecisionOutcome {
   /** The request's status afterwards (approved, denied) or `error`. */
   status: string;
   applied: boolean;
+  /** How an approval was scoped: once, trust (loads), always, session (grants). */
+  scope?: string;
   note?: string;
   rule?: TrustRule;
   at: number;

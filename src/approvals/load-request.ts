@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, WassetteError } from '../errors.js';
 import { policyFromJson, policyToJson, serializePolicy, type Policy } from '../sandbox/policy.js';
+import type { TrustSubject } from './trust-rules.js';
 
 export interface RecordedPolicy {
   /** The policy document exactly as read (null: none shipped). */
@@ -19,6 +20,8 @@ export interface LoadPayload {
   source?: string;
   digest?: string;
   policy?: RecordedPolicy;
+  /** What a trust rule judges (requests made before trust rules have none). */
+  subject?: TrustSubject;
 }
 
 export const policyDigest = (yaml: string) => `sha256:${createHash('sha256').update(yaml, 'utf8').digest('hex')}`;

@@ -2,6 +2,7 @@
 // the tools it adds, every permission it asks for (new or already held), the agent's reason, and what changed
 // against the version of the same source that is loaded now.
 import type { RecordedPolicy } from './load-request.js';
+import type { TrustSubject } from './trust-rules.js';
 
 export interface PermissionAsk {
   permission: string;
@@ -20,6 +21,8 @@ export interface ToolLoadPayload {
   publisher: Record<string, string>;
   tools: Array<{ name: string; description: string }>;
   permissions: PermissionAsk[];
+  /** What a trust rule judges: source, signature, the permissions asked for ("approve and trust" makes its rule from it). */
+  subject: TrustSubject;
   /** Against the loaded version of the same source, when one is loaded. */
   changes?: { from: string; toolsAdded: string[]; toolsRemoved: string[]; permissionsAdded: string[] };
 }

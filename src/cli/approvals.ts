@@ -1,7 +1,7 @@
 // `wassette approvals [list|approve|deny]`: the user decides requests agents made in prompt mode; with no
 // subcommand on a terminal, the interactive UI (ui/), otherwise the list.
 import { describeRequest } from '../approvals/queue.js';
-import { openStore } from '../store/db.js';
+import { describeRule } from '../approvals/trust-rules.js';
 import type { ApprovalRequest } from '../store/approvals.js';
 import { withWassette } from './context.js';
 import { type CommandHelp, parse, printJson, printLine, printTable, requirePositional, usageError, usageLine } from './io.js';
@@ -9,7 +9,7 @@ import { type CommandHelp, parse, printJson, printLine, printTable, requirePosit
 export const HELP: CommandHelp = {
   '': 'wassette approvals  (on a terminal: the interactive UI; otherwise the same as list)',
   list: 'wassette approvals list [--all] [--json]',
-  approve: 'wassette approvals approve <request-id> [--json]',
+  approve: 'wassette approvals approve <request-id> [--trust | --session] [--json]',
   deny: 'wassette approvals deny <request-id> [--json]',
 };
 const USAGE = usageLine(HELP);
@@ -20,19 +20,8 @@ function view(r: ApprovalRequest): Record<string, unknown> {
 
 /** The interactive UI, for as long as the user keeps it open, on one open library (decisions restore nothing first). */
 async function interactive(): Promise<void> {
-  const [{ runApprovalsUi }, { createUiData, storeTrust }] = await Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]);
-  await withWassette(
-    async (w, config) => {
-      // Until the core manages trust rules itself, list and revoke them from the store's table.
-      const store = openStore(config.home);
-      try {
-        await runApprovalsUi(createUiData(w, { trust: storeTrust(store.trustRules) }));
-      } finally {
-        store.close();
-      }
-    },
-    { restore: false },
-  );
+  const [{ runApprovalsUi }, { createUiData }] = await Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]);
+  await withWassette(async (w) => runApprovalsUi(createUiData(w)), { restore: false });
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -41,7 +30,7 @@ export async function run(argv: string[]): Promise<void> {
   // No subcommand (or only flags) off a terminal: the list.
   const sub = first === undefined || first.startsWith('-') ? 'list' : first;
   const args = sub === first ? rest : argv;
-  const p = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' } }, USAGE);
+  const p = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' }, trust: { type: 'boolean' }, session: { type: 'boolean' } }, USAGE);
   const json = p.values.json === true;
   switch (sub) {
     case 'list': {
@@ -58,11 +47,28 @@ export async function run(argv: string[]): Promise<void> {
     case 'approve':
     case 'deny': {
       const id = requirePositional(p, 0, 'request id', USAGE);
+      const trust = p.values.trust === true;
+      const session = p.values.session === true;
+      if (sub === 'deny' && (trust || session)) throw usageError('--trust and --session go with approve');
+      if (trust && session) throw usageError('--trust is for loads and --session for grants; give one');
       // Restore the loaded components: an approved load needs them to assign collision-free tool names.
-      const out = await withWassette(async (w) => w.approvals.decide(id, sub === 'approve'));
-      if (json) return printJson({ status: out.request.status, applied: out.applied, request: view(out.request), ...(out.note ? { note: out.note } : {}) });
-      printLine(`${out.request.status} ${id}: ${describeRequest(out.request)}`);
+      const out = await withWassette(async (w) =>
+        w.approvals.decide(id, sub === 'approve', 'user (cli)', { ...(trust ? { trust } : {}), ...(session ? { scope: 'session' as const } : {}) }),
+      );
+      if (json) {
+        return printJson({
+          status: out.request.status,
+          applied: out.applied,
+          request: view(out.request),
+          ...(out.note ? { note: out.note } : {}),
+          ...(out.rule ? { rule: out.rule } : {}),
+        });
+      }
+      printLine(
+        `${out.request.status} ${id}${out.request.scope && out.request.scope !== 'once' ? ` (${out.request.scope})` : ''}: ${describeRequest(out.request)}`,
+      );
       if (out.note) printLine(out.note);
+      if (out.rule) printLine(`trust rule ${out.rule.id}: ${describeRule(out.rule)}`);
       return;
     }
     default:

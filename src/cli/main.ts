@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   permission: { summary: 'grant | revoke | reset permissions', load: () => import('./permission.js') },
   secret: { summary: 'set | list | delete secrets a component sees as environment variables', load: () => import('./secret.js') },
   approvals: { summary: 'list | approve | deny requests agents are waiting on', load: () => import('./approvals.js') },
+  trust: { summary: 'list | add | revoke trust rules (publishers whose loads skip the prompt)', load: () => import('./trust.js') },
   audit: { summary: 'show recorded calls and denials', load: () => import('./audit.js') },
   publish: { summary: 'push a component to an OCI registry', load: () => import('./publish.js') },
   sign: { summary: 'sign a published component with a cosign-compatible key signature', load: () => import('./sign.js') },

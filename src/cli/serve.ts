@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<void> {
   const started = Date.now();
   // A misspelt disabled_builtins entry is refused before anything is opened.
   enabledBuiltins(config.disabledBuiltins);
-  const wassette = await openWassette(config, log, { reservedToolNames: BUILTIN_NAMES });
+  const wassette = await openWassette(config, log, { reservedToolNames: BUILTIN_NAMES, session: true });
   const backend = wassetteBackend(wassette);
   const logLine = (m: string) => log.error(m);
 

@@ -1,15 +1,17 @@
 // The approval queue as the application offers it to the CLI and the UI: list, describe, and decide (carrying the
 // decision out here, exactly once across processes, through the one flow in approvals/).
-import { decideRequest, type DecideResult } from '../approvals/decide.js';
+import { type DecideOptions, decideRequest, type DecideResult } from '../approvals/decide.js';
 import { approvedPolicy, type LoadPayload } from '../approvals/load-request.js';
 import { PENDING_TTL_MS, describeRequest, expireStale } from '../approvals/queue.js';
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { Policy } from '../sandbox/policy.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import type { ComponentSummary, Prepared } from './summary.js';
+import type { TrustRules } from './trust.js';
 
 export interface ApprovalRequestsDeps {
   approvals: ApprovalsTable;
+  trust: TrustRules;
   fetch(ref: string): Promise<Prepared>;
   register(p: Prepared, policy: Policy | undefined): Promise<ComponentSummary>;
   applyGrant(requestId: string): void;
@@ -37,17 +39,24 @@ export class ApprovalRequests {
     return describeRequest(request);
   }
 
-  /** Records the user's decision and carries an approval out in this process. */
-  decide(id: string, approve: boolean, decidedBy = 'user (cli)'): Promise<DecideResult> {
+  /**
+   * Records the user's decision and carries an approval out in this process. `trust` (loads only) also stores the
+   * rule "trust this publisher" made from the request; `scope` (grants only) is `session` (the asking server's
+   * session) or `always` (the default).
+   */
+  decide(id: string, approve: boolean, decidedBy = 'user (cli)', opts: DecideOptions = {}): Promise<DecideResult> {
     return decideRequest(
       {
         approvals: this.#d.approvals,
         completeLoad: (r) => this.#completeLoad(r),
         applyGrant: (rid) => this.#d.applyGrant(rid),
+        trust: (r) => this.#d.trust.trustRequest(r, decidedBy),
+        checkTrustable: (r) => void this.#d.trust.ruleForRequest(r, decidedBy),
       },
       id,
       approve,
       decidedBy,
+      opts,
     );
   }
 

@@ -9,6 +9,7 @@ import type { Policy } from '../sandbox/policy.js';
 import { requestedPermissions } from '../sandbox/requested-permissions.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import type { ComponentSummary, Prepared } from './summary.js';
+import { loadQuestion, subjectSignature, type TrustRules } from './trust.js';
 
 export type LoadToolResult =
   | { status: 'loaded'; component_id: string; tools: string[]; already_loaded?: true }
@@ -21,6 +22,7 @@ export interface LoadToolDeps {
   loaded(): Array<ComponentSummary & { permissions: string[] }>;
   service: PermissionService;
   approvals: ApprovalsTable;
+  trust: TrustRules;
   warn(message: string): void;
 }
 
@@ -59,6 +61,7 @@ export async function loadTool(d: LoadToolDeps, ref: string, reason: string | un
     publisher: publisherOf(p.fetched.annotations),
     tools: p.tools.map((t) => ({ name: t.name, description: t.description })),
     permissions: permissionAsks(asked, new Set(previous?.permissions ?? [])),
+    subject: { source: p.fetched.source, signature: subjectSignature(p.component.verification), permissions: asked },
     ...(previous
       ? {
           changes: changesFrom({ digest: previous.digest, tools: previous.tools, permissions: previous.permissions }, { tools: toolNames, permissions: asked }),
@@ -73,6 +76,8 @@ export async function loadTool(d: LoadToolDeps, ref: string, reason: string | un
     requestId: gate.requestId,
     message: describeToolLoad(payload),
     elicit,
+    ...loadQuestion(d.trust, payload.subject),
+    trust: (r) => d.trust.trustRequest(r, 'user (elicitation)'),
     apply: async () => (d.approvals.markApplied(gate.requestId) ? d.register(p, p.policy) : undefined),
     onBackgroundError: d.warn,
   });

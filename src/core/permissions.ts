@@ -65,6 +65,7 @@ export class Permissions {
       requestId: out.requestId,
       message: req ? describeRequest(req) : `grant ${JSON.stringify(wanted)} to ${componentId}`,
       elicit,
+      form: 'grant',
       apply: async () => this.applyApproved(out.requestId),
       onBackgroundError: (m) => this.#d.warn(m),
     });

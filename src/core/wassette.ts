@@ -1,5 +1,6 @@
 // The application core: one object owning the store, runtime, catalog and permissions, offering operations that
 // keep them consistent (sandboxes rebuilt, tool lists announced). The MCP layer and the CLI are thin layers over it.
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -31,6 +32,7 @@ import type { CallContext } from './call-context.js';
 import { dropForeignRights, secretsFor } from './carry-over.js';
 import { Discovery, type ToolHit } from './discovery.js';
 import { approvalStatus, loadTool, type LoadToolResult } from './load-tool.js';
+import { loadQuestion, subjectSignature, TrustRules } from './trust.js';
 import { requestedPermissions } from '../sandbox/requested-permissions.js';
 import type { CrawlSummary } from '../../registry-crawler/crawl.js';
 import type { CrawlTarget } from '../../registry-crawler/targets.js';
@@ -50,6 +52,18 @@ export interface WassetteOptions {
   warmOnLoad?: boolean;
   /** Tool names components may not take (the MCP layer's built-ins). */
   reservedToolNames?: ReadonlySet<string>;
+  /** A server session: session-scoped grants are given to it and vanish when it closes (or after it was killed). */
+  session?: boolean;
+}
+
+/** Whether a process still runs (signal 0 checks without sending); EPERM means it runs under another user. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export type { ComponentSummary, Prepared };
@@ -64,6 +78,10 @@ export class Wassette {
   readonly secrets: Secrets;
   /** The approval queue: list, describe, decide (and carry out). */
   readonly approvals: ApprovalRequests;
+  /** Trust rules ("trust this publisher"): list, add, revoke; consulted before a load asks the user. */
+  readonly trust: TrustRules;
+  /** This server's session id (servers only); its session-scoped grants end with it. */
+  readonly session: string | undefined;
   readonly #store: Store;
   readonly #runtime: ComponentRuntime;
   readonly #blobs: BlobStore;
@@ -89,7 +107,17 @@ export class Wassette {
     this.#warmOnLoad = opts.warmOnLoad ?? true;
     this.#catalog = new Catalog(new Set(opts.reservedToolNames ?? []));
     this.#secretFiles = new SecretStore(config.home);
-    this.#service = new PermissionService(store, { approvalMode: config.approval, onChange: (id) => this.#specs.invalidate(id) });
+    if (opts.session) {
+      this.session = randomUUID();
+      const dropped = store.sessions.closeDead(processAlive);
+      if (dropped > 0) log.info(`dropped ${dropped} session grant(s) of servers that are no longer running`);
+      store.sessions.open({ id: this.session, pid: process.pid, startedAt: Date.now() });
+    }
+    this.#service = new PermissionService(store, {
+      approvalMode: config.approval,
+      onChange: (id) => this.#specs.invalidate(id),
+      ...(this.session ? { session: this.session } : {}),
+    });
     const invalidate = (id: string): void => this.#specs.invalidate(id);
     this.permissions = new Permissions({
       service: this.#service,
@@ -104,8 +132,10 @@ export class Wassette {
       invalidate,
       grantedKeys: (id) => new Set(this.#service.effectivePolicy(id).environment.allow.map((r) => r.key)),
     });
+    this.trust = new TrustRules(store, config.trustRules);
     this.approvals = new ApprovalRequests({
       approvals: store.approvals,
+      trust: this.trust,
       fetch: (ref) => this.prepare(ref),
       register: (p, policy) => this.#register(p, policy),
       applyGrant: (id) => void this.permissions.applyApproved(id),
@@ -227,7 +257,9 @@ export class Wassette {
   async requestLoad(path: string, elicit?: Elicit): Promise<LoadRequestResult> {
     const p = await this.prepare(path);
     const recorded = recordPolicy(p.fetched.policyYaml, p.fetched.policyOrigin, p.policy);
-    const gate = this.#service.requestLoad('agent', 'load_component', { path, source: p.fetched.source, digest: p.fetched.digest, policy: recorded });
+    const subject = { source: p.fetched.source, signature: subjectSignature(p.component.verification), permissions: requestedPermissions(p.policy) };
+    const payload = { path, source: p.fetched.source, digest: p.fetched.digest, policy: recorded, subject };
+    const gate = this.#service.requestLoad('agent', 'load_component', payload);
     if (gate.status === 'allowed') return this.#register(p, p.policy);
     const c = p.component;
     const signed =
@@ -242,6 +274,8 @@ export class Wassette {
         describeRecordedPolicy(recorded),
       ].join('\n'),
       elicit,
+      ...loadQuestion(this.trust, subject),
+      trust: (r) => this.trust.trustRequest(r, 'user (elicitation)'),
       // The claim makes this exactly once: the CLI that approved may have loaded it already.
       apply: async () => (this.#store.approvals.markApplied(gate.requestId) ? this.#register(p, p.policy) : undefined),
       onBackgroundError: (m) => this.#log.warn(m),
@@ -387,6 +421,7 @@ export class Wassette {
         loaded: () => this.#catalog.list().map((c) => ({ ...this.#summary(c), permissions: requestedPermissions(this.#service.effectivePolicy(c.id)) })),
         service: this.#service,
         approvals: this.#store.approvals,
+        trust: this.trust,
         warn: (m) => this.#log.warn(m),
       },
       ref,
@@ -447,6 +482,7 @@ export class Wassette {
     this.#audit.flush();
     await this.#runtime.close();
     await this.#discovery.close();
+    if (this.session) this.#store.sessions.close(this.session);
     this.#store.close();
   }
 }

@@ -16,6 +16,11 @@ export interface PermissionServiceOptions {
   /** Called after a component's grants changed in this process, so the runtime can rebuild its SandboxSpec. */
   onChange?: (componentId: string) => void;
   now?: () => number;
+  /**
+   * This server's session: its session-scoped grants count here (and nowhere else), and its agents' grant requests
+   * name it so "allow for this session" knows which session. Absent in the CLI and the UI.
+   */
+  session?: string;
 }
 
 export class PermissionService {
@@ -42,19 +47,20 @@ export class PermissionService {
    * Stores a grant, widening an existing one with the same key, in one IMMEDIATE transaction (safe
    * across processes). When `guard` returns false inside that transaction nothing is stored.
    */
-  private apply(componentId: string, grant: Grant, grantedBy: Actor, guard?: () => boolean): Grant | undefined {
+  private apply(componentId: string, grant: Grant, grantedBy: Actor, guard?: () => boolean, session = ''): Grant | undefined {
     const merged = this.store.db
       .transaction(() => {
         if (guard && !guard()) return undefined;
         const key = grantKey(grant);
-        const row = this.store.grants.get(componentId, grant.kind, key);
+        const row = this.store.grants.get(componentId, grant.kind, key, session);
         const next = mergeGrant(row ? parseGrant(row.kind, row.value) : undefined, grant);
-        this.store.grants.add({ componentId, kind: next.kind, key, value: next, grantedBy, createdAt: this.now() });
+        this.store.grants.add({ componentId, kind: next.kind, key, value: next, grantedBy, createdAt: this.now(), session });
         return next;
       })
       .immediate();
     if (merged === undefined) return undefined;
-    this.audit(componentId, 'granted', grant.kind, grantKey(grant), `${describeGrant(merged)} (by ${grantedBy})`);
+    const reach = session === '' ? '' : `, for server session ${session} only`;
+    this.audit(componentId, 'granted', grant.kind, grantKey(grant), `${describeGrant(merged)} (by ${grantedBy}${reach})`);
     this.options.onChange?.(componentId);
     return merged;
   }
@@ -72,7 +78,12 @@ export class PermissionService {
     // The request names the component's identity, so an approval can never reach other code loaded
     // under the same id later (even if expiring the request at unload was missed).
     const c = this.store.components.get(componentId);
-    const payload = { ...checked, component_source: c?.source ?? null, component_digest: c?.digest ?? null };
+    const payload = {
+      ...checked,
+      component_source: c?.source ?? null,
+      component_digest: c?.digest ?? null,
+      ...(this.options.session ? { session: this.options.session } : {}),
+    };
     const req = this.store.approvals.create({ kind: 'grant', componentId, payload, requestedBy, createdAt: this.now() });
     this.audit(componentId, 'pending', checked.kind, grantKey(checked), `${describeGrant(checked)} awaits approval (request ${req.id})`);
     return { status: 'pending', requestId: req.id };
@@ -102,8 +113,15 @@ export class PermissionService {
         { data: { status: req.status } },
       );
     }
+    const session = req.scope === 'session' ? (req.payload as { session?: unknown } | null)?.session : '';
+    if (typeof session !== 'string' || (req.scope === 'session' && session === '')) {
+      throw new WassetteError(
+        ErrorCode.InvalidArgument,
+        `the grant request ${requestId} was approved for the asking server's session, but it names no server session; nothing was granted`,
+      );
+    }
     // Marking and granting share one transaction: a crash between them cannot lose or double the grant.
-    const applied = this.apply(componentId, grant, 'agent', () => this.store.approvals.markApplied(requestId, this.now()));
+    const applied = this.apply(componentId, grant, 'agent', () => this.store.approvals.markApplied(requestId, this.now()), session);
     return { status: 'applied', grant: applied ?? grant };
   }
 
@@ -142,9 +160,9 @@ export class PermissionService {
     return { status: 'pending', requestId: req.id };
   }
 
-  /** The component's grants, oldest first. */
+  /** The component's grants that hold here (persistent ones and this session's), oldest first. */
   listGrants(componentId: string): Grant[] {
-    return this.store.grants.list(componentId).map((r) => parseGrant(r.kind, r.value));
+    return this.store.grants.list(componentId, this.options.session ?? '').map((r) => parseGrant(r.kind, r.value));
   }
 
   /** The component's starting policy, or undefined (deny all) when it came without one. */

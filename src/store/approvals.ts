@@ -1,13 +1,16 @@
 // Typed queries for the `approvals` table: requests waiting for the user, decided exactly once.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { statementCache, type Prepare } from './statements.js';
 import { ErrorCode, WassetteError } from '../errors.js';
+import type { AuditTable } from './audit.js';
 import { parseJsonColumn } from './json.js';
+import { statementCache, type Prepare } from './statements.js';
 
 export type ApprovalKind = 'load_component' | 'load_tool' | 'grant';
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 export type ApprovalDecision = 'approved' | 'denied' | 'expired';
+/** How far an approval reaches: a load once or with a trust rule; a grant for the asking server's session or always. */
+export type ApprovalScope = 'once' | 'trust' | 'session' | 'always';
 
 export interface ApprovalRequest {
   id: string;
@@ -23,6 +26,8 @@ export interface ApprovalRequest {
   decidedBy: string | null;
   /** Set once the approved request has taken effect, so it is applied at most once. */
   appliedAt: number | null;
+  /** The reach the user chose with the approval; null for denials and for approvals made without a choice. */
+  scope: ApprovalScope | null;
 }
 
 interface Row {
@@ -36,6 +41,7 @@ interface Row {
   decided_at: number | null;
   decided_by: string | null;
   applied_at: number | null;
+  scope: ApprovalScope | null;
 }
 
 function fromRow(r: Row): ApprovalRequest {
@@ -50,6 +56,7 @@ function fromRow(r: Row): ApprovalRequest {
     decidedAt: r.decided_at,
     decidedBy: r.decided_by,
     appliedAt: r.applied_at,
+    scope: r.scope ?? null,
   };
 }
 
@@ -63,11 +70,34 @@ export interface NewApproval {
   createdAt?: number;
 }
 
+/** What a decision's audit row names as its target: the source of a load, the grant of a grant request. */
+function auditTarget(kind: ApprovalKind, payload: unknown): string {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  if (kind !== 'grant') return String(p.source ?? p.path ?? p.ref ?? '');
+  const { component_source: _s, component_digest: _d, session: _session, ...grant } = p;
+  return JSON.stringify(grant);
+}
+
 export class ApprovalsTable {
   private readonly sql: Prepare;
 
-  constructor(db: Database.Database) {
+  /** With `audit`, every decision (approve, deny, expire) is written to the audit log with who made it. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly audit?: AuditTable,
+  ) {
     this.sql = statementCache(db);
+  }
+
+  private audited(r: Pick<Row, 'id' | 'kind' | 'component_id' | 'payload_json'>, decision: ApprovalDecision, decidedBy: string, at: number): void {
+    this.audit?.append({
+      ts: at,
+      componentId: r.component_id,
+      outcome: decision,
+      capability: `approval:${r.kind}`,
+      target: auditTarget(r.kind, parseJsonColumn(r.payload_json, null, 'approvals.payload_json')),
+      detail: `request ${r.id} ${decision} by ${decidedBy}`,
+    });
   }
 
   create(a: NewApproval): ApprovalRequest {
@@ -82,6 +112,7 @@ export class ApprovalsTable {
       decided_at: null,
       decided_by: null,
       applied_at: null,
+      scope: null,
     };
     this.sql(
       `INSERT INTO approvals (id, kind, component_id, payload_json, requested_by, status, created_at)
@@ -113,16 +144,23 @@ export class ApprovalsTable {
    * Moves a pending request to its decision in one conditional UPDATE, so when two processes decide
    * at once exactly one wins; the loser gets an InvalidArgument error naming the current status.
    */
-  decide(id: string, decision: ApprovalDecision, decidedBy = 'user', at = Date.now()): ApprovalRequest {
-    const changed = this.sql(`UPDATE approvals SET status = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'`).run(
-      decision,
-      at,
-      decidedBy,
-      id,
-    ).changes;
+  decide(id: string, decision: ApprovalDecision, decidedBy = 'user', at = Date.now(), scope: ApprovalScope | null = null): ApprovalRequest {
+    const changed = this.db
+      .transaction(() => {
+        const won = this.sql(`UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, scope = ? WHERE id = ? AND status = 'pending' RETURNING *`).get(
+          decision,
+          at,
+          decidedBy,
+          decision === 'approved' ? scope : null,
+          id,
+        ) as Row | undefined;
+        if (won) this.audited(won, decision, decision === 'approved' && scope ? `${decidedBy}, ${scope}` : decidedBy, at);
+        return won !== undefined;
+      })
+      .immediate();
     const after = this.get(id);
     if (!after) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${id}`);
-    if (changed === 0) {
+    if (!changed) {
       throw new WassetteError(ErrorCode.InvalidArgument, `approval request ${id} is already ${after.status}; only pending requests can be decided`, {
         data: { status: after.status },
       });
@@ -137,17 +175,23 @@ export class ApprovalsTable {
 
   /** Expires a component's pending requests (it is being unloaded: a later approval must not reach a reload under the same id). */
   expireForComponent(componentId: string, at = Date.now()): number {
-    return this.sql(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND component_id = ?`).run(
-      at,
-      componentId,
-    ).changes;
+    return this.expireWhere('component_id = ?', componentId, at);
   }
 
   /** Expires pending requests created before `olderThan` (ms epoch); returns how many. */
   expireOlderThan(olderThan: number, at = Date.now()): number {
-    return this.sql(`UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND created_at < ?`).run(
-      at,
-      olderThan,
-    ).changes;
+    return this.expireWhere('created_at < ?', olderThan, at);
+  }
+
+  private expireWhere(condition: 'component_id = ?' | 'created_at < ?', value: string | number, at: number): number {
+    return this.db
+      .transaction(() => {
+        const rows = this.sql(
+          `UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' WHERE status = 'pending' AND ${condition} RETURNING *`,
+        ).all(at, value) as Row[];
+        for (const r of rows) this.audited(r, 'expired', 'system', at);
+        return rows.length;
+      })
+      .immediate();
   }
 }

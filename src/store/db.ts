@@ -8,6 +8,7 @@ import { AuditTable } from './audit.js';
 import { ComponentsTable } from './components.js';
 import { GrantsTable } from './grants.js';
 import { SecretOwnersTable } from './secret-owners.js';
+import { SessionsTable } from './sessions.js';
 import { TrustRulesTable } from './trust-rules.js';
 import { migrate } from './migrations.js';
 
@@ -21,6 +22,7 @@ export interface Store {
   readonly audit: AuditTable;
   readonly approvals: ApprovalsTable;
   readonly trustRules: TrustRulesTable;
+  readonly sessions: SessionsTable;
   /**
    * SQLite's data_version: changes whenever ANOTHER connection (e.g. the CLI or the approvals UI)
    * commits. Poll it to notice grants/approvals made by other processes; in-process changes are
@@ -58,15 +60,17 @@ export function openStore(home: string, options: OpenStoreOptions = {}): Store {
     throw new WassetteError(ErrorCode.Store, `cannot open the state database ${path}: ${(e as Error).message}`, { cause: e });
   }
   const dataVersion = db.prepare('PRAGMA data_version');
+  const audit = new AuditTable(db);
   return {
     path,
     db,
     components: new ComponentsTable(db),
     grants: new GrantsTable(db),
     secretOwners: new SecretOwnersTable(db),
-    audit: new AuditTable(db),
-    approvals: new ApprovalsTable(db),
+    audit,
+    approvals: new ApprovalsTable(db, audit),
     trustRules: new TrustRulesTable(db),
+    sessions: new SessionsTable(db),
     externalChangeCounter: () => dataVersion.pluck().get() as number,
     close: () => db.close(),
   };

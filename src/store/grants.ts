@@ -20,6 +20,8 @@ export interface GrantRow {
   /** The component identity the grant was given to (copied from `components` when added). */
   source?: string;
   digest?: string;
+  /** The server session it holds for; '' (or absent) for a persistent grant. */
+  session?: string;
 }
 
 interface Row {
@@ -31,6 +33,7 @@ interface Row {
   granted_by: GrantedBy;
   source: string;
   digest: string;
+  session: string;
 }
 
 function fromRow(r: Row): GrantRow {
@@ -43,6 +46,7 @@ function fromRow(r: Row): GrantRow {
     grantedBy: r.granted_by,
     source: r.source,
     digest: r.digest,
+    session: r.session,
   };
 }
 
@@ -60,11 +64,11 @@ export class GrantsTable {
    */
   add(g: Omit<GrantRow, 'createdAt' | 'source' | 'digest'> & { createdAt?: number }): void {
     const changes = this.sql(
-      `INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by, source, digest)
-         SELECT ?, ?, ?, ?, ?, ?, c.source, c.digest FROM components c WHERE c.id = ?
-         ON CONFLICT (component_id, kind, grant_key) DO UPDATE SET value_json = excluded.value_json,
+      `INSERT INTO grants (component_id, kind, grant_key, value_json, created_at, granted_by, source, digest, session)
+         SELECT ?, ?, ?, ?, ?, ?, c.source, c.digest, ? FROM components c WHERE c.id = ?
+         ON CONFLICT (component_id, kind, grant_key, session) DO UPDATE SET value_json = excluded.value_json,
            granted_by = excluded.granted_by, source = excluded.source, digest = excluded.digest`,
-    ).run(g.componentId, g.kind, g.key, JSON.stringify(g.value), g.createdAt ?? Date.now(), g.grantedBy, g.componentId).changes;
+    ).run(g.componentId, g.kind, g.key, JSON.stringify(g.value), g.createdAt ?? Date.now(), g.grantedBy, g.session ?? '', g.componentId).changes;
     if (changes === 0) throw new Error(`FOREIGN KEY constraint failed: no component ${g.componentId}`);
   }
 
@@ -76,12 +80,14 @@ export class GrantsTable {
     ).run(componentId).changes;
   }
 
-  get(componentId: string, kind: GrantKind, key: string): GrantRow | undefined {
-    const r = this.sql('SELECT * FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?').get(componentId, kind, key) as Row | undefined;
+  get(componentId: string, kind: GrantKind, key: string, session = ''): GrantRow | undefined {
+    const r = this.sql('SELECT * FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ? AND session = ?').get(componentId, kind, key, session) as
+      | Row
+      | undefined;
     return r && fromRow(r);
   }
 
-  /** Removes one grant; returns false when there was nothing to remove. */
+  /** Removes one grant, persistent and for every session; returns false when there was nothing to remove. */
   revoke(componentId: string, kind: GrantKind, key: string): boolean {
     return this.sql('DELETE FROM grants WHERE component_id = ? AND kind = ? AND grant_key = ?').run(componentId, kind, key).changes > 0;
   }
@@ -91,13 +97,16 @@ export class GrantsTable {
     return this.sql('DELETE FROM grants WHERE component_id = ?').run(componentId).changes;
   }
 
-  /** Grants in the order they were made; only those given to the source and digest recorded for the id now. */
-  list(componentId: string): GrantRow[] {
+  /**
+   * Grants in the order they were made; only those given to the source and digest recorded for the id now, and only
+   * persistent ones plus those of `session` (a server's own session; '' for none, `'*'` for every session).
+   */
+  list(componentId: string, session = ''): GrantRow[] {
     return (
       this.sql(
         `SELECT g.* FROM grants g JOIN components c ON c.id = g.component_id AND c.source = g.source AND c.digest = g.digest
-         WHERE g.component_id = ? ORDER BY g.created_at, g.rowid`,
-      ).all(componentId) as Row[]
+         WHERE g.component_id = ? AND (g.session = '' OR g.session = ? OR ? = '*') ORDER BY g.created_at, g.rowid`,
+      ).all(componentId, session, session) as Row[]
     ).map(fromRow);
   }
 

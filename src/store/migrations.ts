@@ -86,6 +86,34 @@ export const MIGRATIONS: readonly string[] = [
     origin               TEXT NOT NULL CHECK (origin IN ('user', 'config'))
   );
   `,
+  // Decisions carry a scope (approve once / and trust; a grant for this server session or always). A session grant
+  // belongs to one running server and vanishes with it; '' is a persistent grant. Sessions are the running servers.
+  `
+  ALTER TABLE approvals ADD COLUMN scope TEXT CHECK (scope IN ('once', 'trust', 'session', 'always'));
+
+  CREATE TABLE grants_v4 (
+    component_id TEXT NOT NULL REFERENCES components(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('storage', 'network', 'environment', 'memory')),
+    grant_key    TEXT NOT NULL,
+    value_json   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    granted_by   TEXT NOT NULL CHECK (granted_by IN ('user', 'agent')),
+    source       TEXT NOT NULL DEFAULT '',
+    digest       TEXT NOT NULL DEFAULT '',
+    session      TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (component_id, kind, grant_key, session)
+  );
+  INSERT INTO grants_v4 (component_id, kind, grant_key, value_json, created_at, granted_by, source, digest)
+    SELECT component_id, kind, grant_key, value_json, created_at, granted_by, source, digest FROM grants;
+  DROP TABLE grants;
+  ALTER TABLE grants_v4 RENAME TO grants;
+
+  CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY,
+    pid        INTEGER NOT NULL,
+    started_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the database to the latest schema; each step runs in its own IMMEDIATE transaction so two processes cannot race. */

@@ -30,6 +30,7 @@ function flow(requestId: string, elicit?: (m: string) => Promise<{ action: strin
     requestId,
     message: 'give c1 a.com',
     elicit: elicit as never,
+    form: 'grant' as const,
     apply,
     onBackgroundError: (m) => errors.push(m),
     watchMs: 3000,
@@ -40,15 +41,28 @@ function flow(requestId: string, elicit?: (m: string) => Promise<{ action: strin
 describe('seekApproval', () => {
   it('an accepted elicitation approves, records the decision and applies once', async () => {
     const r = request();
-    const f = flow(r.id, async () => ({ action: 'accept', content: { approve: true } }));
+    const f = flow(r.id, async () => ({ action: 'accept', content: { decision: 'always' } }));
     expect(await f.run).toEqual({ status: 'approved', value: 'done' });
     expect(f.apply).toHaveBeenCalledTimes(1);
-    expect(store.approvals.get(r.id)).toMatchObject({ status: 'approved', decidedBy: 'user (elicitation)' });
+    expect(f.apply).toHaveBeenCalledWith('always');
+    expect(store.approvals.get(r.id)).toMatchObject({ status: 'approved', decidedBy: 'user (elicitation)', scope: 'always' });
+  });
+
+  it('"for this session" approves with the session scope; the audit log names who decided and how far', async () => {
+    const r = request();
+    const f = flow(r.id, async () => ({ action: 'accept', content: { decision: 'session' } }));
+    await f.run;
+    expect(f.apply).toHaveBeenCalledWith('session');
+    const entry = store.audit.query({ outcome: 'approved' })[0];
+    expect(entry).toMatchObject({ componentId: 'c1', capability: 'approval:grant' });
+    expect(entry?.detail).toContain('by user (elicitation), session');
   });
 
   it.each([
     ['declined', { action: 'decline' }],
-    ['accepted with approve=false', { action: 'accept', content: { approve: false } }],
+    ['accepted with deny', { action: 'accept', content: { decision: 'deny' } }],
+    ['accepted with a choice the form did not offer', { action: 'accept', content: { decision: 'approve_and_trust' } }],
+    ['accepted with the old boolean shape', { action: 'accept', content: { approve: true } }],
     ['cancelled', { action: 'cancel' }],
   ])('%s: denied, nothing applied', async (_, answer) => {
     const r = request();
@@ -86,6 +100,7 @@ describe('seekApproval', () => {
     const failing = seekApproval({
       approvals: store.approvals,
       requestId: r.id,
+      form: 'grant',
       message: 'm',
       apply: async () => {
         throw new Error('component unloaded meanwhile');
@@ -103,6 +118,8 @@ describe('decideRequest', () => {
     approvals: store.approvals,
     completeLoad: vi.fn(async () => ({ id: 'c1', tools: ['a', 'b'] })),
     applyGrant: vi.fn(),
+    trust: vi.fn(() => ({ id: 'tr-1' }) as never),
+    checkTrustable: vi.fn(),
   });
 
   it('an approved grant is applied here', async () => {
@@ -133,6 +150,30 @@ describe('decideRequest', () => {
     const failed = await decideRequest(t, r.id, true, 'user (cli)');
     expect(failed).toMatchObject({ applied: false, note: 'approved, but the grant could not be applied: no such component' });
     expect(store.approvals.get(r.id)?.status).toBe('approved');
+  });
+
+  it('--trust stores a rule for a load and refuses a grant; --session is refused for a load', async () => {
+    const t = target();
+    const load = request('load_component');
+    const out = await decideRequest(t, load.id, true, 'user (ui)', { trust: true });
+    expect(out.rule).toEqual({ id: 'tr-1' });
+    expect(out.request.scope).toBe('trust');
+    expect(t.checkTrustable).toHaveBeenCalledTimes(1);
+    await expect(decideRequest(t, request('grant').id, true, 'user (cli)', { trust: true })).rejects.toThrow(/--trust applies to loads/);
+    const other = request('load_component');
+    await expect(decideRequest(t, other.id, true, 'user (cli)', { scope: 'session' })).rejects.toThrow(/applies to grants/);
+    expect(store.approvals.get(other.id)?.status).toBe('pending');
+  });
+
+  it('a load that cannot ground a rule is refused before anything is decided', async () => {
+    const t = target();
+    t.checkTrustable.mockImplementation(() => {
+      throw new Error('cannot ground a trust rule');
+    });
+    const r = request('load_component');
+    await expect(decideRequest(t, r.id, true, 'user (cli)', { trust: true })).rejects.toThrow(/cannot ground/);
+    expect(store.approvals.get(r.id)?.status).toBe('pending');
+    expect(t.trust).not.toHaveBeenCalled();
   });
 
   it('deciding twice is refused', async () => {

@@ -80,6 +80,7 @@ describe('describeRequest', () => {
     decidedAt: null,
     decidedBy: null,
     appliedAt: null,
+    scope: null,
   } as const;
   it.each<[Partial<ApprovalRequest>, string]>([
     [{ kind: 'grant', payload: { kind: 'storage', uri: 'fs:///tmp/d', access: ['read'] } }, 'claude asks to give component c1 read access to /tmp/d'],

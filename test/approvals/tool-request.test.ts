@@ -16,6 +16,11 @@ const base: ToolLoadPayload = {
     { permission: 'network api.weather.example', held: true },
     { permission: 'environment API_KEY', held: false },
   ],
+  subject: {
+    source: 'oci://r.io/acme/weather@sha256:' + 'b'.repeat(64),
+    signature: { status: 'verified', signer: 'sha256:abcd' },
+    permissions: ['network api.weather.example', 'environment API_KEY'],
+  },
 };
 
 describe('tool load request', () => {

@@ -69,8 +69,8 @@ export interface McpSession {
 export interface SessionOptions {
   home: string;
   env?: Record<string, string>;
-  /** When given, the client advertises elicitation and answers with this function. */
-  elicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
+  /** When given, the client advertises elicitation and answers with this function (given the form's schema too). */
+  elicit?: (message: string, schema: Record<string, unknown>) => ElicitResult | Promise<ElicitResult>;
 }
 
 export async function startStdioSession(opts: SessionOptions): Promise<McpSession> {
@@ -95,7 +95,9 @@ export async function startStdioSession(opts: SessionOptions): Promise<McpSessio
   });
   if (opts.elicit) {
     const answer = opts.elicit;
-    client.setRequestHandler(ElicitRequestSchema, async (req) => answer(String(req.params.message)));
+    client.setRequestHandler(ElicitRequestSchema, async (req) =>
+      answer(String(req.params.message), ('requestedSchema' in req.params ? req.params.requestedSchema : {}) as Record<string, unknown>),
+    );
   }
   await client.connect(transport);
   return {
@@ -106,6 +108,12 @@ export async function startStdioSession(opts: SessionOptions): Promise<McpSessio
     close: () => client.close(),
     pid: () => transport.pid,
   };
+}
+
+/** The choices an approval form offers (the `decision` field's `oneOf` consts). */
+export function formChoices(schema: Record<string, unknown>): string[] {
+  const decision = (schema.properties as Record<string, { oneOf?: Array<{ const: string }> }> | undefined)?.decision;
+  return (decision?.oneOf ?? []).map((c) => c.const);
 }
 
 /** Calls a tool and returns the result with structuredContent typed loosely for assertions. */

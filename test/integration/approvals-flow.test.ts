@@ -2,7 +2,7 @@
 // through MCP elicitation in the client or later with `wassette approvals approve|deny <id>`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElicitResult } from '@modelcontextprotocol/sdk/types.js';
-import { call, fixture, runCli, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
+import { call, fixture, formChoices, runCli, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
 
 const PROMPT = { WASSETTE_APPROVAL: 'prompt', PROBE_VAR: 'visible' };
 
@@ -11,9 +11,13 @@ describe('approvals through elicitation', () => {
   let s: McpSession;
   const asked: string[] = [];
   let approve = true;
-  const answer = (message: string): ElicitResult => {
+  const forms: string[][] = [];
+  const answer = (message: string, schema: Record<string, unknown>): ElicitResult => {
     asked.push(message);
-    return approve ? { action: 'accept', content: { approve: true } } : { action: 'decline' };
+    const choices = formChoices(schema);
+    forms.push(choices);
+    // A load is approved once; a grant always (persisted).
+    return approve ? { action: 'accept', content: { decision: choices.includes('always') ? 'always' : 'approve_once' } } : { action: 'decline' };
   };
 
   beforeAll(async () => {
@@ -30,6 +34,8 @@ describe('approvals through elicitation', () => {
     expect(r.structuredContent?.tools).toContain('has_env');
     expect(asked.at(-1)).toMatch(/asks to load the component .*wasi-env/s);
     expect(asked.at(-1)).toContain('digest sha256:');
+    // A file source can never ground a trust rule, so the form does not offer "approve and trust".
+    expect(forms.at(-1)).toEqual(['approve_once', 'deny']);
   }, 20_000);
 
   it('a declined grant stays denied; an accepted one is in effect on the next call', async () => {
@@ -42,6 +48,7 @@ describe('approvals through elicitation', () => {
     approve = true;
     const granted = await call(s, 'grant_environment_variable_permission', { component_id: 'wasi-env', details: { key: 'PROBE_VAR' } });
     expect(granted.structuredContent?.status).toBe('granted');
+    expect(forms.at(-1)).toEqual(['session', 'always', 'deny']);
     expect((await call(s, 'has_env', { key: 'PROBE_VAR' })).structuredContent).toEqual({ result: true });
 
     const list = JSON.parse((await runCli(['approvals', 'list', '--all', '--json'], { home: t.home })).stdout);

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { openWassette, type Wassette } from '../../src/core/wassette.js';
 import { silentLogger } from '../../src/log.js';
 import { openStore, type Store } from '../../src/store/db.js';
-import { createUiData, DECIDED_BY, signatureLine, storeTrust } from '../../ui/adapter.js';
+import { createUiData, DECIDED_BY, signatureLine } from '../../ui/adapter.js';
 import type { UiData } from '../../ui/types.js';
 import { fixture, tempHome } from '../helpers/cli.js';
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
   server = await openWassette(config, silentLogger, { warmOnLoad: false });
   uiCore = await openWassette(config, silentLogger, { warmOnLoad: false, restore: false });
   store = openStore(t.home);
-  data = createUiData(uiCore, { trust: storeTrust(store.trustRules) });
+  data = createUiData(uiCore);
 }, 60_000);
 
 afterAll(async () => {
@@ -43,8 +43,8 @@ describe('approvals UI adapter on a real store', () => {
     expect(before.pending.map((r) => [r.id, r.kind, r.status])).toEqual([[id, 'load_component', 'pending']]);
     expect(JSON.stringify(before.pending[0]?.payload)).toContain('wasi-env.wasm');
 
-    const out = await data.decide(id, 'once');
-    expect(out).toMatchObject({ requestId: id, choice: 'once', status: 'approved', applied: true });
+    const out = await data.decide(id, 'approve');
+    expect(out).toMatchObject({ requestId: id, choice: 'approve', status: 'approved', scope: 'once', applied: true });
     expect(out.note).toMatch(/^loaded wasi-env: .*has_env/);
     expect(store.approvals.get(id)?.decidedBy).toBe(DECIDED_BY);
 
@@ -64,7 +64,7 @@ describe('approvals UI adapter on a real store', () => {
     expect(store.approvals.get(id)?.decidedBy).toBe(DECIDED_BY);
     expect((await data.snapshot({})).components.map((c) => c.id)).not.toContain('spin');
     expect((await server.tools()).map((x) => x.name)).not.toContain('ping');
-    await expect(data.decide(id, 'once')).rejects.toThrow(/already denied/);
+    await expect(data.decide(id, 'approve')).rejects.toThrow(/already denied/);
   }, 30_000);
 
   it('an approved grant shows on the component, and the audit log filters by component and outcome', async () => {
@@ -73,7 +73,7 @@ describe('approvals UI adapter on a real store', () => {
     const id = (asked as { request_id: string }).request_id;
     const pending = (await data.snapshot({})).pending;
     expect(pending.map((r) => [r.id, r.kind, r.componentId])).toEqual([[id, 'grant', 'wasi-env']]);
-    expect(await data.decide(id, 'once')).toMatchObject({ status: 'approved', applied: true });
+    expect(await data.decide(id, 'approve')).toMatchObject({ status: 'approved', scope: 'always', applied: true });
     const s = await data.snapshot({ componentId: 'wasi-env' });
     expect(s.components.find((c) => c.id === 'wasi-env')?.grants).toEqual(['environment variable PROBE_VAR']);
     expect(s.components.find((c) => c.id === 'wasi-env')?.policyYaml).toContain('PROBE_VAR');
@@ -84,25 +84,20 @@ describe('approvals UI adapter on a real store', () => {
     expect((await data.snapshot({ componentId: 'nobody' })).audit).toEqual([]);
   }, 30_000);
 
-  it('approve and trust is refused, deciding nothing, while the core cannot store trust rules', async () => {
+  it('approve and trust is refused for a file source, deciding nothing', async () => {
     const id = await pendingLoad('spin');
-    await expect(data.decide(id, 'trust')).rejects.toThrow(/cannot store trust rules/);
+    await expect(data.decide(id, 'trust')).rejects.toThrow(/cannot ground a trust rule/);
     expect(store.approvals.get(id)?.status).toBe('pending');
     expect(await data.decide(id, 'deny')).toMatchObject({ status: 'denied' });
   }, 30_000);
 
-  it('lists trust rules from the store and revokes one', async () => {
-    const rule = store.trustRules.add({
-      registry: 'registry.example:5000',
-      repositoryPrefix: 'acme',
-      signer: 'sha256:feedbeef',
-      maxPermissions: [],
-      createdBy: 'user (cli)',
-      origin: 'user',
-    });
+  it('lists trust rules and revokes one, audited as the UI user', async () => {
+    const rule = server.trust.add({ place: 'oci://registry.example:5000/acme', signer: 'sha256:feedbeef', maxPermissions: [] }, 'user (cli)');
     expect((await data.snapshot({})).trust.map((r) => r.id)).toEqual([rule.id]);
     expect(await data.revokeTrust(rule.id)).toBe(`revoked trust rule ${rule.id} (oci://registry.example:5000/acme)`);
     expect((await data.snapshot({})).trust).toEqual([]);
+    const audit = (await data.snapshot({ outcome: 'untrusted' })).audit;
+    expect(audit.map((e) => e.detail)).toEqual([`rule ${rule.id} revoked by ${DECIDED_BY}`]);
     await expect(data.revokeTrust(rule.id)).rejects.toThrow(/no trust rule/);
   });
 

@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../ui/app.js';
-import { NOW, RecordingData, request, snapshot } from './data.js';
+import { grantRequest, NOW, RecordingData, request, snapshot } from './data.js';
 import { lines } from './frame.js';
 
 const running: Array<ReturnType<typeof render>> = [];
@@ -36,15 +36,15 @@ describe('approvals app', () => {
     expect(frame[0]).toContain('3 Trust rules (1)');
     expect(frame.length).toBeLessThanOrEqual(23);
     for (const l of frame) expect(l.length).toBeLessThanOrEqual(80);
-    expect(ui.text()).toContain('a approve · t trust · d deny');
+    expect(ui.text()).toContain('a approve once · t approve+trust · d deny');
   });
 
   it('a approves once, t approves and trusts, d denies: each calls the port with the selected id and shows the outcome', async () => {
     const data = new RecordingData(snapshot({ pending: [request({ id: 'r1' }), request({ id: 'r2' }), request({ id: 'r3' })] }));
     const ui = await start(data);
     await ui.until('Request 1/3');
-    await ui.press('a', 'approved r1: loaded text-tools');
-    expect(data.decided).toEqual([{ id: 'r1', choice: 'once' }]);
+    await ui.press('a', 'approved once r1: loaded text-tools');
+    expect(data.decided).toEqual([{ id: 'r1', choice: 'approve' }]);
     await ui.until('Request 1/2');
     await ui.press('j', 'Request 2/2');
     await ui.press('t', 'approved and trusted r3 (trust rule tr-new1)');
@@ -55,6 +55,19 @@ describe('approvals app', () => {
     await ui.until('No pending requests');
     expect(ui.text()).toContain('Decided in this session:');
     expect(data.decided).toHaveLength(3);
+  });
+
+  it('a grant is approved always (a) or for this session (s); t says it only trusts loads', async () => {
+    const data = new RecordingData(snapshot({ pending: [grantRequest({ id: 'g1' }), grantRequest({ id: 'g2' })] }));
+    const ui = await start(data);
+    await ui.until('a approve always · s session only · d deny');
+    await ui.press('t', 'a grant is approved always (a) or for this session (s)');
+    expect(data.decided).toEqual([]);
+    await ui.press('s', 'approved for this session g1');
+    expect(data.decided).toEqual([{ id: 'g1', choice: 'session' }]);
+    await ui.until('Request 1/1');
+    await ui.press('a', 'approved always g2');
+    expect(data.decided.at(-1)).toEqual({ id: 'g2', choice: 'approve' });
   });
 
   it('a decision that fails says so and leaves the request listed', async () => {

@@ -22,6 +22,11 @@ export function toolPayload(over: Partial<ToolLoadPayload> = {}): ToolLoadPayloa
       { permission: 'network: api.example.com', held: false },
       { permission: 'environment: LANG', held: true },
     ],
+    subject: {
+      source: `oci://registry.example:5000/acme/text-tools@${DIGEST}`,
+      signature: { status: 'verified', signer: 'sha256:feedbeef' },
+      permissions: ['network: api.example.com', 'environment: LANG'],
+    },
     changes: {
       from: `sha256:${'cd'.repeat(32)}`,
       toolsAdded: ['text_tools_reverse'],
@@ -44,6 +49,7 @@ export function request(over: Partial<ApprovalRequest> = {}): ApprovalRequest {
     decidedAt: null,
     decidedBy: null,
     appliedAt: null,
+    scope: null,
     ...over,
   };
 }
@@ -166,13 +172,16 @@ export class RecordingData implements UiData {
       delete this.failNext;
       throw e;
     }
+    const grant = this.current.pending.find((r) => r.id === id)?.kind === 'grant';
     this.current = { ...this.current, pending: this.current.pending.filter((r) => r.id !== id) };
     const status = choice === 'deny' ? 'denied' : 'approved';
+    const scope = choice === 'deny' ? undefined : choice === 'approve' ? (grant ? 'always' : 'once') : choice;
     return {
       requestId: id,
       choice,
       status,
       applied: choice !== 'deny',
+      ...(scope ? { scope } : {}),
       ...(choice === 'deny' ? {} : { note: 'loaded text-tools: text_tools_word_count, text_tools_reverse' }),
       ...(choice === 'trust' ? { rule: rule({ id: 'tr-new1' }) } : {}),
       at: NOW,

@@ -80,6 +80,7 @@ describe('pending view', () => {
             requestId: 'req-tool-0001',
             choice: 'trust',
             status: 'approved',
+            scope: 'trust',
             applied: true,
             note: 'loaded text-tools: a, b',
             rule: rule({ id: 'tr-9' }),

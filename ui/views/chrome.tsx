@@ -31,12 +31,13 @@ export function TabBar(props: { view: ViewName; snapshot: Snapshot; width: numbe
   );
 }
 
-export function keyHelp(view: ViewName, open: boolean, confirming: boolean): string {
+export function keyHelp(view: ViewName, open: boolean, confirming: boolean, kind?: string): string {
   if (confirming) return 'y revoke · any other key keeps the rule';
-  const common = 'tab views · q quit';
+  const common = 'tab view · q quit';
   switch (view) {
     case 'pending':
-      return `a approve · t trust · d deny · ${open ? 'esc back' : 'enter details'} · ↑↓ move · ${common}`;
+      if (kind === 'grant') return `a approve always · s session only · d deny · ${open ? 'esc back' : 'enter more'} · ${common}`;
+      return `a approve once · t approve+trust · d deny · ${open ? 'esc back' : 'enter more'} · ${common}`;
     case 'components':
       return `↑↓/jk move · ${open ? 'esc back' : 'enter details'} · ${common}`;
     case 'trust':

@@ -21,7 +21,13 @@ export interface PendingViewProps {
 
 /** One line saying what came of a decision. */
 export function outcomeLine(d: DecisionOutcome): string {
-  const what = d.status === 'error' ? 'failed' : d.choice === 'trust' && d.status === 'approved' ? 'approved and trusted' : d.status;
+  const scoped: Record<string, string> = {
+    trust: 'approved and trusted',
+    once: 'approved once',
+    always: 'approved always',
+    session: 'approved for this session',
+  };
+  const what = d.status === 'approved' ? (scoped[d.scope ?? ''] ?? 'approved') : d.status;
   const rule = d.rule ? ` (trust rule ${d.rule.id})` : '';
   return `${what} ${d.requestId.slice(0, 8)}${rule}${d.note ? `: ${d.note}` : ''}`;
 }

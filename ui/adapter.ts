@@ -55,25 +55,54 @@ function componentInfo(backend: UiBackend, c: ComponentSummary): ComponentInfo {
   }
 }
 
-/** The UI's data port over the core. */
-export function createUiData(backend: UiBackend, opts: { onError?: (m: string) => void } = {}): UiData {
-  const trust = backend.trust;
+/**
+ * The store's tables, read directly while the core is still starting (importing and opening it takes longer than
+ * a first paint may): enough for the queue, the trust rules and the audit log.
+ */
+export interface EarlyStore {
+  approvals: { listPending(): ApprovalRequest[] };
+  trustRules: { list(): TrustRule[] };
+  audit: { query(q: AuditQuery): AuditEntry[] };
+}
+
+/** The UI's data port over the core; with `early`, it answers from the store until `core` resolves. */
+export function createUiData(core: UiBackend | Promise<UiBackend>, opts: { early?: EarlyStore; onError?: (m: string) => void } = {}): UiData {
+  let ready: UiBackend | undefined;
+  let failed: unknown;
+  const started = Promise.resolve(core).then(
+    (b) => {
+      ready = b;
+      return b;
+    },
+    (e: unknown) => {
+      failed = e;
+      throw e;
+    },
+  );
+  started.catch(() => undefined);
   return {
     async snapshot(filter: AuditFilter): Promise<Snapshot> {
-      // Following loads made by servers transpiles from the shared cache; never let it hold up new requests.
-      backend.syncFromStore().catch((e: unknown) => opts.onError?.(`sync: ${errorMessage(e)}`));
       const query: AuditQuery = { limit: AUDIT_ROWS };
       if (filter.componentId !== undefined) query.componentId = filter.componentId;
       if (filter.outcome !== undefined) query.outcome = filter.outcome;
+      if (failed !== undefined) throw failed;
+      const early = opts.early;
+      if (!ready && early) {
+        return { pending: early.approvals.listPending(), components: [], trust: early.trustRules.list(), audit: early.audit.query(query), starting: true };
+      }
+      const backend = ready ?? (await started);
+      // Following loads made by servers transpiles from the shared cache; never let it hold up new requests.
+      backend.syncFromStore().catch((e: unknown) => opts.onError?.(`sync: ${errorMessage(e)}`));
       return {
         pending: backend.approvals.list(),
         components: backend.list().map((c) => componentInfo(backend, c)),
-        trust: trust.list(),
+        trust: backend.trust.list(),
         audit: backend.auditLog(query),
       };
     },
 
     async decide(id: string, choice: Choice): Promise<DecisionOutcome> {
+      const backend = await started;
       const out = await backend.approvals.decide(id, choice !== 'deny', DECIDED_BY, CHOICES[choice]);
       return {
         requestId: id,
@@ -88,7 +117,7 @@ export function createUiData(backend: UiBackend, opts: { onError?: (m: string) =
     },
 
     async revokeTrust(id: string): Promise<string> {
-      const rule = trust.revoke(id, DECIDED_BY);
+      const rule = (await started).trust.revoke(id, DECIDED_BY);
       return `revoked trust rule ${rule.id} (oci://${rule.registry}/${rule.repositoryPrefix})`;
     },
   };

@@ -55,6 +55,7 @@ function fingerprint(s: Snapshot): string {
     s.components.map((c) => `${c.id}:${c.digest}:${c.tools.length}:${c.grants.length}:${c.unavailable ?? ''}:${c.policyYaml.length}`).join(','),
     s.trust.map((r) => r.id).join(','),
     s.audit.length === 0 ? '' : `${s.audit[0]?.id}:${s.audit.length}:${s.audit.at(-1)?.id}`,
+    s.starting === true ? 'starting' : '',
   ].join('|');
 }
 
@@ -234,6 +235,7 @@ export function App(props: AppProps) {
       case 'components':
         return (
           <ComponentsView
+            starting={snapshot.starting === true}
             components={snapshot.components}
             cursor={state.cursor.components}
             open={state.detail}

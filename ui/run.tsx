@@ -7,6 +7,8 @@ export interface RunOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   pollMs?: number;
+  /** Called once, after the first snapshot is on the screen (so slower work can start without delaying it). */
+  onFirstPaint?: () => void;
 }
 
 /** Runs the UI in the terminal's alternate screen until the user quits. */
@@ -15,7 +17,15 @@ export async function runApprovalsUi(data: UiData, opts: RunOptions = {}): Promi
   const stdin = opts.stdin ?? process.stdin;
   stdout.write('\x1b[?1049h\x1b[H');
   try {
-    const app = render(<App data={data} bell={() => stdout.write('\x07')} {...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {})} />, {
+    let painted = false;
+    const onSnapshot = () => {
+      if (painted) return;
+      painted = true;
+      // Ink flushes a frame at most every ~33 ms: let the first one out before the callback's work starts.
+      setTimeout(() => opts.onFirstPaint?.(), 50);
+    };
+    const poll = opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {};
+    const app = render(<App data={data} bell={() => stdout.write('\x07')} onSnapshot={onSnapshot} {...poll} />, {
       stdout,
       stdin,
       exitOnCtrlC: true,

@@ -35,6 +35,8 @@ export interface Snapshot {
   trust: TrustRule[];
   /** Newest first, filtered by the current audit filter. */
   audit: AuditEntry[];
+  /** The core is still starting: components are not known yet (the rest is read from the store directly). */
+  starting?: boolean;
 }
 
 /** Loads: approve once, or approve and trust the publisher. Grants: approve always, or for this session only. Deny. */

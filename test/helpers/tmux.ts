@@ -11,6 +11,11 @@ export const TMUX = '/usr/bin/tmux';
 /** Quotes one word for the shell tmux runs the command with. */
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+function commandLine(argv: string[], env: Record<string, string>): string {
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${sh(v)}`);
+  return `env ${vars.join(' ')} ${argv.map(sh).join(' ')}; echo "[exited $?]"; sleep 600`;
+}
+
 export class TmuxSession {
   readonly socket = `wassette-test-${randomUUID().slice(0, 8)}`;
   readonly name = 'ui';
@@ -21,10 +26,13 @@ export class TmuxSession {
 
   /** Starts `argv` in a `columns` x `rows` terminal; when it exits, the pane says `[exited <code>]` and stays. */
   async start(argv: string[], opts: { env: Record<string, string>; columns?: number; rows?: number; cwd?: string }): Promise<void> {
-    const env = Object.entries(opts.env).map(([k, v]) => `${k}=${sh(v)}`);
-    const command = `env ${env.join(' ')} ${argv.map(sh).join(' ')}; echo "[exited $?]"; sleep 600`;
     const size = ['-x', String(opts.columns ?? 80), '-y', String(opts.rows ?? 24)];
-    await this.#tmux('new-session', '-d', '-s', this.name, ...size, ...(opts.cwd ? ['-c', opts.cwd] : []), command);
+    await this.#tmux('new-session', '-d', '-s', this.name, ...size, ...(opts.cwd ? ['-c', opts.cwd] : []), commandLine(argv, opts.env));
+  }
+
+  /** Replaces whatever runs in the pane with `argv` (the tmux server and terminal stay). */
+  async respawn(argv: string[], opts: { env: Record<string, string>; cwd?: string }): Promise<void> {
+    await this.#tmux('respawn-pane', '-k', '-t', this.name, ...(opts.cwd ? ['-c', opts.cwd] : []), commandLine(argv, opts.env));
   }
 
   /** The visible screen as text. */
@@ -46,14 +54,14 @@ export class TmuxSession {
     return (await this.#tmux('display-message', '-p', '-t', this.name, '#{window_bell_flag}')).trim() === '1';
   }
 
-  /** Polls the screen until `pred` holds; returns that screen or throws with the last one seen. */
-  async waitFor(pred: (screen: string) => boolean, timeoutMs = 20_000, what = 'the expected screen'): Promise<string> {
+  /** Polls the screen every `intervalMs` until `pred` holds; returns that screen or throws with the last one seen. */
+  async waitFor(pred: (screen: string) => boolean, timeoutMs = 20_000, what = 'the expected screen', intervalMs = 100): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < deadline) {
       screen = await this.capture();
       if (pred(screen)) return screen;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen was:\n${screen}`);
   }

@@ -101,6 +101,26 @@ describe('approvals UI adapter on a real store', () => {
     await expect(data.revokeTrust(rule.id)).rejects.toThrow(/no trust rule/);
   });
 
+  it('answers from the store while the core starts, then from the core; a core that fails to start is reported', async () => {
+    const asked = await server.permissions.request('wasi-env', 'network', { host: 'early.example' });
+    const id = (asked as { request_id: string }).request_id;
+    let resolve!: (w: Wassette) => void;
+    const early = createUiData(new Promise<Wassette>((res) => (resolve = res)), { early: store });
+    const first = await early.snapshot({});
+    expect(first.starting).toBe(true);
+    expect(first.pending.map((r) => r.id)).toEqual([id]);
+    expect(first.components).toEqual([]);
+    const deciding = early.decide(id, 'deny');
+    resolve(uiCore);
+    expect(await deciding).toMatchObject({ requestId: id, status: 'denied' });
+    const later = await early.snapshot({});
+    expect(later.starting).toBeUndefined();
+    expect(later.components.map((c) => c.id)).toContain('wasi-env');
+    const broken = createUiData(Promise.reject(new Error('cannot open the state database')), { early: store });
+    await new Promise((r) => setTimeout(r, 0));
+    await expect(broken.snapshot({})).rejects.toThrow(/cannot open the state database/);
+  }, 30_000);
+
   it('describes signatures in one line', () => {
     expect(signatureLine(undefined)).toBe('unsigned');
     expect(signatureLine({ status: 'verified', method: 'cosign', signer: 'sha256:ab' })).toBe('verified (cosign) by sha256:ab');

@@ -8,6 +8,8 @@ import { ListDetail } from './list-detail.js';
 
 export interface ComponentsViewProps {
   components: ComponentInfo[];
+  /** Components are not known yet. */
+  starting?: boolean;
   cursor: number;
   open: boolean;
   scroll: number;
@@ -50,7 +52,7 @@ export function ComponentsView(p: ComponentsViewProps) {
       scroll={p.scroll}
       width={p.width}
       height={p.height}
-      empty={<Line text="No components loaded." width={p.width} />}
+      empty={<Line text={p.starting ? 'Reading the loaded components…' : 'No components loaded.'} width={p.width} />}
       title={selected ? `Component ${selected.id}` : ''}
     />
   );

@@ -1,12 +1,14 @@
-// `wassette approvals list|approve|deny`: the user decides requests agents made in prompt mode.
+// `wassette approvals [list|approve|deny]`: the user decides requests agents made in prompt mode; with no
+// subcommand on a terminal, the interactive UI (ui/), otherwise the list.
 import { describeRequest } from '../approvals/queue.js';
 import { describeRule } from '../approvals/trust-rules.js';
 import type { ApprovalRequest } from '../store/approvals.js';
-import { withWassette } from './context.js';
+import { loadConfig } from '../config.js';
+import { openStore } from '../store/db.js';
 import { type CommandHelp, parse, printJson, printLine, printTable, requirePositional, usageError, usageLine } from './io.js';
 
 export const HELP: CommandHelp = {
-  '': 'wassette approvals [--all] [--json]  (the same as list)',
+  '': 'wassette approvals  (on a terminal: the interactive UI; otherwise the same as list)',
   list: 'wassette approvals list [--all] [--json]',
   approve: 'wassette approvals approve <request-id> [--trust | --session] [--json]',
   deny: 'wassette approvals deny <request-id> [--json]',
@@ -17,9 +19,54 @@ function view(r: ApprovalRequest): Record<string, unknown> {
   return { ...r, description: describeRequest(r) };
 }
 
+// The core (and everything it imports) loads on demand: the UI paints from the store before it is ready.
+const withWassette: typeof import('./context.js').withWassette = async (fn, opts) => (await import('./context.js')).withWassette(fn, opts);
+
+/**
+ * The interactive UI, for as long as the user keeps it open. It paints from the store while the core (imported and
+ * opened on one library for the UI's lifetime, restoring nothing first) starts beside it.
+ */
+async function interactive(): Promise<void> {
+  // React's production build (chosen when it is first imported): the development one checks and warns on every render.
+  process.env.NODE_ENV ??= 'production';
+  const [{ runApprovalsUi }, { createUiData }] = await Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]);
+  const early = openStore(loadConfig().home);
+  let coreReady!: (w: import('../core/wassette.js').Wassette) => void;
+  let coreFailed!: (e: unknown) => void;
+  const core = new Promise<import('../core/wassette.js').Wassette>((res, rej) => {
+    coreReady = res;
+    coreFailed = rej;
+  });
+  let quit!: () => void;
+  const quitting = new Promise<void>((res) => {
+    quit = res;
+  });
+  let opened: Promise<void> | undefined;
+  const startCore = (): void => {
+    opened ??= withWassette(
+      async (w) => {
+        coreReady(w);
+        await quitting;
+      },
+      { restore: false },
+    ).catch((e: unknown) => coreFailed(e));
+  };
+  // After the first paint, or after a second whatever happens.
+  const fallback = setTimeout(startCore, 1000);
+  try {
+    await runApprovalsUi(createUiData(core, { early }), { onFirstPaint: startCore });
+  } finally {
+    clearTimeout(fallback);
+    quit();
+    await opened;
+    early.close();
+  }
+}
+
 export async function run(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
-  // No subcommand (or only flags): the list; the interactive UI comes later.
+  if (first === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true) return interactive();
+  // No subcommand (or only flags) off a terminal: the list.
   const sub = first === undefined || first.startsWith('-') ? 'list' : first;
   const args = sub === first ? rest : argv;
   const p = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' }, trust: { type: 'boolean' }, session: { type: 'boolean' } }, USAGE);

@@ -11,7 +11,7 @@ import { patchGlue } from './glue-patch.js';
 export const ENTRY_FILE = 'component.mjs';
 const MANIFEST_FILE = 'manifest.json';
 /** Bumped when the transpile options change, so old entries are not reused. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 export interface TranspiledComponent {
   digest: string;

@@ -45,6 +45,8 @@ interface Live {
   settle?: (r: Reply) => void;
   onEvent?: (msg: FromWorker) => void;
   dead: boolean;
+  /** Target numbers whose description this worker already holds. */
+  sentTargets: Set<number>;
 }
 
 /** Calls allowed to wait for one busy instance before further calls are turned away. */
@@ -60,6 +62,9 @@ export class ComponentInstance {
   private busy = false;
   /** Calls queued but not yet started. */
   private waiting = 0;
+  /** A number per distinct target (function description + interface), stable for this instance's life. */
+  private readonly targetIds = new WeakMap<CallTarget['function'], Map<string, number>>();
+  private nextTargetId = 0;
 
   constructor(private readonly opts: InstanceOptions) {}
 
@@ -207,9 +212,15 @@ export class ComponentInstance {
         resolve(r);
       };
       if (signal?.aborted) cancel();
-      const msg: ToWorker = { type: 'call', id: 1, target, args, maxOutputBytes: spec.maxOutputBytes };
+      const fn = this.targetId(target);
+      const known = live.sentTargets.has(fn);
+      const msg: ToWorker = known
+        ? { type: 'call', id: 1, fn, args, maxOutputBytes: spec.maxOutputBytes }
+        : { type: 'call', id: 1, fn, target, args, maxOutputBytes: spec.maxOutputBytes };
       try {
         live.worker.postMessage(msg);
+        // Only once it was sent: a message that cannot be cloned is not sent at all.
+        live.sentTargets.add(fn);
       } catch (e) {
         live.settle(fail(ErrorCode.InvalidArgument, `arguments cannot be sent to the component: ${String(e)}`));
       }
@@ -217,6 +228,22 @@ export class ComponentInstance {
     live.settle = undefined;
     live.onEvent = undefined;
     return reply;
+  }
+
+  /** Descriptions are compared by identity: the catalog hands out the same WitFunction object for a tool every call. */
+  private targetId(target: CallTarget): number {
+    let byInterface = this.targetIds.get(target.function);
+    if (!byInterface) {
+      byInterface = new Map();
+      this.targetIds.set(target.function, byInterface);
+    }
+    const iface = target.interface ?? '';
+    let id = byInterface.get(iface);
+    if (id === undefined) {
+      id = this.nextTargetId++;
+      byInterface.set(iface, id);
+    }
+    return id;
   }
 
   private async ensure(spec: SandboxSpec, onEvent: (m: FromWorker) => void): Promise<Live> {
@@ -234,7 +261,7 @@ export class ComponentInstance {
     const worker = this.opts.spawn
       ? this.opts.spawn(init)
       : spawnWorker({ log: this.opts.log, ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}) }, init);
-    const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent };
+    const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent, sentTargets: new Set() };
     live.ready = new Promise<void>((resolve, reject) => {
       const startLimit = Math.max(spec.timeoutMs, this.opts.minStartTimeoutMs ?? 10_000);
       const timer = setTimeout(() => {
@@ -290,8 +317,16 @@ function refused(code: string, message: string, data?: Record<string, unknown>):
   return { ok: false, code, message, ...(data ? { data } : {}), denials: [], output: { stdout: '', stderr: '' }, durationMs: 0 };
 }
 
+/** Specs are built once per change and never mutated afterwards (core/spec-cache.ts), so a key per object is enough. */
+const specKeys = new WeakMap<SandboxSpec, string>();
+
 function specKey(spec: SandboxSpec): string {
-  return JSON.stringify(spec);
+  let key = specKeys.get(spec);
+  if (key === undefined) {
+    key = JSON.stringify(spec);
+    specKeys.set(spec, key);
+  }
+  return key;
 }
 
 function isFailure(e: unknown): e is Failure {

@@ -227,8 +227,20 @@ function resultType(target: CallTarget): WitType | undefined {
   return f.result;
 }
 
-async function invoke(exportsObj: Record<string, unknown>, target: CallTarget, args: unknown[]): Promise<unknown> {
-  const { fn, self } = lookup(exportsObj, target);
+/** Targets by the number the host gave them, with the export each resolves to (looked up on first use). */
+const targets = new Map<number, { target: CallTarget; resolved?: { fn: Fn; self?: unknown } }>();
+
+function targetOf(msg: Extract<ToWorker, { type: 'call' }>): { target: CallTarget; resolved?: { fn: Fn; self?: unknown } } {
+  if (msg.target) targets.set(msg.fn, { target: msg.target });
+  const entry = targets.get(msg.fn);
+  if (!entry) throw new WassetteError(ErrorCode.Internal, `call names function #${msg.fn}, whose description this worker never received`);
+  return entry;
+}
+
+async function invoke(exportsObj: Record<string, unknown>, entry: { target: CallTarget; resolved?: { fn: Fn; self?: unknown } }, args: unknown[]): Promise<unknown> {
+  const target = entry.target;
+  entry.resolved ??= lookup(exportsObj, target);
+  const { fn, self } = entry.resolved;
   const params = target.function.params;
   if (args.length !== params.length) {
     throw new WassetteError(ErrorCode.InvalidArgument, `${target.function.name} takes ${params.length} argument(s), got ${args.length}`);
@@ -295,7 +307,14 @@ async function main(): Promise<void> {
     forwarded.stdout = forwarded.stderr = 0;
     liftLimit.bytes = msg.maxOutputBytes;
     truncated.stdout = truncated.stderr = false;
-    invoke(exportsObj, msg.target, msg.args).then(
+    let entry: ReturnType<typeof targetOf>;
+    try {
+      entry = targetOf(msg);
+    } catch (e) {
+      post({ type: 'result', id: msg.id, ok: false, ...classify(e), poisoned: false });
+      return;
+    }
+    invoke(exportsObj, entry, msg.args).then(
       (value) => {
         const size = jsonSizeUpTo(value, msg.maxOutputBytes);
         if (size > msg.maxOutputBytes) {

@@ -30,7 +30,11 @@ export interface WireError {
 }
 
 export type ToWorker =
-  | { type: 'call'; id: number; target: CallTarget; args: unknown[]; maxOutputBytes: number }
+  /**
+   * `fn` numbers the target within this worker; `target` (the whole WIT description) is sent only with the
+   * first call of each number, and the worker keeps it, so a hot call carries just its arguments.
+   */
+  | { type: 'call'; id: number; fn: number; target?: CallTarget; args: unknown[]; maxOutputBytes: number }
   /** To a spare worker started without workerData: the component it is for (sent once, first). */
   | { type: 'init'; init: WorkerInit };
 

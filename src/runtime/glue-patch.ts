@@ -14,7 +14,8 @@ const RETURN_MEMORY = /task\.setReturnMemory\(\(\(\) => ([A-Za-z_$][\w$]*)\)\(\)
  * `globalThis.process.env.JCO_DEBUG` each time: a third of a trivial call's self time. Workers run
  * with `env: {}`, so the variable is never set there and the logger can only ever return.
  */
-const DEBUG_LOG = /const _debugLog = \(\.\.\.args\) => \{\n\s*if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}\n\s*console\.debug\(\.\.\.args\);\n\s*\};/g;
+const DEBUG_LOG =
+  /const _debugLog = \(\.\.\.args\) => \{\n\s*if \(!globalThis\?\.process\?\.env\?\.JCO_DEBUG\) \{ return; \}\n\s*console\.debug\(\.\.\.args\);\n\s*\};/g;
 const DEBUG_LOG_NOOP = 'const _debugLog = () => {}; // wassette glue-patch: debug output is never on in a component worker';
 
 export interface PatchedGlue {

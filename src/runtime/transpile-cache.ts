@@ -1,14 +1,17 @@
 // Transpiles component bytes once per sha256 digest into `<cacheDir>/<hex>/`, written atomically
-// (temp dir + rename) so a killed process never leaves a half-written entry behind.
+// (temp dir + rename) so a killed process never leaves a half-written entry behind. The transpile itself
+// runs in a short-lived child process, so its memory is returned to the system when it ends.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
-import { patchGlue } from './glue-patch.js';
+import { ENTRY_FILE, type TranspiledFiles } from './transpile-files.js';
+import type { TranspileReply } from './transpile-child.js';
+import { childEntryArgs } from './worker-entry.js';
 
-/** Name of the generated ES module inside a cache entry (.mjs: the cache dir has no package.json). */
-export const ENTRY_FILE = 'component.mjs';
+export { ENTRY_FILE };
 const MANIFEST_FILE = 'manifest.json';
 /** Bumped when the transpile options change, so old entries are not reused. */
 const CACHE_FORMAT = 4;
@@ -88,37 +91,14 @@ export class TranspileCache {
     if (actual !== hex) {
       throw new WassetteError(ErrorCode.DigestMismatch, `component bytes hash to sha256:${actual}, not the expected sha256:${hex}`);
     }
-    const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
-    let result: Awaited<ReturnType<typeof transpileBytes>>;
-    try {
-      result = await transpileBytes(bytes, {
-        name: 'component',
-        instantiation: 'async',
-        // Every core module as its own file, so the runtime can cap its memory before compiling.
-        base64Cutoff: 0,
-        // Keep top-level `result` errors wrapped (ComponentError with `payload`) so they are
-        // distinguishable from host errors.
-        noComponentErrorWrapping: false,
-        emitTypescriptDeclarations: false,
-      });
-    } catch (e) {
-      throw new WassetteError(ErrorCode.InvalidComponent, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, { cause: e });
-    }
     const tmp = join(this.cacheDir, `.tmp-${hex.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     const final = join(this.cacheDir, hex);
-    const coreModules: string[] = [];
-    const sizes: Record<string, number> = {};
     try {
-      for (const [name, raw] of Object.entries(result.files)) {
-        // The glue's export calls go through the worker's lift guard (see glue-patch.ts).
-        const data = name === 'component.js' ? new TextEncoder().encode(patchGlue(new TextDecoder().decode(raw)).source) : raw;
-        const path = join(tmp, name === 'component.js' ? ENTRY_FILE : name);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, data);
-        sizes[name === 'component.js' ? ENTRY_FILE : name] = data.byteLength;
-        if (name.endsWith('.wasm')) coreModules.push(name);
-      }
-      const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports: result.imports, sizes };
+      await mkdir(tmp, { recursive: true });
+      const { coreModules, imports, sizes } = await transpileInChild(bytes, tmp).catch((e: unknown) => {
+        throw new WassetteError(ErrorCode.InvalidComponent, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, { cause: e });
+      });
+      const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports, sizes };
       await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest));
       await rename(tmp, final).catch(async (e: NodeJS.ErrnoException) => {
         // Another process finished the same digest first: its entry is just as good (if it is whole).
@@ -137,4 +117,42 @@ export class TranspileCache {
     if (!entry) throw new WassetteError(ErrorCode.Internal, `transpile cache entry ${final} is unreadable after writing it`);
     return entry;
   }
+}
+
+/** Most of a transpile child's output kept (its reply is a few hundred bytes; stderr is for the error message). */
+const MAX_OUTPUT = 64 * 1024;
+
+/** Runs transpile-child.ts on `bytes` (piped to its stdin), writing into `dir`. */
+function transpileInChild(bytes: Uint8Array, dir: string): Promise<TranspiledFiles> {
+  // Nothing of the server's environment is needed to transpile.
+  const child = spawn(process.execPath, [...childEntryArgs(import.meta.url, 'transpile-child'), dir], { env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (t: string) => {
+    if (stdout.length < MAX_OUTPUT) stdout += t;
+  });
+  child.stderr.setEncoding('utf8').on('data', (t: string) => {
+    if (stderr.length < MAX_OUTPUT) stderr += t;
+  });
+  // A child that dies early closes stdin under us (EPIPE): its exit reports the failure.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(bytes);
+  return new Promise<TranspiledFiles>((resolve, reject) => {
+    child.once('error', (e) => reject(new Error(`cannot start the transpile process: ${e.message}`)));
+    child.once('close', (code, signal) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      let reply: TranspileReply | undefined;
+      try {
+        reply = JSON.parse(line) as TranspileReply;
+      } catch {
+        reply = undefined;
+      }
+      if (reply?.ok) resolve({ coreModules: reply.coreModules, imports: reply.imports, sizes: reply.sizes });
+      else if (reply) reject(new Error(reply.message));
+      else
+        reject(
+          new Error(`the transpile process ended (${signal ?? `exit code ${code}`}) without a result${stderr ? `: ${stderr.trim().slice(0, 2000)}` : ''}`),
+        );
+    });
+  });
 }

@@ -237,7 +237,11 @@ function targetOf(msg: Extract<ToWorker, { type: 'call' }>): { target: CallTarge
   return entry;
 }
 
-async function invoke(exportsObj: Record<string, unknown>, entry: { target: CallTarget; resolved?: { fn: Fn; self?: unknown } }, args: unknown[]): Promise<unknown> {
+async function invoke(
+  exportsObj: Record<string, unknown>,
+  entry: { target: CallTarget; resolved?: { fn: Fn; self?: unknown } },
+  args: unknown[],
+): Promise<unknown> {
   const target = entry.target;
   entry.resolved ??= lookup(exportsObj, target);
   const { fn, self } = entry.resolved;

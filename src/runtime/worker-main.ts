@@ -84,6 +84,14 @@ function endCallDenials(): void {
   } satisfies FromWorker);
 }
 
+type Result = Extract<FromWorker, { type: 'result' }>;
+type WithoutHandles<T> = T extends unknown ? Omit<T, 'handles'> : never;
+
+/** Every result says how many resource handles the instance holds now (the host keeps such an instance running). */
+function postResult(msg: WithoutHandles<Result>): void {
+  post({ ...msg, handles: table.size } as Result);
+}
+
 function post(msg: FromWorker): void {
   flushOutput();
   if (msg.type === 'result' || msg.type === 'init-error' || msg.type === 'ready') endCallDenials();
@@ -315,7 +323,7 @@ async function main(): Promise<void> {
     try {
       entry = targetOf(msg);
     } catch (e) {
-      post({ type: 'result', id: msg.id, ok: false, ...classify(e), poisoned: false });
+      postResult({ type: 'result', id: msg.id, ok: false, ...classify(e), poisoned: false });
       return;
     }
     invoke(exportsObj, entry, msg.args).then(
@@ -327,13 +335,13 @@ async function main(): Promise<void> {
             message: `the result is larger than the ${msg.maxOutputBytes}-byte output limit (at least ${size} bytes as JSON)`,
             data: { size, limit: msg.maxOutputBytes },
           };
-          post({ type: 'result', id: msg.id, ok: false, error, poisoned: false });
+          postResult({ type: 'result', id: msg.id, ok: false, error, poisoned: false });
           return;
         }
         try {
-          post({ type: 'result', id: msg.id, ok: true, value });
+          postResult({ type: 'result', id: msg.id, ok: true, value });
         } catch (e) {
-          post({
+          postResult({
             type: 'result',
             id: msg.id,
             ok: false,
@@ -342,7 +350,7 @@ async function main(): Promise<void> {
           });
         }
       },
-      (e: unknown) => post({ type: 'result', id: msg.id, ok: false, ...classify(e) }),
+      (e: unknown) => postResult({ type: 'result', id: msg.id, ok: false, ...classify(e) }),
     );
   });
   post({ type: 'ready' });

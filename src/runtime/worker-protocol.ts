@@ -41,8 +41,9 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'init-error'; error: WireError }
-  | { type: 'result'; id: number; ok: true; value: unknown }
+  /** `handles`: resource handles the instance holds after the call (an instance holding some is never idle-stopped). */
+  | { type: 'result'; id: number; ok: true; value: unknown; handles: number }
   /** `poisoned`: the instance must not be used again (trap); the host restarts it lazily. */
-  | { type: 'result'; id: number; ok: false; error: WireError; poisoned: boolean }
+  | { type: 'result'; id: number; ok: false; error: WireError; poisoned: boolean; handles: number }
   | { type: 'denial'; denial: Denial }
   | { type: 'output'; stream: 'stdout' | 'stderr'; chunk: Uint8Array };

@@ -265,7 +265,10 @@ export class ComponentInstance {
   private stopIfIdle(ms: number): void {
     this.idleTimer = undefined;
     const left = this.lastActive + ms - performance.now();
-    if (left > 1 && !this.closed) return this.setIdleTimer(ms, left);
+    if (left > 1 && !this.closed) {
+      this.setIdleTimer(ms, left);
+      return;
+    }
     const live = this.live;
     // A call running or waiting re-arms the clock when it ends; a starting worker is left to finish.
     if (!live || live.dead || !live.isReady || this.busy || this.waiting > 0 || this.closed) return;

@@ -5,10 +5,10 @@ import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import type { WitType } from '../component/wit-types.js';
 import type { Denial } from '../sandbox/spec.js';
 import { MAX_DENIALS_PER_CALL, MAX_DENIAL_BYTES_PER_CALL, boundDenial, denialBytes } from '../sandbox/denial-bounds.js';
-import { createWasiImports } from '../sandbox/wasi-host.js';
 import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
 import { checkImports } from './host-imports.js';
 import { LIFT_HOOK } from './glue-patch.js';
+import { withLazyShimIoWorker } from './lazy-io-worker.js';
 import { LIFT_BUDGET_FACTOR, liftCost } from './lift-cost.js';
 import { jsonSizeUpTo } from './output-size.js';
 import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
@@ -169,6 +169,9 @@ function liftGuard(ret: unknown, memory: WebAssembly.Memory | null): unknown {
   return ret;
 }
 (globalThis as Record<string, unknown>)[LIFT_HOOK] = liftGuard;
+
+// The WASI host (and preview2-shim under it) is imported with the shim's I/O worker deferred to its first use.
+const { createWasiImports } = await withLazyShimIoWorker(() => import('../sandbox/wasi-host.js'));
 
 async function instantiate(): Promise<Record<string, unknown>> {
   const imports = createWasiImports(init.spec, { onDenial, onOutput, ...(init.fdSlots ? { fdSlots: init.fdSlots } : {}) });

@@ -105,6 +105,7 @@ export class ComponentRuntime {
   async close(): Promise<void> {
     await Promise.all([...this.instances.keys()].map((id) => this.unload(id)));
     await this.workers.close();
+    this.cache.close();
   }
 
   private instanceFor(componentId: string, hex: string): ComponentInstance {

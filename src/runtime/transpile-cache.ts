@@ -1,15 +1,13 @@
 // Transpiles component bytes once per sha256 digest into `<cacheDir>/<hex>/`, written atomically
 // (temp dir + rename) so a killed process never leaves a half-written entry behind. The transpile itself
-// runs in a short-lived child process, so its memory is returned to the system when it ends.
+// runs in a child process that exits when idle (transpile-service.ts), so its memory is returned to the system.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
-import { ENTRY_FILE, type TranspiledFiles } from './transpile-files.js';
-import type { TranspileReply } from './transpile-child.js';
-import { childEntryArgs } from './worker-entry.js';
+import { ENTRY_FILE } from './transpile-files.js';
+import { TranspileService } from './transpile-service.js';
 
 export { ENTRY_FILE };
 const MANIFEST_FILE = 'manifest.json';
@@ -57,8 +55,24 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 export class TranspileCache {
   private readonly inflight = new Map<string, Promise<TranspiledComponent>>();
+  private readonly transpiler: TranspileService;
 
-  constructor(private readonly cacheDir: string) {}
+  constructor(
+    private readonly cacheDir: string,
+    opts: { transpileIdleMs?: number } = {},
+  ) {
+    this.transpiler = new TranspileService(opts.transpileIdleMs);
+  }
+
+  /** Ends the transpile process, if one is running; transpiles still waiting are refused. */
+  close(): void {
+    this.transpiler.close();
+  }
+
+  /** Whether a transpile process is running (for tests). */
+  get transpiling(): boolean {
+    return this.transpiler.running;
+  }
 
   /** The cached entry for a digest, or undefined when it was never transpiled. */
   async lookup(digest: string): Promise<TranspiledComponent | undefined> {
@@ -95,7 +109,7 @@ export class TranspileCache {
     const final = join(this.cacheDir, hex);
     try {
       await mkdir(tmp, { recursive: true });
-      const { coreModules, imports, sizes } = await transpileInChild(bytes, tmp).catch((e: unknown) => {
+      const { coreModules, imports, sizes } = await this.transpiler.transpile(bytes, tmp).catch((e: unknown) => {
         throw new WassetteError(ErrorCode.InvalidComponent, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, { cause: e });
       });
       const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports, sizes };
@@ -117,42 +131,4 @@ export class TranspileCache {
     if (!entry) throw new WassetteError(ErrorCode.Internal, `transpile cache entry ${final} is unreadable after writing it`);
     return entry;
   }
-}
-
-/** Most of a transpile child's output kept (its reply is a few hundred bytes; stderr is for the error message). */
-const MAX_OUTPUT = 64 * 1024;
-
-/** Runs transpile-child.ts on `bytes` (piped to its stdin), writing into `dir`. */
-function transpileInChild(bytes: Uint8Array, dir: string): Promise<TranspiledFiles> {
-  // Nothing of the server's environment is needed to transpile.
-  const child = spawn(process.execPath, [...childEntryArgs(import.meta.url, 'transpile-child'), dir], { env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (t: string) => {
-    if (stdout.length < MAX_OUTPUT) stdout += t;
-  });
-  child.stderr.setEncoding('utf8').on('data', (t: string) => {
-    if (stderr.length < MAX_OUTPUT) stderr += t;
-  });
-  // A child that dies early closes stdin under us (EPIPE): its exit reports the failure.
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(bytes);
-  return new Promise<TranspiledFiles>((resolve, reject) => {
-    child.once('error', (e) => reject(new Error(`cannot start the transpile process: ${e.message}`)));
-    child.once('close', (code, signal) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      let reply: TranspileReply | undefined;
-      try {
-        reply = JSON.parse(line) as TranspileReply;
-      } catch {
-        reply = undefined;
-      }
-      if (reply?.ok) resolve({ coreModules: reply.coreModules, imports: reply.imports, sizes: reply.sizes });
-      else if (reply) reject(new Error(reply.message));
-      else
-        reject(
-          new Error(`the transpile process ended (${signal ?? `exit code ${code}`}) without a result${stderr ? `: ${stderr.trim().slice(0, 2000)}` : ''}`),
-        );
-    });
-  });
 }

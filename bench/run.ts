@@ -1,6 +1,7 @@
 // Runs every `bench/*.bench.ts` module's `run(): Promise<string>` in turn and writes bench/RESULTS.md
 // (machine, date, then each module's markdown section). `tsx bench/run.ts [name-filter...]` runs a
-// subset and prints it without touching RESULTS.md; `--write` with filters replaces just those sections in it.
+// subset and prints it without touching RESULTS.md; with `--update` it replaces those sections in
+// RESULTS.md instead (each stamped with its own machine and date), keeping the others.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -35,6 +36,35 @@ export function benchFiles(dir = BENCH_DIR, filters: string[] = []): string[] {
     .map((f) => join(dir, f));
 }
 
+/** One line naming the machine and date, for a section run apart from the rest of RESULTS.md. */
+export function machineLine(date = new Date()): string {
+  const cpu = cpus();
+  const load = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
+  return `_Run ${date.toISOString()} on ${cpu[0]?.model.trim() ?? 'unknown'} (${cpu.length} cores), node ${process.version}, load average at start ${load}._`;
+}
+
+/**
+ * Replaces each section of `doc` whose `## ` title matches one of `sections` (from its title to the next `## `),
+ * appends the sections not found, and puts `stamp` under each new title.
+ */
+export function mergeSections(doc: string, sections: string[], stamp: string): string {
+  let out = doc.trimEnd();
+  for (const section of sections) {
+    const [title, ...rest] = section.trimEnd().split('\n');
+    const body = [title, '', stamp, ...rest].join('\n');
+    const at = out.indexOf(`\n${title}\n`);
+    if (at < 0) {
+      out = `${out}\n\n${body}`;
+      continue;
+    }
+    const next = out.indexOf('\n## ', at + 1 + title!.length);
+    out = `${out.slice(0, at + 1)}${body}\n${next < 0 ? '' : `\n${out.slice(next + 1)}`}`.trimEnd();
+  }
+  return `${out.replace(/\n{3,}/g, '\n\n')}\n`;
+}
+
 async function runOne(file: string): Promise<string> {
   const name = basename(file, '.bench.ts');
   const started = performance.now();
@@ -52,31 +82,11 @@ async function runOne(file: string): Promise<string> {
   }
 }
 
-/**
- * RESULTS.md with each of `sections` put in place of the section that has the same `## ` title (else appended),
- * each stamped with the machine and date of its own run, since the file's header describes another run.
- */
-export function replaceSections(doc: string, sections: string[], machine: string): string {
-  let out = doc.trimEnd();
-  for (const section of sections) {
-    const title = section.split('\n', 1)[0]!;
-    const stamped = `${title}\n\n_Run on its own with \`bench/run.ts --write\`:_\n${machine}\n${section.slice(title.length)}`.trimEnd();
-    const start = out.startsWith(`${title}\n`) ? 0 : out.indexOf(`\n${title}\n`) + 1;
-    if (start <= 0 && !out.startsWith(`${title}\n`)) {
-      out = `${out}\n\n${stamped}`;
-      continue;
-    }
-    const next = out.indexOf('\n## ', start + title.length);
-    out = `${out.slice(0, start)}${stamped}${next === -1 ? '' : `\n${out.slice(next)}`}`;
-  }
-  return `${out.replace(/\n{3,}/g, '\n\n')}\n`;
-}
-
 async function main(args: string[]): Promise<number> {
-  const write = args.includes('--write');
-  const filters = args.filter((a) => a !== '--write');
-  if (write && filters.length === 0) {
-    process.stderr.write('--write needs name filters (without filters every section is written anyway)\n');
+  const update = args.includes('--update');
+  const filters = args.filter((a) => a !== '--update');
+  if (update && filters.length === 0) {
+    process.stderr.write('--update needs at least one name filter (a full run rewrites RESULTS.md anyway)\n');
     return 1;
   }
   if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
@@ -92,10 +102,19 @@ async function main(args: string[]): Promise<number> {
   const sections: string[] = [];
   for (const f of files) sections.push(await runOne(f));
   const doc = ['# Benchmark results', '', machineSummary(started), '', ...sections.flatMap((s) => [s, '']), ''].join('\n').replace(/\n{3,}/g, '\n\n');
-  if (write) {
-    const file = join(BENCH_DIR, 'RESULTS.md');
-    writeFileSync(file, replaceSections(existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n', sections, machineSummary(started)));
-    process.stderr.write(`updated ${sections.length} section(s) of ${join('bench', 'RESULTS.md')}\n`);
+  if (update) {
+    const path = join(BENCH_DIR, 'RESULTS.md');
+    const failed = sections.filter((s) => s.includes('\nFAILED: '));
+    // A failed run does not replace a section's last good numbers.
+    writeFileSync(
+      path,
+      mergeSections(
+        readFileSync(path, 'utf8'),
+        sections.filter((s) => !failed.includes(s)),
+        machineLine(started),
+      ),
+    );
+    process.stderr.write(`updated ${sections.length - failed.length} section(s) of ${join('bench', 'RESULTS.md')}\n`);
   } else if (filters.length > 0) {
     process.stdout.write(doc);
   } else {

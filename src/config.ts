@@ -14,6 +14,12 @@ export interface Config {
   configFile: string;
   approval: ApprovalMode;
   callTimeoutMs: number;
+  /**
+   * `idle_stop_ms` / `WASSETTE_IDLE_STOP_MS`: a component instance with no call for this long is stopped (its
+   * worker and memory freed) and restarted from the transpile cache on its next call; 0 never stops one.
+   * Instances holding live resource handles are kept, since a restart would invalidate the handles.
+   */
+  idleStopMs: number;
   memoryLimitBytes: number;
   /** Largest serialized tool result accepted from a component. */
   maxOutputBytes: number;
@@ -105,8 +111,17 @@ function nonNegativeInt(value: unknown, field: string): number {
   return n;
 }
 
+/** Ten minutes: an agent's pause between two uses of a tool is usually shorter; a forgotten tool frees its memory. */
+export const DEFAULT_IDLE_STOP_MS = 600_000;
+
 /** setTimeout treats longer delays as 1 ms, which would time every call out at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay where 0 means "never". */
+function optionalDelayMs(value: unknown, field: string): number {
+  if (value === 0 || value === '0') return 0;
+  return timeoutMs(value, field);
+}
 
 function timeoutMs(value: unknown, field: string): number {
   const n = positiveInt(value, field);
@@ -127,6 +142,7 @@ function bool(value: unknown, field: string): boolean {
 const FILE_KEYS = [
   'approval',
   'call_timeout_ms',
+  'idle_stop_ms',
   'memory_limit',
   'max_output_bytes',
   'insecure_registries',
@@ -223,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     configFile,
     approval: approvalMode(pick('approval', 'WASSETTE_APPROVAL') ?? 'prompt', 'approval'),
     callTimeoutMs: timeoutMs(pick('call_timeout_ms', 'WASSETTE_CALL_TIMEOUT_MS') ?? 30_000, 'call_timeout_ms'),
+    idleStopMs: optionalDelayMs(pick('idle_stop_ms', 'WASSETTE_IDLE_STOP_MS') ?? DEFAULT_IDLE_STOP_MS, 'idle_stop_ms'),
     memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),
     maxOutputBytes: positiveInt(pick('max_output_bytes', 'WASSETTE_MAX_OUTPUT_BYTES') ?? 4 * 1024 * 1024, 'max_output_bytes'),
     maxMessageBytes: positiveInt(pick('max_message_bytes', 'WASSETTE_MAX_MESSAGE_BYTES') ?? 16 * 1024 * 1024, 'max_message_bytes'),

@@ -42,6 +42,16 @@ describe('call_timeout_ms', () => {
   });
 });
 
+describe('idle_stop_ms', () => {
+  it('defaults to ten minutes, takes 0 for never, and refuses what is not a delay', () => {
+    expect(loadConfig(env()).idleStopMs).toBe(600_000);
+    expect(loadConfig(env({ WASSETTE_IDLE_STOP_MS: '0' })).idleStopMs).toBe(0);
+    expect(loadConfig(env({ WASSETTE_IDLE_STOP_MS: '2500' })).idleStopMs).toBe(2500);
+    expect(() => loadConfig(env({ WASSETTE_IDLE_STOP_MS: '-1' }))).toThrow(/idle_stop_ms: "-1" is not a positive integer/);
+    expect(() => loadConfig(env({ WASSETTE_IDLE_STOP_MS: '3000000000' }))).toThrow(/idle_stop_ms: .*largest supported/);
+  });
+});
+
 describe('config file', () => {
   it.each([
     ['approval: [1\n', /^config file .*config\.yaml: [^\n]+$/],
@@ -67,6 +77,7 @@ describe('config file', () => {
       [
         'approval: auto',
         'call_timeout_ms: 5000',
+        'idle_stop_ms: 0',
         'memory_limit: 64Mi',
         'max_output_bytes: 1000',
         'insecure_registries: [reg:5000]',
@@ -83,6 +94,7 @@ describe('config file', () => {
     expect(loadConfig(env())).toMatchObject({
       approval: 'auto',
       callTimeoutMs: 5000,
+      idleStopMs: 0,
       memoryLimitBytes: 64 * 1024 ** 2,
       maxOutputBytes: 1000,
       insecureRegistries: ['reg:5000'],

@@ -534,7 +534,7 @@ export class Wassette {
 
 export async function openWassette(config: Readonly<Config>, log: Logger, opts: WassetteOptions & { restore?: boolean } = {}): Promise<Wassette> {
   const store = openStore(config.home);
-  const runtime = new ComponentRuntime({ cacheDir: join(config.home, 'transpiled'), log: (m) => log.debug(m) });
+  const runtime = new ComponentRuntime({ cacheDir: join(config.home, 'transpiled'), log: (m) => log.debug(m), idleStopMs: config.idleStopMs });
   let w: Wassette;
   try {
     w = new Wassette(config, store, runtime, BlobStore.forHome(config.home), log, opts);

@@ -24,6 +24,8 @@ export interface ComponentRuntimeOptions {
   heapMb?: number;
   /** stdout/stderr bytes kept per call and stream. Default 1 MiB. */
   maxStreamBytes?: number;
+  /** Stop an instance's worker after this long without a call; 0 or absent: never (see InstanceOptions). */
+  idleStopMs?: number;
 }
 
 export class ComponentRuntime {
@@ -81,6 +83,11 @@ export class ComponentRuntime {
     this.instances.get(componentId)?.instance.setSpec(spec);
   }
 
+  /** How many times the component's worker was stopped for being idle. */
+  idleStops(componentId: string): number {
+    return this.instances.get(componentId)?.instance.idleStops ?? 0;
+  }
+
   /** Whether the component currently has a running worker. */
   isRunning(componentId: string): boolean {
     return this.instances.get(componentId)?.instance.running ?? false;
@@ -100,6 +107,7 @@ export class ComponentRuntime {
   async close(): Promise<void> {
     await Promise.all([...this.instances.keys()].map((id) => this.unload(id)));
     await this.workers.close();
+    this.cache.close();
   }
 
   private instanceFor(componentId: string, hex: string): ComponentInstance {
@@ -113,6 +121,7 @@ export class ComponentRuntime {
       spawn: (init) => this.workers.take(init),
       ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}),
       ...(this.opts.maxStreamBytes !== undefined ? { maxStreamBytes: this.opts.maxStreamBytes } : {}),
+      ...(this.opts.idleStopMs !== undefined ? { idleStopMs: this.opts.idleStopMs } : {}),
     });
     this.instances.set(componentId, { digest: hex, instance });
     return instance;

@@ -32,7 +32,7 @@ export class HandleTable {
     if (!entry) {
       throw new WassetteError(
         ErrorCode.InvalidArgument,
-        `unknown ${resource} handle "${handle}": it was dropped, or the component instance restarted since it was created; create a new one`,
+        `unknown ${resource} handle "${handle}": it was dropped, or the component instance restarted since it was created (after a trap, a timeout, a cancelled call or a grant change; an instance holding handles is never stopped for being idle); create a new one`,
         { data: { handle } },
       );
     }

@@ -32,6 +32,11 @@ export interface InstanceOptions {
    * `env: {}`, stdout/stderr to the log). Default: a fresh `spawnWorker` per start.
    */
   spawn?: (init: WorkerInit) => Worker;
+  /**
+   * Stop the worker after this long without a call (0 or absent: never); the next call starts it again from
+   * the cached, compiled component. An instance holding resource handles is kept: its handles would die.
+   */
+  idleStopMs?: number;
 }
 
 type Failure = { ok: false; error: WireError };
@@ -45,6 +50,12 @@ interface Live {
   settle?: (r: Reply) => void;
   onEvent?: (msg: FromWorker) => void;
   dead: boolean;
+  /** Target numbers whose description this worker already holds. */
+  sentTargets: Set<number>;
+  /** Instantiated and answering calls. */
+  isReady: boolean;
+  /** Resource handles the guest holds, as of the last result. */
+  handles: number;
 }
 
 /** Calls allowed to wait for one busy instance before further calls are turned away. */
@@ -60,6 +71,13 @@ export class ComponentInstance {
   private busy = false;
   /** Calls queued but not yet started. */
   private waiting = 0;
+  /** A number per distinct target (function description + interface), stable for this instance's life. */
+  private readonly targetIds = new WeakMap<CallTarget['function'], Map<string, number>>();
+  private nextTargetId = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private lastActive = 0;
+  /** Workers stopped for being idle (for tests and benchmarks). */
+  idleStops = 0;
 
   constructor(private readonly opts: InstanceOptions) {}
 
@@ -90,7 +108,7 @@ export class ComponentInstance {
     this.waiting++;
     const run = this.queue.then(() => {
       this.waiting--;
-      return this.run(spec, target, args, hooks, queuedAt);
+      return this.run(spec, target, args, hooks, queuedAt).finally(() => this.armIdle());
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -104,6 +122,7 @@ export class ComponentInstance {
     const run = this.queue.then(async () => {
       if (this.closed) return;
       await this.ensure(spec, () => undefined).catch(() => undefined);
+      this.armIdle();
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -111,6 +130,7 @@ export class ComponentInstance {
 
   async terminate(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     const live = this.live;
     this.live = undefined;
     if (live) {
@@ -207,9 +227,15 @@ export class ComponentInstance {
         resolve(r);
       };
       if (signal?.aborted) cancel();
-      const msg: ToWorker = { type: 'call', id: 1, target, args, maxOutputBytes: spec.maxOutputBytes };
+      const fn = this.targetId(target);
+      const known = live.sentTargets.has(fn);
+      const msg: ToWorker = known
+        ? { type: 'call', id: 1, fn, args, maxOutputBytes: spec.maxOutputBytes }
+        : { type: 'call', id: 1, fn, target, args, maxOutputBytes: spec.maxOutputBytes };
       try {
         live.worker.postMessage(msg);
+        // Only once it was sent: a message that cannot be cloned is not sent at all.
+        live.sentTargets.add(fn);
       } catch (e) {
         live.settle(fail(ErrorCode.InvalidArgument, `arguments cannot be sent to the component: ${String(e)}`));
       }
@@ -217,6 +243,60 @@ export class ComponentInstance {
     live.settle = undefined;
     live.onEvent = undefined;
     return reply;
+  }
+
+  /**
+   * Restarts the idle clock; called whenever the queue may have drained. A hot instance only stamps the time
+   * (no timer churn per call): a timer that fires early sets itself again for what is left.
+   */
+  private armIdle(): void {
+    const ms = this.opts.idleStopMs ?? 0;
+    if (ms <= 0 || this.closed) return;
+    this.lastActive = performance.now();
+    if (!this.idleTimer) this.setIdleTimer(ms, ms);
+  }
+
+  private setIdleTimer(ms: number, delay: number): void {
+    this.idleTimer = setTimeout(() => this.stopIfIdle(ms), delay);
+    // An idle clock never keeps the process alive.
+    this.idleTimer.unref();
+  }
+
+  private stopIfIdle(ms: number): void {
+    this.idleTimer = undefined;
+    const left = this.lastActive + ms - performance.now();
+    if (left > 1 && !this.closed) {
+      this.setIdleTimer(ms, left);
+      return;
+    }
+    const live = this.live;
+    // A call running or waiting re-arms the clock when it ends; a starting worker is left to finish.
+    if (!live || live.dead || !live.isReady || this.busy || this.waiting > 0 || this.closed) return;
+    if (live.handles > 0) {
+      this.opts.log(`component worker idle for ${ms} ms but kept running: it holds ${live.handles} resource handle(s)`);
+      return;
+    }
+    this.idleStops++;
+    this.opts.log(`stopping component worker: idle for ${ms} ms (it restarts on the next call)`);
+    this.live = undefined;
+    live.dead = true;
+    void live.worker.terminate();
+  }
+
+  /** Descriptions are compared by identity: the catalog hands out the same WitFunction object for a tool every call. */
+  private targetId(target: CallTarget): number {
+    let byInterface = this.targetIds.get(target.function);
+    if (!byInterface) {
+      byInterface = new Map();
+      this.targetIds.set(target.function, byInterface);
+    }
+    const iface = target.interface ?? '';
+    let id = byInterface.get(iface);
+    if (id === undefined) {
+      id = this.nextTargetId++;
+      byInterface.set(iface, id);
+    }
+    return id;
   }
 
   private async ensure(spec: SandboxSpec, onEvent: (m: FromWorker) => void): Promise<Live> {
@@ -234,7 +314,7 @@ export class ComponentInstance {
     const worker = this.opts.spawn
       ? this.opts.spawn(init)
       : spawnWorker({ log: this.opts.log, ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}) }, init);
-    const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent };
+    const live: Live = { worker, specKey: key, ready: Promise.resolve(), dead: false, onEvent, sentTargets: new Set(), isReady: false, handles: 0 };
     live.ready = new Promise<void>((resolve, reject) => {
       const startLimit = Math.max(spec.timeoutMs, this.opts.minStartTimeoutMs ?? 10_000);
       const timer = setTimeout(() => {
@@ -250,11 +330,13 @@ export class ComponentInstance {
       worker.on('message', (msg: FromWorker) => {
         if (msg.type === 'ready') {
           clearTimeout(timer);
+          live.isReady = true;
           resolve();
         } else if (msg.type === 'init-error') {
           ended({ ok: false, error: msg.error });
           this.kill('instantiation failed', live);
         } else if (msg.type === 'result') {
+          live.handles = msg.handles;
           if (!msg.ok && msg.poisoned) this.kill(`${msg.error.code} poisoned the instance`, live);
           live.settle?.(msg.ok ? { ok: true, value: msg.value } : { ok: false, error: msg.error });
         } else {
@@ -290,8 +372,16 @@ function refused(code: string, message: string, data?: Record<string, unknown>):
   return { ok: false, code, message, ...(data ? { data } : {}), denials: [], output: { stdout: '', stderr: '' }, durationMs: 0 };
 }
 
+/** Specs are built once per change and never mutated afterwards (core/spec-cache.ts), so a key per object is enough. */
+const specKeys = new WeakMap<SandboxSpec, string>();
+
 function specKey(spec: SandboxSpec): string {
-  return JSON.stringify(spec);
+  let key = specKeys.get(spec);
+  if (key === undefined) {
+    key = JSON.stringify(spec);
+    specKeys.set(spec, key);
+  }
+  return key;
 }
 
 function isFailure(e: unknown): e is Failure {

@@ -1,17 +1,18 @@
 // Transpiles component bytes once per sha256 digest into `<cacheDir>/<hex>/`, written atomically
-// (temp dir + rename) so a killed process never leaves a half-written entry behind.
+// (temp dir + rename) so a killed process never leaves a half-written entry behind. The transpile itself
+// runs in a child process that exits when idle (transpile-service.ts), so its memory is returned to the system.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
-import { patchGlue } from './glue-patch.js';
+import { ENTRY_FILE } from './transpile-files.js';
+import { TranspileService } from './transpile-service.js';
 
-/** Name of the generated ES module inside a cache entry (.mjs: the cache dir has no package.json). */
-export const ENTRY_FILE = 'component.mjs';
+export { ENTRY_FILE };
 const MANIFEST_FILE = 'manifest.json';
 /** Bumped when the transpile options change, so old entries are not reused. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 export interface TranspiledComponent {
   digest: string;
@@ -54,8 +55,24 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 export class TranspileCache {
   private readonly inflight = new Map<string, Promise<TranspiledComponent>>();
+  private readonly transpiler: TranspileService;
 
-  constructor(private readonly cacheDir: string) {}
+  constructor(
+    private readonly cacheDir: string,
+    opts: { transpileIdleMs?: number } = {},
+  ) {
+    this.transpiler = new TranspileService(opts.transpileIdleMs);
+  }
+
+  /** Ends the transpile process, if one is running; transpiles still waiting are refused. */
+  close(): void {
+    this.transpiler.close();
+  }
+
+  /** Whether a transpile process is running (for tests). */
+  get transpiling(): boolean {
+    return this.transpiler.running;
+  }
 
   /** The cached entry for a digest, or undefined when it was never transpiled. */
   async lookup(digest: string): Promise<TranspiledComponent | undefined> {
@@ -88,37 +105,14 @@ export class TranspileCache {
     if (actual !== hex) {
       throw new WassetteError(ErrorCode.DigestMismatch, `component bytes hash to sha256:${actual}, not the expected sha256:${hex}`);
     }
-    const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
-    let result: Awaited<ReturnType<typeof transpileBytes>>;
-    try {
-      result = await transpileBytes(bytes, {
-        name: 'component',
-        instantiation: 'async',
-        // Every core module as its own file, so the runtime can cap its memory before compiling.
-        base64Cutoff: 0,
-        // Keep top-level `result` errors wrapped (ComponentError with `payload`) so they are
-        // distinguishable from host errors.
-        noComponentErrorWrapping: false,
-        emitTypescriptDeclarations: false,
-      });
-    } catch (e) {
-      throw new WassetteError(ErrorCode.InvalidComponent, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, { cause: e });
-    }
     const tmp = join(this.cacheDir, `.tmp-${hex.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     const final = join(this.cacheDir, hex);
-    const coreModules: string[] = [];
-    const sizes: Record<string, number> = {};
     try {
-      for (const [name, raw] of Object.entries(result.files)) {
-        // The glue's export calls go through the worker's lift guard (see glue-patch.ts).
-        const data = name === 'component.js' ? new TextEncoder().encode(patchGlue(new TextDecoder().decode(raw)).source) : raw;
-        const path = join(tmp, name === 'component.js' ? ENTRY_FILE : name);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, data);
-        sizes[name === 'component.js' ? ENTRY_FILE : name] = data.byteLength;
-        if (name.endsWith('.wasm')) coreModules.push(name);
-      }
-      const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports: result.imports, sizes };
+      await mkdir(tmp, { recursive: true });
+      const { coreModules, imports, sizes } = await this.transpiler.transpile(bytes, tmp).catch((e: unknown) => {
+        throw new WassetteError(ErrorCode.InvalidComponent, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, { cause: e });
+      });
+      const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports, sizes };
       await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest));
       await rename(tmp, final).catch(async (e: NodeJS.ErrnoException) => {
         // Another process finished the same digest first: its entry is just as good (if it is whole).

@@ -1,5 +1,6 @@
-// How to start the component worker: `worker-main.js` next to this file in a compiled build, or
-// `worker-main.ts` behind tsx's loader when the sources run directly (vitest, tsx).
+// How to start an entry module of this folder (the component worker thread, the transpile child process):
+// `<name>.js` next to this file in a compiled build, or `<name>.ts` behind tsx's loader when the sources run
+// directly (vitest, tsx).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,8 +11,8 @@ export interface WorkerEntry {
   evalCode: boolean;
 }
 
-export function workerEntry(here: string = import.meta.url): WorkerEntry {
-  const js = new URL('./worker-main.js', here);
+export function workerEntry(here: string = import.meta.url, name = 'worker-main'): WorkerEntry {
+  const js = new URL(`./${name}.js`, here);
   if (here.endsWith('.js') && existsSync(fileURLToPath(js))) return { script: js, evalCode: false };
   // `--import tsx` in a worker's execArgv is ignored on Node 20, so register tsx's hooks from
   // inside the worker before importing the TypeScript entry.
@@ -20,7 +21,16 @@ export function workerEntry(here: string = import.meta.url): WorkerEntry {
       .resolve('tsx/esm/api')
       .replace(/\.cjs$/, '.mjs'),
   ).href;
-  const ts = new URL('./worker-main.ts', here).href;
+  const ts = new URL(`./${name}.ts`, here).href;
   const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
   return { script: code, evalCode: true };
+}
+
+/** `node` arguments that run entry module `name` of this folder in a child process. */
+export function childEntryArgs(here: string = import.meta.url, name: string): string[] {
+  const js = new URL(`./${name}.js`, here);
+  if (here.endsWith('.js') && existsSync(fileURLToPath(js))) return [fileURLToPath(js)];
+  // A child process (unlike a worker thread) honours `--import`.
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm')).href;
+  return ['--import', tsx, fileURLToPath(new URL(`./${name}.ts`, here))];
 }

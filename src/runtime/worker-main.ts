@@ -5,10 +5,10 @@ import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
 import type { WitType } from '../component/wit-types.js';
 import type { Denial } from '../sandbox/spec.js';
 import { MAX_DENIALS_PER_CALL, MAX_DENIAL_BYTES_PER_CALL, boundDenial, denialBytes } from '../sandbox/denial-bounds.js';
-import { createWasiImports } from '../sandbox/wasi-host.js';
 import { HandleTable, argToGuest, camelName, pascalName, resultFromGuest } from './handle-table.js';
 import { checkImports } from './host-imports.js';
 import { LIFT_HOOK } from './glue-patch.js';
+import { withLazyShimIoWorker } from './lazy-io-worker.js';
 import { LIFT_BUDGET_FACTOR, liftCost } from './lift-cost.js';
 import { jsonSizeUpTo } from './output-size.js';
 import type { CallTarget, FromWorker, ToWorker, WireError, WorkerInit } from './worker-protocol.js';
@@ -82,6 +82,14 @@ function endCallDenials(): void {
       reason: `${suppressed} more refusals in this call (repeats, or beyond the first ${MAX_DENIALS} distinct ones or ${MAX_DENIAL_BYTES_PER_CALL} bytes) were not reported one by one; the last: ${last.reason}`,
     }),
   } satisfies FromWorker);
+}
+
+type Result = Extract<FromWorker, { type: 'result' }>;
+type WithoutHandles<T> = T extends unknown ? Omit<T, 'handles'> : never;
+
+/** Every result says how many resource handles the instance holds now (the host keeps such an instance running). */
+function postResult(msg: WithoutHandles<Result>): void {
+  post({ ...msg, handles: table.size } as Result);
 }
 
 function post(msg: FromWorker): void {
@@ -162,6 +170,9 @@ function liftGuard(ret: unknown, memory: WebAssembly.Memory | null): unknown {
 }
 (globalThis as Record<string, unknown>)[LIFT_HOOK] = liftGuard;
 
+// The WASI host (and preview2-shim under it) is imported with the shim's I/O worker deferred to its first use.
+const { createWasiImports } = await withLazyShimIoWorker(() => import('../sandbox/wasi-host.js'));
+
 async function instantiate(): Promise<Record<string, unknown>> {
   const imports = createWasiImports(init.spec, { onDenial, onOutput, ...(init.fdSlots ? { fdSlots: init.fdSlots } : {}) });
   checkImports(init.imports, new Set(Object.keys(imports).filter((k) => imports[k] !== undefined)));
@@ -227,8 +238,24 @@ function resultType(target: CallTarget): WitType | undefined {
   return f.result;
 }
 
-async function invoke(exportsObj: Record<string, unknown>, target: CallTarget, args: unknown[]): Promise<unknown> {
-  const { fn, self } = lookup(exportsObj, target);
+/** Targets by the number the host gave them, with the export each resolves to (looked up on first use). */
+const targets = new Map<number, { target: CallTarget; resolved?: { fn: Fn; self?: unknown } }>();
+
+function targetOf(msg: Extract<ToWorker, { type: 'call' }>): { target: CallTarget; resolved?: { fn: Fn; self?: unknown } } {
+  if (msg.target) targets.set(msg.fn, { target: msg.target });
+  const entry = targets.get(msg.fn);
+  if (!entry) throw new WassetteError(ErrorCode.Internal, `call names function #${msg.fn}, whose description this worker never received`);
+  return entry;
+}
+
+async function invoke(
+  exportsObj: Record<string, unknown>,
+  entry: { target: CallTarget; resolved?: { fn: Fn; self?: unknown } },
+  args: unknown[],
+): Promise<unknown> {
+  const target = entry.target;
+  entry.resolved ??= lookup(exportsObj, target);
+  const { fn, self } = entry.resolved;
   const params = target.function.params;
   if (args.length !== params.length) {
     throw new WassetteError(ErrorCode.InvalidArgument, `${target.function.name} takes ${params.length} argument(s), got ${args.length}`);
@@ -295,7 +322,14 @@ async function main(): Promise<void> {
     forwarded.stdout = forwarded.stderr = 0;
     liftLimit.bytes = msg.maxOutputBytes;
     truncated.stdout = truncated.stderr = false;
-    invoke(exportsObj, msg.target, msg.args).then(
+    let entry: ReturnType<typeof targetOf>;
+    try {
+      entry = targetOf(msg);
+    } catch (e) {
+      postResult({ type: 'result', id: msg.id, ok: false, ...classify(e), poisoned: false });
+      return;
+    }
+    invoke(exportsObj, entry, msg.args).then(
       (value) => {
         const size = jsonSizeUpTo(value, msg.maxOutputBytes);
         if (size > msg.maxOutputBytes) {
@@ -304,13 +338,13 @@ async function main(): Promise<void> {
             message: `the result is larger than the ${msg.maxOutputBytes}-byte output limit (at least ${size} bytes as JSON)`,
             data: { size, limit: msg.maxOutputBytes },
           };
-          post({ type: 'result', id: msg.id, ok: false, error, poisoned: false });
+          postResult({ type: 'result', id: msg.id, ok: false, error, poisoned: false });
           return;
         }
         try {
-          post({ type: 'result', id: msg.id, ok: true, value });
+          postResult({ type: 'result', id: msg.id, ok: true, value });
         } catch (e) {
-          post({
+          postResult({
             type: 'result',
             id: msg.id,
             ok: false,
@@ -319,7 +353,7 @@ async function main(): Promise<void> {
           });
         }
       },
-      (e: unknown) => post({ type: 'result', id: msg.id, ok: false, ...classify(e) }),
+      (e: unknown) => postResult({ type: 'result', id: msg.id, ok: false, ...classify(e) }),
     );
   });
   post({ type: 'ready' });

@@ -30,15 +30,20 @@ export interface WireError {
 }
 
 export type ToWorker =
-  | { type: 'call'; id: number; target: CallTarget; args: unknown[]; maxOutputBytes: number }
+  /**
+   * `fn` numbers the target within this worker; `target` (the whole WIT description) is sent only with the
+   * first call of each number, and the worker keeps it, so a hot call carries just its arguments.
+   */
+  | { type: 'call'; id: number; fn: number; target?: CallTarget; args: unknown[]; maxOutputBytes: number }
   /** To a spare worker started without workerData: the component it is for (sent once, first). */
   | { type: 'init'; init: WorkerInit };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'init-error'; error: WireError }
-  | { type: 'result'; id: number; ok: true; value: unknown }
+  /** `handles`: resource handles the instance holds after the call (an instance holding some is never idle-stopped). */
+  | { type: 'result'; id: number; ok: true; value: unknown; handles: number }
   /** `poisoned`: the instance must not be used again (trap); the host restarts it lazily. */
-  | { type: 'result'; id: number; ok: false; error: WireError; poisoned: boolean }
+  | { type: 'result'; id: number; ok: false; error: WireError; poisoned: boolean; handles: number }
   | { type: 'denial'; denial: Denial }
   | { type: 'output'; stream: 'stdout' | 'stderr'; chunk: Uint8Array };

@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { replaceSections } from '../../bench/run.js';
+import { mergeSections } from '../../bench/run.js';
 
-const DOC = '# Benchmark results\n\n- date: old\n\n## A\n\nold a\n\n## B\n\nold b\n';
+const doc = ['# Benchmark results', '', '- date: old', '', '## A', '', 'a old', '', '## B', '', 'b old', ''].join('\n');
 
-describe('replaceSections', () => {
-  it('replaces a section in the middle, keeping the others, and stamps it with its own run', () => {
-    const out = replaceSections(DOC, ['## A\n\nnew a'], '- date: new');
-    expect(out).toBe('# Benchmark results\n\n- date: old\n\n## A\n\n_Run on its own with `bench/run.ts --write`:_\n- date: new\n\nnew a\n\n## B\n\nold b\n');
+describe('mergeSections', () => {
+  it('replaces a section in place, keeps the others and stamps the new one', () => {
+    const out = mergeSections(doc, ['## A\n\na new\n'], '_stamp_');
+    expect(out).toBe(['# Benchmark results', '', '- date: old', '', '## A', '', '_stamp_', '', 'a new', '', '## B', '', 'b old', ''].join('\n'));
   });
 
-  it('replaces the last section and appends an unknown one', () => {
-    const out = replaceSections(DOC, ['## B\n\nnew b', '## C\n\nc'], '- m');
-    expect(out).toContain('## A\n\nold a\n\n## B\n\n_Run on its own');
-    expect(out).not.toContain('old b');
-    expect(out.trimEnd().endsWith('## C\n\n_Run on its own with `bench/run.ts --write`:_\n- m\n\nc')).toBe(true);
+  it('replaces the last section up to the end and appends one it does not find', () => {
+    const out = mergeSections(doc, ['## B\n\nb new', '## C\n\nc'], '_s_');
+    expect(out).toContain('## A\n\na old\n\n## B\n\n_s_\n\nb new\n\n## C\n\n_s_\n\nc\n');
+    expect(out).not.toContain('b old');
+  });
+
+  it('matches whole titles only', () => {
+    const out = mergeSections(doc, ['## A longer\n\nx'], '_s_');
+    expect(out).toContain('a old');
+    expect(out.endsWith('## A longer\n\n_s_\n\nx\n')).toBe(true);
   });
 });

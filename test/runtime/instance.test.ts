@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ComponentRuntime } from '../../src/runtime/component-runtime.js';
 import { sha256Hex } from '../../src/runtime/transpile-cache.js';
-import type { CallTarget } from '../../src/runtime/worker-protocol.js';
+import type { CallTarget, ToWorker } from '../../src/runtime/worker-protocol.js';
 import type { SandboxSpec } from '../../src/sandbox/spec.js';
 import { denyAllSpec } from '../helpers/deny-all-spec.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
@@ -55,5 +56,40 @@ describe('ComponentInstance and grant changes', () => {
     );
     expect(out).toMatchObject({ ok: false, code: 'internal' });
     expect(out.ok ? '' : out.message).toMatch(/gone/);
+  });
+});
+
+describe('call messages', () => {
+  it('carry a function description once per worker, then only its number', async () => {
+    const calls: Extract<ToWorker, { type: 'call' }>[] = [];
+    const original = Worker.prototype.postMessage;
+    const spy = vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (this: Worker, msg: unknown, transfer?: readonly Transferable[]) {
+      if ((msg as ToWorker).type === 'call') calls.push(msg as Extract<ToWorker, { type: 'call' }>);
+      return original.call(this, msg, transfer as never);
+    });
+    try {
+      const spec = { ...denyAllSpec(limits), env: { A: '1' } };
+      const results = [];
+      for (const key of ['A', 'B', 'A']) results.push(await rt.call('msgs', digest, spec, hasEnv, [key]));
+      expect(results.map((r) => r.ok && r.value)).toEqual([true, false, true]);
+      expect(calls.map((c) => c.target !== undefined)).toEqual([true, false, false]);
+      expect(new Set(calls.map((c) => c.fn)).size).toBe(1);
+
+      // Another description (even an equal one) is another number, sent with its description.
+      const copy: CallTarget = structuredClone(hasEnv);
+      expect(await rt.call('msgs', digest, spec, copy, ['A'])).toMatchObject({ ok: true, value: true });
+      expect(calls[3]!.target).toEqual(hasEnv);
+      expect(calls[3]!.fn).not.toBe(calls[0]!.fn);
+
+      // A new worker (the sandbox changed) has never seen a description: it gets it again.
+      const changed = { ...denyAllSpec(limits), env: { B: '1' } };
+      expect(await rt.call('msgs', digest, changed, hasEnv, ['B'])).toMatchObject({ ok: true, value: true });
+      expect(calls[4]).toMatchObject({ fn: calls[0]!.fn, target: hasEnv });
+      expect(await rt.call('msgs', digest, changed, hasEnv, ['A'])).toMatchObject({ ok: true, value: false });
+      expect(calls[5]!.target).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+      await rt.unload('msgs');
+    }
   });
 });

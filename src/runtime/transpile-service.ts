@@ -1,0 +1,118 @@
+// Runs transpiles in a child process (transpile-child.ts) kept for a short while after its last job, so a burst
+// of loads (a restore, a test suite) starts it once, and its memory goes back to the system when it exits.
+import { type ChildProcess, fork } from 'node:child_process';
+import type { TranspileJob, TranspileReply } from './transpile-child.js';
+import type { TranspiledFiles } from './transpile-files.js';
+import { childEntryArgs } from './worker-entry.js';
+
+/** How long an idle transpile process waits for another job before exiting. */
+export const TRANSPILE_IDLE_MS = 3000;
+/** Stderr kept for the error message when the process dies mid-job. */
+const MAX_STDERR = 4096;
+
+interface Job {
+  bytes: Uint8Array;
+  dir: string;
+  resolve: (files: TranspiledFiles) => void;
+  reject: (e: Error) => void;
+}
+
+export class TranspileService {
+  private child: ChildProcess | undefined;
+  private readonly queue: Job[] = [];
+  private current: (Job & { id: number }) | undefined;
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private stderr = '';
+
+  constructor(private readonly idleMs = TRANSPILE_IDLE_MS) {}
+
+  /** Transpiles `bytes` into `dir` (which must exist); jobs run one at a time. */
+  transpile(bytes: Uint8Array, dir: string): Promise<TranspiledFiles> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ bytes, dir, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Whether a transpile process is running (for tests). */
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** The transpile process id, while one runs (for tests). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Ends the process now; jobs still queued are refused. */
+  close(): void {
+    clearTimeout(this.idleTimer);
+    for (const job of this.queue.splice(0)) job.reject(new Error('the runtime was closed'));
+    this.child?.kill();
+  }
+
+  private pump(): void {
+    if (this.current || this.queue.length === 0) return;
+    clearTimeout(this.idleTimer);
+    const child = this.child ?? this.start();
+    const job = { ...this.queue.shift()!, id: this.nextId++ };
+    this.current = job;
+    this.stderr = '';
+    child.ref();
+    (child.channel as { ref?: () => void } | undefined)?.ref?.();
+    child.send({ id: job.id, bytes: job.bytes, dir: job.dir } satisfies TranspileJob, (e) => {
+      if (e) this.fail(child, `cannot send the component to the transpile process: ${e.message}`);
+    });
+  }
+
+  private start(): ChildProcess {
+    const args = childEntryArgs(import.meta.url, 'transpile-child');
+    // Nothing of the server's environment is needed to transpile; Uint8Array crosses IPC as itself.
+    const child = fork(args[args.length - 1]!, [], {
+      execArgv: args.slice(0, -1),
+      env: {},
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    child.stderr?.setEncoding('utf8').on('data', (t: string) => {
+      if (this.stderr.length < MAX_STDERR) this.stderr = (this.stderr + t).slice(0, MAX_STDERR);
+    });
+    child.on('message', (reply: TranspileReply) => {
+      const job = this.current;
+      if (!job || reply.id !== job.id) return;
+      this.current = undefined;
+      if (reply.ok) job.resolve({ coreModules: reply.coreModules, imports: reply.imports, sizes: reply.sizes });
+      else job.reject(new Error(reply.message));
+      this.afterJob(child);
+    });
+    child.on('error', (e) => this.fail(child, `the transpile process failed: ${e.message}`));
+    child.on('exit', (code, signal) => this.fail(child, `the transpile process ended (${signal ?? `exit code ${code}`}) without a result`));
+    this.child = child;
+    return child;
+  }
+
+  private afterJob(child: ChildProcess): void {
+    if (this.queue.length > 0) {
+      this.pump();
+      return;
+    }
+    // Idle: never keep the server alive for it, and exit after a while so its memory is returned.
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    this.idleTimer = setTimeout(() => {
+      if (this.child === child && !this.current) child.kill();
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private fail(child: ChildProcess, message: string): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    const job = this.current;
+    this.current = undefined;
+    child.kill();
+    if (job) job.reject(new Error(`${message}${this.stderr ? `: ${this.stderr.trim().slice(0, 2000)}` : ''}`));
+    this.pump();
+  }
+}

@@ -2,7 +2,6 @@
 // then 8 concurrent HTTP sessions x 1,000 calls (errors, server RSS) and throughput with 1, 4 and 16 clients
 // while one slow component keeps hitting its time limit. Targets: HTTP p50 <= 1.5x stdio; no errors; RSS
 // after the run within 10% of RSS after warm-up.
-import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -42,12 +41,25 @@ function stdioConn(s: McpSession): Conn {
   return { label: 'stdio', call: (tool, args) => call(s, tool, args), close: () => s.close() };
 }
 
-async function httpConn(label: string, srv: ServingChild, token: string, fetchImpl?: typeof fetch): Promise<Conn> {
+/**
+ * The SDK's HTTP client transport (1.32.2) passes one AbortSignal, its session's, to every fetch; undici adds a
+ * listener to it per request and drops it only when the request is garbage-collected, and past 1,500 listeners Node
+ * prints a warning with a stack trace on every request (hundreds of µs billed to the client). The bench's clients
+ * leave that signal out; they never cancel.
+ */
+function withoutSessionSignal(f: typeof fetch): typeof fetch {
+  return ((url: string | URL, init?: RequestInit) => {
+    const { signal: _signal, ...rest } = init ?? {};
+    return f(url, rest);
+  }) as typeof fetch;
+}
+
+async function httpConn(label: string, srv: ServingChild, token: string, fetchImpl: typeof fetch = fetch): Promise<Conn> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(
     new StreamableHTTPClientTransport(srv.url, {
       requestInit: { headers: { authorization: `Bearer ${token}` } },
-      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      fetch: withoutSessionSignal(fetchImpl),
     }),
   );
   await client.listTools();
@@ -176,9 +188,6 @@ async function fetchFloor(): Promise<{ fetch: number; http: number }> {
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
 
 export async function run(): Promise<string> {
-  // The SDK's HTTP client transport (1.32.2) leaves one abort listener per request on its session's AbortSignal; past
-  // 1,500 Node prints a warning with a stack trace per request, which would be billed to the client here.
-  setMaxListeners(0);
   const homes = [tempHome('wassette-bench-'), tempHome('wassette-bench-'), tempHome('wassette-bench-')];
   const [stdioHome, jsonHome, sseHome] = homes.map((h) => h.home) as [string, string, string];
   const closers: Array<() => Promise<unknown>> = [];
@@ -287,7 +296,8 @@ export async function run(): Promise<string> {
       '',
       `Three real \`wassette serve\` children (stdio; \`--http\` with JSON responses, the default; \`--http\` with`,
       '`WASSETTE_HTTP_JSON_RESPONSES=0`, i.e. every response on an SSE stream of the SDK transport), each with the same',
-      `two WAT components; one MCP SDK client each, bearer token on HTTP, keep-alive (Node fetch). ${CALLS} calls per`,
+      `two WAT components; one MCP SDK client each, bearer token on HTTP, keep-alive (Node fetch; the clients leave the
+SDK transport's shared AbortSignal out of each fetch, see \`withoutSessionSignal\`). ${CALLS} calls per`,
       `(transport, case) after ${WARMUP} warm-up, interleaved call by call. Ratio = p50 / the same case's stdio p50.`,
       '',
       '| transport | case | p50 | p95 | p99 | p50 vs stdio |',

@@ -8,6 +8,7 @@ import { checkTokenShape, readOrCreateHttpToken } from '../mcp/http-token.js';
 import { serveHttp, parseListenAddress } from '../mcp/http.js';
 import { createMcpServer } from '../mcp/mcp-server.js';
 import { openWassette } from '../core/wassette.js';
+import { provisionFromManifest } from '../core/provision.js';
 import { wassetteBackend } from '../mcp/backend.js';
 import { BUILTIN_NAMES, enabledBuiltins } from '../mcp/builtins/list.js';
 import { loadCliConfig } from './context.js';
@@ -15,8 +16,8 @@ import { type CommandHelp, parse, usageLine } from './io.js';
 
 export const HELP: CommandHelp = {
   '':
-    'wassette serve [--http [[host:]port] [--token T | --no-auth]] [--allowed-host name]... [--require-signatures] [--insecure-registry host[:port]]...' +
-    '  (--http alone listens on 127.0.0.1:9001, --http 9003 on 127.0.0.1:9003)',
+    'wassette serve [--http [[host:]port] [--token T | --no-auth]] [--allowed-host name]... [--manifest file.yaml] [--require-signatures] [--insecure-registry host[:port]]...' +
+    '  (--http alone listens on 127.0.0.1:9001, --http 9003 on 127.0.0.1:9003; --manifest loads the listed components, each pinned by digest, with their policies before serving)',
 };
 const USAGE = usageLine(HELP);
 
@@ -37,6 +38,7 @@ export async function run(argv: string[]): Promise<void> {
       'insecure-registry': { type: 'string', multiple: true },
       token: { type: 'string' },
       'no-auth': { type: 'boolean' },
+      manifest: { type: 'string' },
     },
     USAGE,
   );
@@ -72,6 +74,15 @@ export async function run(argv: string[]): Promise<void> {
   // A misspelt disabled_builtins entry is refused before anything is opened.
   enabledBuiltins(config.disabledBuiltins);
   const wassette = await openWassette(config, log, { reservedToolNames: BUILTIN_NAMES, session: true });
+  const manifest = p.values.manifest as string | undefined;
+  if (manifest !== undefined) {
+    // Provisioned before the transport opens: a client never sees a half-provisioned server, and a mismatch stops the start.
+    const loaded = await provisionFromManifest(wassette, manifest).catch(async (e: unknown) => {
+      await wassette.close();
+      throw e;
+    });
+    log.info(`provisioned ${loaded.length} component(s) from ${manifest}: ${loaded.map((c) => c.id).join(', ') || 'none'}`);
+  }
   const backend = wassetteBackend(wassette);
   const logLine = (m: string) => log.error(m);
 

@@ -268,9 +268,14 @@ export class Wassette {
     return { fetched, component: d.component, policy: d.policy, warnings: d.warnings, tools };
   }
 
-  /** Loads (or reloads) a component for the user. */
-  async load(path: string, opts: { policyFile?: string } = {}): Promise<ComponentSummary> {
+  /** Loads (or reloads) a component for the user; with `expectDigest`, other bytes are refused before anything is kept. */
+  async load(path: string, opts: { policyFile?: string; expectDigest?: string } = {}): Promise<ComponentSummary> {
     const p = await this.prepare(path, opts.policyFile);
+    if (opts.expectDigest !== undefined && p.fetched.digest !== opts.expectDigest) {
+      throw new WassetteError(ErrorCode.DigestMismatch, `${path}: expected digest ${opts.expectDigest} but the component's bytes hash to ${p.fetched.digest}`, {
+        data: { expected: opts.expectDigest, actual: p.fetched.digest },
+      });
+    }
     return this.#register(p, p.policy);
   }
 

@@ -71,13 +71,15 @@ export interface SessionOptions {
   env?: Record<string, string>;
   /** When given, the client advertises elicitation and answers with this function (given the form's schema too). */
   elicit?: (message: string, schema: Record<string, unknown>) => ElicitResult | Promise<ElicitResult>;
+  /** Extra arguments after `serve`. */
+  args?: string[];
 }
 
 export async function startStdioSession(opts: SessionOptions): Promise<McpSession> {
   assertBuilt();
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [CLI, 'serve'],
+    args: [CLI, 'serve', ...(opts.args ?? [])],
     env: childEnv(opts.home, opts.env),
     cwd: ROOT,
     stderr: 'pipe',

@@ -8,7 +8,9 @@ import { initialState, reduceKey, type Action, type KeyPress, type UiState } fro
 import type { DecisionOutcome, Snapshot, UiData } from './types.js';
 import { AuditView } from './views/audit-view.js';
 import { StatusLine, TabBar, keyHelp } from './views/chrome.js';
-import { ComponentsView } from './views/components-view.js';
+import { componentDetails, ComponentsView } from './views/components-view.js';
+import { scrollLimit } from './views/list-detail.js';
+import { requestDetails } from './request-details.js';
 import { Line } from './views/lines.js';
 import { outcomeLine, PendingView } from './views/pending-view.js';
 import { TrustView } from './views/trust-view.js';
@@ -24,6 +26,15 @@ export interface AppProps {
   /** Called after each applied snapshot (benchmarks, tests). */
   onSnapshot?: (s: Snapshot) => void;
   now?: () => number;
+}
+
+/** How far the opened details of the selected item can scroll, so scrolling back up answers at once. */
+function maxScroll(state: UiState, s: Snapshot, width: number, height: number): number {
+  if (!state.detail) return 0;
+  const r = state.view === 'pending' ? s.pending[clamp(state.cursor.pending, s.pending.length)] : undefined;
+  const c = state.view === 'components' ? s.components[clamp(state.cursor.components, s.components.length)] : undefined;
+  const details = r ? requestDetails(r) : c ? componentDetails(c) : [];
+  return scrollLimit(details, width, height);
 }
 
 /** One character of a chunk of typed keys. */
@@ -185,6 +196,7 @@ export function App(props: AppProps) {
     [data, exit, busy],
   );
 
+  const width = Math.max(20, size.columns);
   const bodyHeight = Math.max(3, size.rows - 1 - 3);
   useInput((input, key) => {
     const press: KeyPress = {
@@ -204,7 +216,7 @@ export function App(props: AppProps) {
     for (const p of presses) {
       const before = stateRef.current;
       const out = reduceKey(before, p, snapRef.current, Math.max(1, bodyHeight - 2));
-      stateRef.current = out.state;
+      stateRef.current = { ...out.state, scroll: Math.min(out.state.scroll, maxScroll(out.state, snapRef.current, width, bodyHeight)) };
       if (out.state.confirmRevoke !== undefined) setStatus({ text: `Revoke trust rule ${out.state.confirmRevoke}? y/n`, tone: 'warn' });
       else if (before.confirmRevoke !== undefined && out.action?.kind !== 'revoke')
         setStatus({ text: `kept trust rule ${before.confirmRevoke}`, tone: 'plain' });
@@ -214,7 +226,6 @@ export function App(props: AppProps) {
   });
 
   // One row short of the terminal so Ink redraws in place instead of clearing the screen each frame.
-  const width = Math.max(20, size.columns);
   const body = (() => {
     if (!loaded) return <Line text="Reading the approval queue…" width={width} />;
     switch (state.view) {

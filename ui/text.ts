@@ -1,8 +1,36 @@
-// Pure text fitting for a fixed-size terminal: cut a line to a width, wrap it, and pick the visible window of a list.
+// Pure text fitting for a fixed-size terminal: make text safe to print, cut a line to a width, wrap it, and pick
+// the visible window of a list.
+
+/** Characters that would steer the terminal or reorder what it shows: C0/C1 controls, DEL, bidi marks, line separators. */
+function steers(c: number): boolean {
+  return (
+    c < 0x20 ||
+    (c >= 0x7f && c <= 0x9f) ||
+    c === 0x200e ||
+    c === 0x200f ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0x2028 ||
+    c === 0x2029
+  );
+}
+
+/**
+ * Text from agents, publishers and components made printable on one line: tabs and newlines become spaces, every
+ * other steering character a visible `�`, so nothing shown can move the cursor, recolour or fake a line.
+ */
+export function printable(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    out += c === 0x09 || c === 0x0a || c === 0x0d ? ' ' : steers(c) ? '\ufffd' : ch;
+  }
+  return out;
+}
 
 /** Cuts `text` to at most `width` columns (one line), ending with an ellipsis when cut. */
 export function fit(text: string, width: number): string {
-  const flat = text.replace(/[\r\n\t]+/g, ' ');
+  const flat = printable(text.replace(/[\r\n\t]+/g, ' '));
   if (width <= 0) return '';
   if (flat.length <= width) return flat;
   return width === 1 ? '…' : `${flat.slice(0, width - 1)}…`;
@@ -18,7 +46,7 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   const w = Math.max(1, width);
   const out: string[] = [];
   for (const raw of text.replace(/\t/g, '  ').split('\n')) {
-    let line = raw;
+    let line = printable(raw);
     let prefix = '';
     if (line.length <= w) {
       out.push(line);

@@ -88,6 +88,17 @@ describe('approvals app', () => {
     await ui.press('\x1b', '── Request 1/2');
   });
 
+  it('scrolling past the end of the details stops there, so one key scrolls back', async () => {
+    const ui = await start();
+    await ui.until('Request 1/2');
+    await ui.press('\r', /Request 1\/2 lines 1-\d+ of \d+/);
+    const total = Number(/of (\d+)/.exec(ui.text())?.[1]);
+    ui.r.stdin.write('j'.repeat(40));
+    await ui.until(new RegExp(`lines \\d+-${total} of ${total}`));
+    const last = Number(/lines (\d+)-/.exec(ui.text())?.[1]);
+    await ui.press('k', `lines ${last - 1}-${total - 1} of ${total}`);
+  });
+
   it('arrows and j/k move; tab and 1-4 switch views', async () => {
     const ui = await start();
     await ui.until('Request 1/2');

@@ -1,6 +1,6 @@
 // Text fitting for a fixed-size terminal.
 import { describe, expect, it } from 'vitest';
-import { age, fit, visibleWindow, wrap } from '../../ui/text.js';
+import { age, fit, printable, visibleWindow, wrap } from '../../ui/text.js';
 
 describe('text fitting', () => {
   it('fit cuts with an ellipsis and flattens newlines', () => {
@@ -14,6 +14,14 @@ describe('text fitting', () => {
     expect(wrap('x'.repeat(10), 4, '  ')).toEqual(['xxxx', '  xx', '  xx', '  xx']);
     expect(wrap('a\nb', 5)).toEqual(['a', 'b']);
     for (const l of wrap('word '.repeat(100), 80, '    ')) expect(l.length).toBeLessThanOrEqual(80);
+  });
+
+  it('nothing printed can steer the terminal: escapes, C1 controls, bidi overrides and line separators are replaced', () => {
+    expect(printable('ok\x1b[2J\x1b[31mred\x07')).toBe('ok\ufffd[2J\ufffd[31mred\ufffd');
+    expect(printable('a\u202eb\u2066c\u2028d\x9be')).toBe('a\ufffdb\ufffdc\ufffdd\ufffde');
+    expect(printable('tab\there\nnew')).toBe('tab here new');
+    expect(fit('x\x1b]0;title\x07y', 80)).toBe('x\ufffd]0;title\ufffdy');
+    expect(wrap('line one\x1b[A\nline two\u202e', 80)).toEqual(['line one\ufffd[A', 'line two\ufffd']);
   });
 
   it('visibleWindow keeps the cursor inside and the window full', () => {

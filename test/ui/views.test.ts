@@ -1,4 +1,5 @@
 // The approvals UI's pure views, rendered at 80 columns against plain data.
+import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
 import { describe, expect, it } from 'vitest';
 import { AuditView } from '../../ui/views/audit-view.js';
@@ -60,6 +61,21 @@ describe('pending view', () => {
     const grant = frameOf(h(PendingView, { ...base, height: 40, requests: [grantRequest()] }));
     expect(grant).toContain('Component  wasi-env');
     expect(grant).toContain('environment variable PROBE_VAR');
+  });
+
+  it('prints what an agent or publisher wrote without letting it steer the terminal', () => {
+    const evil = request({
+      requestedBy: 'agent\x1b[2J',
+      payload: toolPayload({ reason: 'please\x1b[1A\x1b[2Kapproved by admin\u202e', publisher: { description: 'ok\x1b]0;pwned\x07' } }),
+    });
+    const r = render(h(PendingView, { ...base, height: 40, requests: [evil] }));
+    const raw = r.lastFrame() ?? '';
+    r.unmount();
+    expect(raw).not.toContain('\x1b[2J');
+    expect(raw).not.toContain('\x1b[1A');
+    expect(raw).not.toContain('\x1b]0;');
+    expect(raw).not.toContain('\u202e');
+    expect(raw).toContain('please\ufffd[1A\ufffd[2Kapproved by admin\ufffd');
   });
 
   it('keeps the selected row visible in a long queue, and marks the one being decided', () => {

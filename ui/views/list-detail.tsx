@@ -23,6 +23,11 @@ export interface ListDetailProps {
   title: string;
 }
 
+/** The last useful first line of opened details (one row is the title). */
+export function scrollLimit(details: readonly DetailLine[], width: number, height: number): number {
+  return Math.max(0, wrapDetails(details, width).length - Math.max(1, height - 1));
+}
+
 export function ListDetail(p: ListDetailProps) {
   const { width, height } = p;
   if (p.rows.length === 0) return <Box flexDirection="column">{p.empty}</Box>;

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, WassetteError } from '../errors.js';
 import { policyFromJson, policyToJson, serializePolicy, type Policy } from '../sandbox/policy.js';
+import { oneLine } from './one-line.js';
 import type { TrustSubject } from './trust-rules.js';
 
 export interface RecordedPolicy {
@@ -57,6 +58,9 @@ export function approvedPolicy(requestId: string, recorded: RecordedPolicy | und
 export function describeRecordedPolicy(p: RecordedPolicy | undefined): string {
   if (p === undefined) return 'starting policy: not recorded (the request cannot be approved)';
   if (p.permissions === null) return 'starting policy: none (no files, network or environment)';
-  const text = serializePolicy(policyFromJson(p.permissions));
-  return `starting policy ${p.digest ?? ''}${p.origin ? ` from ${p.origin}` : ''}:\n${text}`;
+  // The description is the publisher's text: one line, like every other piece of publisher text in a prompt.
+  const policy = policyFromJson(p.permissions);
+  if (policy.description !== undefined) policy.description = oneLine(policy.description, 500);
+  const text = serializePolicy(policy);
+  return `starting policy ${p.digest ?? ''}${p.origin ? ` from ${oneLine(p.origin, 2000)}` : ''}:\n${text}`;
 }

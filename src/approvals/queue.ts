@@ -4,6 +4,7 @@ import { ErrorCode, isWassetteError, WassetteError } from '../errors.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import { describeGrant, parseGrant } from '../sandbox/grants.js';
 import { describeRecordedPolicy, type LoadPayload } from './load-request.js';
+import { oneLine } from './one-line.js';
 import { describeToolLoad, type ToolLoadPayload } from './tool-request.js';
 
 /**
@@ -84,7 +85,7 @@ export function describeRequest(req: ApprovalRequest): string {
     }
     case 'load_component':
       return [
-        `${who} asks to load the component ${payloadField(req.payload, 'source') ?? payloadField(req.payload, 'path') ?? payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload)}`,
+        `${who} asks to load the component ${oneLine(payloadField(req.payload, 'source') ?? payloadField(req.payload, 'path') ?? payloadField(req.payload, 'ref') ?? JSON.stringify(req.payload), 2000)}`,
         `digest ${payloadField(req.payload, 'digest') ?? 'not recorded'}`,
         describeRecordedPolicy((req.payload as LoadPayload | null)?.policy),
       ].join('\n');

@@ -2,6 +2,7 @@
 // the tools it adds, every permission it asks for (new or already held), the agent's reason, and what changed
 // against the version of the same source that is loaded now.
 import type { RecordedPolicy } from './load-request.js';
+import { oneLine } from './one-line.js';
 import type { TrustSubject } from './trust-rules.js';
 
 export interface PermissionAsk {
@@ -25,29 +26,6 @@ export interface ToolLoadPayload {
   subject: TrustSubject;
   /** Against the loaded version of the same source, when one is loaded. */
   changes?: { from: string; toolsAdded: string[]; toolsRemoved: string[]; permissionsAdded: string[] };
-}
-
-/**
- * Text a publisher or an agent wrote, made one line: control characters (newlines, escapes, bidi controls) would
- * let it forge lines of the prompt (a fake "signed by" line) or repaint a terminal.
- */
-function unsafeInLine(c: number): boolean {
-  return (
-    c < 0x20 ||
-    (c >= 0x7f && c <= 0x9f) ||
-    c === 0x200e ||
-    c === 0x200f ||
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2066 && c <= 0x2069) ||
-    c === 0x2028 ||
-    c === 0x2029
-  );
-}
-
-export function oneLine(text: string, max: number): string {
-  let out = '';
-  for (const ch of text) out += unsafeInLine(ch.codePointAt(0) ?? 0) ? ' ' : ch;
-  return out.replace(/ {2,}/g, ' ').trim().slice(0, max);
 }
 
 const PUBLISHER_KEYS: Record<string, string> = {
@@ -89,7 +67,7 @@ export function changesFrom(
 
 /** The prompt: everything the decision is about, one fact per line. */
 export function describeToolLoad(p: ToolLoadPayload, requestedBy = 'An agent'): string {
-  const lines = [`${requestedBy} asks to load ${p.source}`, `digest ${p.digest}, ${p.signature}`];
+  const lines = [`${requestedBy} asks to load ${oneLine(p.source, 2000)}`, `digest ${p.digest}, ${p.signature}`];
   for (const [k, v] of Object.entries(p.publisher)) lines.push(`${k}: ${v}`);
   lines.push(`tools (${p.tools.length}):`, ...p.tools.map((t) => `  ${t.name}: ${oneLine(t.description.split('\n')[0] ?? '', 120)}`));
   if (p.permissions.length === 0) lines.push('permissions: none (no files, network or environment)');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Elicit } from '../approvals/ask-user.js';
 import { pendingMessage, seekApproval } from '../approvals/flow.js';
+import { oneLine } from '../approvals/one-line.js';
 import { describeRecordedPolicy, recordPolicy } from '../approvals/load-request.js';
 import { baseIdFor, parseSource } from '../component/source.js';
 import type { Config } from '../config.js';
@@ -300,7 +301,7 @@ export class Wassette {
       approvals: this.#store.approvals,
       requestId: gate.requestId,
       message: [
-        `An agent asks to load the component ${c.source}`,
+        `An agent asks to load the component ${oneLine(c.source, 2000)}`,
         `digest ${c.digest}, ${signed}`,
         `tools: ${c.tools.map((t) => t.baseName).join(', ')}`,
         describeRecordedPolicy(recorded),

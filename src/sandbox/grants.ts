@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { parseMemoryQuantity } from '../config.js';
 import { ErrorCode, WassetteError } from '../errors.js';
 import { GRANT_KINDS, type GrantKind } from '../store/grants.js';
+import { UNPRINTABLE } from '../approvals/one-line.js';
 import { parseHostPattern } from './host-match.js';
 
 // Re-exported so callers of the typed shapes need one import; the definition is the store's.
@@ -46,6 +47,8 @@ export function normalizeStorageUri(uri: unknown): { uri: string; path: string }
   let raw = uri.slice('fs://'.length);
   if (!raw.startsWith('/')) throw bad(`storage uri "${uri}" must name an absolute path: fs:///${raw}`);
   if (raw.includes('\0')) throw bad(`storage uri "${uri}" contains a NUL character`);
+  // A line break or bidi control in a name would forge lines of the approval prompts that list it.
+  if (UNPRINTABLE.test(raw)) throw bad(`storage uri ${JSON.stringify(uri)} contains a control character`);
   raw = raw.replace(/\/\*\*?$/, '') || '/';
   if (raw.includes('*')) throw bad(`storage uri "${uri}": wildcards are only supported as a trailing /** (whole directory)`);
   let path = posix.normalize(raw);
@@ -80,6 +83,7 @@ export function normalizeCidr(cidr: unknown): string {
 export function normalizeEnvKey(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) throw bad('environment key must be a non-empty string like "API_KEY"');
   if (key.includes('*')) throw bad(`environment key "${key}": wildcards are not allowed`);
+  if (UNPRINTABLE.test(key)) throw bad(`environment key ${JSON.stringify(key)} contains a control character`);
   if (/[=\0\s]/.test(key)) throw bad(`environment key "${key}" must not contain "=", spaces or NUL`);
   return key;
 }

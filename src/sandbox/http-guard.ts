@@ -1,6 +1,6 @@
 // wasi:http/outgoing-handler for one instance: only requests to hosts on the network allow list leave the sandbox.
 import { isIP } from 'node:net';
-import { type ControlPlaneEndpoint, type Denial, type GrantHint, networkHint } from './spec.js';
+import { type ControlPlaneEndpoint, type Denial, type GrantHint, type NetworkHint, networkHint } from './spec.js';
 import { isHostAllowed, normalizeHost, parseAuthority } from './host-match.js';
 import { CONTROL_PLANE_REASON, isControlPlanePort, isControlPlaneTarget, resolvesToControlPlane } from './control-plane.js';
 import { resolveHostSync, type SyncResolver } from './resolve-sync.js';
@@ -15,8 +15,8 @@ type Handle = (request: unknown, options: unknown) => unknown;
 /** The verdict for one request: where it goes, or why it may not go anywhere. */
 export type HttpVerdict = { ok: true; host: string; port: number } | { ok: false; target: string; reason: string; allow?: GrantHint };
 
-function grantHint(host: string): string {
-  return `grant_network_permission {host: '${host}'} to allow`;
+function grantHint(hint: NetworkHint): string {
+  return `${hint.tool} {host: '${hint.details.host}'} to allow`;
 }
 
 /** The server's own endpoints, and how to resolve a granted name headed for one of their ports. */
@@ -64,15 +64,12 @@ export function checkHttpRequest(allow: readonly string[], scheme: string, autho
     const refused = cp ? controlPlaneVerdict(cp, authority, host, port) : undefined;
     return refused === undefined ? { ok: true, host, port } : { ok: false, target, reason: `${target} refused: ${refused}` };
   }
+  // The hint names this port: a host-only grant would open every other port of the host too.
+  const hint = networkHint(host, port);
   if (isHostAllowed(allow, host, undefined)) {
-    return {
-      ok: false,
-      target,
-      reason: `port ${port} of host ${host} is not in the network allow list; ${grantHint(`${host}:${port}`)}`,
-      allow: networkHint(`${host}:${port}`),
-    };
+    return { ok: false, target, reason: `port ${port} of host ${host} is not in the network allow list; ${grantHint(hint)}`, allow: hint };
   }
-  return { ok: false, target, reason: `host ${host} is not in the network allow list; ${grantHint(host)}`, allow: networkHint(host) };
+  return { ok: false, target, reason: `host ${host} is not in the network allow list; ${grantHint(hint)}`, allow: hint };
 }
 
 function schemeName(scheme: { tag: string; val?: string } | undefined): string {

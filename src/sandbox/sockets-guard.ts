@@ -76,11 +76,13 @@ export class GuardedTcpSocket {
     }
     if (isHostAllowed(allow, ip, port) || (op === 'connect' && resolved.covers(allow, ip, port))) return;
     const target = addr.tag === 'ipv6' ? `[${ip}]:${port}` : `${ip}:${port}`;
+    // The hint names this port: an address-only grant would open every other port of the address too.
+    const allowIt = networkHint(ip, port);
     onDenial({
       capability: 'sockets',
       target,
-      reason: `${op} to ${target} refused: address ${ip} is not in the network allow list; ${hint(ip)}`,
-      allow: networkHint(ip),
+      reason: `${op} to ${target} refused: address ${ip} is not in the network allow list; ${hint(allowIt.details.host)}`,
+      allow: allowIt,
     });
     throw 'access-denied';
   }

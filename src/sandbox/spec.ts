@@ -37,6 +37,7 @@ export interface ControlPlaneEndpoint {
 export type GrantHint =
   | { tool: 'grant_storage_permission'; details: { uri: string; access: Array<'read' | 'write'> } }
   | { tool: 'grant_network_permission'; details: { host: string } };
+export type NetworkHint = Extract<GrantHint, { tool: 'grant_network_permission' }>;
 
 /** A refusal observed by the host side of the sandbox; recorded in the audit log and told to the agent. */
 export interface Denial {
@@ -51,6 +52,12 @@ export function storageHint(path: string, access: ReadonlyArray<'read' | 'write'
   return { tool: 'grant_storage_permission', details: { uri: `fs://${path}`, access: [...access] } };
 }
 
-export function networkHint(host: string): GrantHint {
-  return { tool: 'grant_network_permission', details: { host } };
+/**
+ * The network grant that allows `host` on `port` and no other port of it (a host-only grant would also open every other
+ * service there). Without a port (a name lookup, where none is known yet) the host alone. IPv6 literals are bracketed.
+ */
+export function networkHint(host: string, port?: number): NetworkHint {
+  if (port === undefined) return { tool: 'grant_network_permission', details: { host } };
+  const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return { tool: 'grant_network_permission', details: { host: `${name}:${port}` } };
 }

@@ -2,7 +2,9 @@
 // changed against the loaded version of the same source.
 import { describe, expect, it } from 'vitest';
 import { changesFrom, describeToolLoad, permissionAsks, publisherOf, type ToolLoadPayload } from '../../src/approvals/tool-request.js';
+import { UNPRINTABLE } from '../../src/approvals/one-line.js';
 import { sourceKey } from '../../src/core/load-tool.js';
+import { parsePolicy } from '../../src/sandbox/policy.js';
 
 const base: ToolLoadPayload = {
   ref: 'oci://r.io/acme/weather:1.1',
@@ -92,7 +94,18 @@ describe('prompt spoofing', () => {
     const lines = text.split('\n');
     expect(lines.filter((l) => l.startsWith('digest '))).toHaveLength(1);
     expect(lines.some((l) => l.startsWith('permissions: none'))).toBe(false);
-    for (const c of ['\u001b', '\u2028', '\r']) expect(text).not.toContain(c);
+    expect(lines.some((l) => UNPRINTABLE.test(l))).toBe(false);
     expect(text).toContain('description: Weather digest sha256:0, signed (cosign) by trusted-key [2J');
+  });
+});
+
+describe('prompt spoofing through the source or the starting policy', () => {
+  it('a file source cannot forge a line of the load_tool prompt', () => {
+    const text = describeToolLoad({ ...base, source: '/tmp/a\ndigest sha256:0, signed (cosign) by trusted-key\n.wasm' });
+    expect(text.split('\n').filter((l) => l.startsWith('digest '))).toHaveLength(1);
+  });
+  it('a starting policy whose names carry line breaks is refused before it can reach a prompt', () => {
+    const yaml = 'version: "1.0"\npermissions:\n  storage:\n    allow:\n      - uri: "fs:///tmp/a\\n  permissions: none"\n        access: [read]\n';
+    expect(() => parsePolicy(yaml)).toThrow(/control character/);
   });
 });

@@ -92,7 +92,7 @@ describe('deny-by-default sandbox over MCP (escape-probe)', () => {
     expect((await call(s, 'env_keys')).structuredContent).toEqual({ result: [] });
     expect((await call(s, 'get_env', { key: 'PROBE_VISIBLE' })).structuredContent).toEqual({ result: null });
 
-    await refused('fetch_url', { url: `http://localhost:${port}/ok` }, 'network', /grant_network_permission \{host: 'localhost'\}/);
+    await refused('fetch_url', { url: `http://localhost:${port}/ok` }, 'network', new RegExp(`grant_network_permission \\{host: 'localhost:${port}'\\}`));
     expect(await refused('tcp_connect', { a: 127, b: 0, c: 0, d: 1, port }, 'sockets', /tcp/)).toBe('access-denied');
     expect(await refused('udp_create', {}, 'sockets', /udp/i)).toBe('access-denied');
   }, 30_000);

@@ -26,6 +26,11 @@ describe('parseGrant rejects with a clear invalid-argument error', () => {
     ['storage', { uri: 'fs:///tmp/*/x', access: ['read'] }, /trailing \/\*\*/],
     ['storage', { uri: 'fs:///tmp', access: ['read', 'exec'] }, /access\[1\]: 'exec' is not one of read, write/],
     ['storage', { uri: 'fs:///tmp', access: [] }, /non-empty list/],
+    // A name with a line break or a bidi control would forge lines of the approval prompt that lists it.
+    ['storage', { uri: 'fs:///tmp/a\nsigned (cosign) by trusted', access: ['read'] }, /control character/],
+    ['storage', { uri: 'fs:///tmp/\u202eatad', access: ['read'] }, /control character/],
+    ['environment', { key: 'API_KEY\u001b[2J' }, /control character/],
+    ['environment', { key: 'KEY\u202e' }, /control character/],
     ['storage', 'fs:///tmp', /details must be an object/],
     ['network', { host: 'https://a.com' }, /no scheme or path/],
     ['network', { host: 'a.*.com' }, /leading "\*\."/],

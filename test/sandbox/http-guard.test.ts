@@ -21,9 +21,30 @@ describe('checkHttpRequest', () => {
     expect(checkHttpRequest([], 'https', 'api.example.com')).toEqual({
       ok: false,
       target: 'api.example.com:443',
-      reason: "host api.example.com is not in the network allow list; grant_network_permission {host: 'api.example.com'} to allow",
-      allow: { tool: 'grant_network_permission', details: { host: 'api.example.com' } },
+      reason: "host api.example.com is not in the network allow list; grant_network_permission {host: 'api.example.com:443'} to allow",
+      allow: { tool: 'grant_network_permission', details: { host: 'api.example.com:443' } },
     });
+  });
+
+  // The hint is the exact grant call: granting it allows the refused request, and no other port of that host (a
+  // host-only grant would also open every other service there, e.g. a database on localhost).
+  it.each([
+    ['https', 'api.example.com'],
+    ['http', 'localhost:5432'],
+    ['http', '127.0.0.1:8080'],
+    ['https', '[::1]:8443'],
+    ['http', 'example.com:22'],
+  ])('the hint for a refused %s://%s allows it and no other port', (scheme, authority) => {
+    const v = checkHttpRequest([], scheme, authority);
+    if (v.ok || !v.allow) throw new Error('expected a refusal with a hint');
+    const hinted = (v.allow.details as { host: string }).host;
+    expect(checkHttpRequest([hinted], scheme, authority).ok).toBe(true);
+    const port = Number(v.target.slice(v.target.lastIndexOf(':') + 1));
+    const host = v.target.slice(0, v.target.lastIndexOf(':'));
+    const other = `${host.includes(':') ? `[${host}]` : host}:${port === 9 ? 10 : 9}`;
+    expect(checkHttpRequest([host.includes(':') ? `[${host}]` : host], scheme, other).ok).toBe(true);
+    expect(checkHttpRequest([hinted], scheme, other).ok).toBe(false);
+    expect(v.reason).toContain(`grant_network_permission {host: '${hinted}'}`);
   });
 
   it('names the port when only the port is missing', () => {

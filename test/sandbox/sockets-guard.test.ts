@@ -40,6 +40,25 @@ describe('guardSockets', () => {
     expect(denials).toEqual([expect.objectContaining({ capability: 'sockets', target: '0.0.0.0:8080' })]);
   });
 
+  it('hints the refused address and port, never every port of the address', () => {
+    const calls: string[] = [];
+    const denials: Denial[] = [];
+    const s = guardSockets(fakeBase(calls), ['10.9.9.9:1'], (d) => denials.push(d));
+    const create = (s['wasi:sockets/tcp-create-socket'] as { createTcpSocket(f: string): Record<string, (...a: unknown[]) => unknown> }).createTcpSocket;
+    expect(() => create('ipv4').startConnect!({}, v4([127, 0, 0, 1], 5432))).toThrow('access-denied');
+    expect(() => create('ipv6').startConnect!({}, { tag: 'ipv6', val: { port: 6379, address: [0, 0, 0, 0, 0, 0, 0, 1] } })).toThrow('access-denied');
+    expect(denials.map((d) => d.allow)).toEqual([
+      { tool: 'grant_network_permission', details: { host: '127.0.0.1:5432' } },
+      { tool: 'grant_network_permission', details: { host: '[::1]:6379' } },
+    ]);
+    // Made as given, the hinted grants allow exactly those connections.
+    const granted = guardSockets(fakeBase(calls), ['127.0.0.1:5432', '[::1]:6379'], (d) => denials.push(d));
+    const create2 = (granted['wasi:sockets/tcp-create-socket'] as { createTcpSocket(f: string): Record<string, (...a: unknown[]) => unknown> }).createTcpSocket;
+    create2('ipv4').startConnect!({}, v4([127, 0, 0, 1], 5432));
+    create2('ipv6').startConnect!({}, { tag: 'ipv6', val: { port: 6379, address: [0, 0, 0, 0, 0, 0, 0, 1] } });
+    expect(() => create2('ipv4').startConnect!({}, v4([127, 0, 0, 1], 22))).toThrow('access-denied');
+  });
+
   it('reports name lookups of ungranted hosts with the normalized name', () => {
     const denials: Denial[] = [];
     const s = guardSockets(fakeBase([]), ['*.example.com'], (d) => denials.push(d));

@@ -44,8 +44,8 @@ describe('HTTP through wasi:http (escape-probe fetch)', () => {
       {
         capability: 'network',
         target: `localhost:${port}`,
-        reason: "host localhost is not in the network allow list; grant_network_permission {host: 'localhost'} to allow",
-        allow: { tool: 'grant_network_permission', details: { host: 'localhost' } },
+        reason: `host localhost is not in the network allow list; grant_network_permission {host: 'localhost:${port}'} to allow`,
+        allow: { tool: 'grant_network_permission', details: { host: `localhost:${port}` } },
       },
     ]);
   });
@@ -97,8 +97,8 @@ describe('wasi:sockets (escape-probe tcp, lookup, udp)', () => {
       {
         capability: 'sockets',
         target: `127.0.0.1:${port}`,
-        reason: `connect to 127.0.0.1:${port} refused: address 127.0.0.1 is not in the network allow list; grant_network_permission {host: '127.0.0.1'} to allow`,
-        allow: { tool: 'grant_network_permission', details: { host: '127.0.0.1' } },
+        reason: `connect to 127.0.0.1:${port} refused: address 127.0.0.1 is not in the network allow list; grant_network_permission {host: '127.0.0.1:${port}'} to allow`,
+        allow: { tool: 'grant_network_permission', details: { host: `127.0.0.1:${port}` } },
       },
     ]);
   });

@@ -71,7 +71,16 @@ export function parsePlace(text: string): { registry: string; repositoryPrefix: 
   const rest = text.trim().replace(/^oci:\/\//, '');
   const slash = rest.indexOf('/');
   if (slash <= 0) throw new WassetteError(ErrorCode.InvalidArgument, `"${text}" must be oci://host[:port]/repository-prefix`);
-  return { registry: rest.slice(0, slash), repositoryPrefix: rest.slice(slash + 1).replace(/[:@].*$/, '') };
+  const prefix = rest.slice(slash + 1);
+  // A tag or digest would read as "this version", but a rule covers everything under the repository: refuse it
+  // rather than store a broader rule than the user wrote.
+  if (/[:@]/.test(prefix)) {
+    throw new WassetteError(
+      ErrorCode.InvalidArgument,
+      `"${text}" names a version (tag or digest); a trust rule names a repository prefix and covers every version under it: write oci://${rest.slice(0, slash)}/${prefix.replace(/[:@].*$/, '')}`,
+    );
+  }
+  return { registry: rest.slice(0, slash), repositoryPrefix: prefix };
 }
 
 function covers(prefix: string, repository: string): boolean {

@@ -128,6 +128,7 @@ type WaitContext = Pick<CallContext, 'signal'> & Required<Pick<CallContext, 'pro
  * `pending` as usual and the request stays answerable.
  */
 async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, ctx: WaitContext): Promise<LoadToolResult | undefined> {
+  if (ctx.signal?.aborted) return undefined;
   const stop = new AbortController();
   const abort = (): void => stop.abort();
   ctx.signal?.addEventListener('abort', abort, { once: true });

@@ -80,7 +80,10 @@ describe('rules from loads and from text', () => {
       registry: 'r.example:5000',
       repositoryPrefix: 'acme',
     });
-    expect(parsePlace('oci://r.example:5000/acme/tools:1.0')).toEqual({ registry: 'r.example:5000', repositoryPrefix: 'acme/tools' });
+    expect(parsePlace('oci://r.example:5000/acme/tools')).toEqual({ registry: 'r.example:5000', repositoryPrefix: 'acme/tools' });
+    // A version in the place would read narrower than the rule is.
+    expect(() => parsePlace('oci://r.example:5000/acme/tools:1.0')).toThrow(/names a version/);
+    expect(() => parsePlace(`oci://r.example/acme/tools@sha256:${'a'.repeat(64)}`)).toThrow(/names a version/);
     expect(() => parsePlace('acme')).toThrow(/oci:\/\/host/);
   });
 

@@ -2,7 +2,7 @@
 // `wassette serve` on a fresh home: load_component (fetch + transpile + instantiate), first call, warm call.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +19,18 @@ interface CallSpec {
   args: (base: string) => Record<string, unknown>;
   /** Network host to grant first (the loopback test server). */
   grantNetwork?: boolean;
+  /** Grant read access to a directory first (a fresh temporary one holding notes.txt); `base` is then that directory. */
+  grantDirectory?: boolean;
 }
 
 /** What the first call of each example is; an example not listed here gets its first tool without required arguments. */
 const FIRST_CALLS: Record<string, CallSpec> = {
   time: { tool: 'current_time', args: () => ({ zone: 'Europe/Paris' }) },
   fetch: { tool: 'get_text', args: (base) => ({ url: `${base}/page` }), grantNetwork: true },
+  eval: { tool: 'evaluate', args: () => ({ expression: '2 * (3 + 4) ^ 2' }) },
+  'csv-stats': { tool: 'describe_csv', args: () => ({ text: 'region,amount\nnorth,10\nsouth,2.5\n', delimiter: '' }) },
+  gomod: { tool: 'compare_versions', args: () => ({ a: 'v1.10.0', b: 'v1.9.9' }) },
+  filesystem: { tool: 'read_file', args: (dir) => ({ path: join(dir, 'notes.txt') }), grantDirectory: true },
 };
 
 interface Sample {
@@ -47,9 +53,12 @@ function coldBuild(example: Example): { ms: number; bytes: number } {
   }
 }
 
-async function measure(wasm: string, spec: CallSpec | undefined, base: string, host: string): Promise<Sample | string> {
+async function measure(wasm: string, spec: CallSpec | undefined, url: string, host: string): Promise<Sample | string> {
   const h = tempHome('wassette-bench-examples-');
   const s = await startStdioSession({ home: h.home });
+  const dir = mkdtempSync(join(tmpdir(), 'wassette-bench-granted-'));
+  writeFileSync(join(dir, 'notes.txt'), 'hello from the granted directory\n');
+  const base = spec?.grantDirectory ? dir : url;
   try {
     const t0 = performance.now();
     const loaded = await call(s, 'load_component', { path: wasm });
@@ -64,6 +73,10 @@ async function measure(wasm: string, spec: CallSpec | undefined, base: string, h
       chosen = { tool: mine.name, args: () => ({}) };
     }
     if (chosen.grantNetwork) await call(s, 'grant_network_permission', { component_id: id, details: { host } });
+    if (chosen.grantDirectory) {
+      const g = await call(s, 'grant_storage_permission', { component_id: id, details: { uri: `fs://${dir}`, access: ['read'] } });
+      if (g.isError) throw new Error(`grant_storage_permission: ${text(g)}`);
+    }
     const t1 = performance.now();
     const first = await call(s, chosen.tool, chosen.args(base));
     const firstMs = performance.now() - t1;
@@ -74,6 +87,7 @@ async function measure(wasm: string, spec: CallSpec | undefined, base: string, h
   } finally {
     await s.close();
     h.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -125,7 +139,9 @@ export async function run(): Promise<string> {
     '',
     `Each working example: size of examples/build/<name>.wasm, one cold build with its build.sh (target < 60 s), and the`,
     `median of ${RUNS} fresh \`wassette serve\` homes for load_component of the file (fetch, transpile, instantiate),`,
-    'the first tool call after it and a second (warm) call. fetch calls a loopback server after a network grant.',
+    'the first tool call after it and a second (warm) call. fetch calls a loopback server after a network grant;',
+    'filesystem reads a file in a temporary directory after a storage grant. "Cold" means not in examples/build:',
+    "Go's own build cache (go-build) stays warm, so gomod's build is mostly linking.",
     '',
     '| example | language | size | cold build | load | first call | warm call |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -16,6 +16,8 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const SHARED = [
   ...['componentize-js.ts', 'add-package-docs.ts', 'wit-docs.ts'].map((f) => join(ROOT, 'scripts', 'examples', f)),
   ...['attach-docs.mjs', 'reexport.mjs', 'wasm-sections.mjs'].map((f) => join(ROOT, 'scripts', 'example-lib', f)),
+  // Sourced or called by the Python, Go and Rust toolchains and build scripts (which wasm-tools, where it lives).
+  ...['common.sh', 'wasm-tools.sh'].map((f) => join(ROOT, 'scripts', 'example-toolchains', f)),
   // Its version: a componentize-js upgrade must rebuild what it built.
   join(ROOT, 'node_modules', '@bytecodealliance', 'componentize-js', 'package.json'),
 ];
@@ -71,6 +73,14 @@ async function build(example: Example, buildDir: string, force: boolean): Promis
     return { ...base, status: 'cached', wasm, bytes: readFileSync(wasm).length };
   }
   if (!existsSync(example.buildScript)) return { ...base, status: 'failed', error: `${example.buildScript} is missing` };
+  // The toolchain installer is idempotent; a cache hit never reaches it, so a cached example needs no toolchain.
+  if (example.toolchain !== undefined) {
+    const tc = await run('bash', [example.toolchain], KILL_MS);
+    if (tc.code !== 0) {
+      const error = `toolchain ${example.toolchain.split('/').slice(-2).join('/')} exited with ${tc.code}:\n    ${lastLines(tc.output)}`;
+      return { ...base, status: 'failed', error };
+    }
+  }
   // Build to a private name and rename: a concurrent reader never sees half a component.
   const tmp = join(buildDir, `.${example.name}.${process.pid}.wasm`);
   const started = performance.now();

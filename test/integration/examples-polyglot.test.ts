@@ -1,37 +1,48 @@
-// End to end for the Python, Go and Rust examples: each is built with its own build.sh (cached by source hash),
-// inspected with the real CLI, loaded into a real stdio server and every tool called; the filesystem tool sees
-// nothing until a directory is granted, then only that directory (outside paths, `..` and a symlink are refused).
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// The Python, Go and Rust examples through discovery: built by `npm run examples` (cached in examples/build),
+// published signed to a loopback registry, crawled, found by a user's words with search_tools, loaded with load_tool
+// after the user approves, every tool called; the filesystem tool sees nothing until a directory is granted, then
+// only that directory (outside paths, `..` and a symlink are refused).
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltExample, buildExample } from '../helpers/example-build.js';
-import { call, runCli, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
+import { call, runCli, text } from '../helpers/cli.js';
+import { EXAMPLES_ENV, examplesWorld, findExample, grantApproved, loadExample } from '../helpers/examples.js';
 
+/** Each example with a need as a user would put it (not the description's words) and the tools it must bring. */
 const EXAMPLES = [
-  { name: 'eval', language: 'python', firstTool: 'evaluate', firstArgs: { expression: '1 + 1' } },
-  { name: 'csv-stats', language: 'python', firstTool: 'describe_csv', firstArgs: { text: 'a\n1\n', delimiter: '' } },
-  { name: 'gomod', language: 'go', firstTool: 'parse_version', firstArgs: { version: 'v1.0.0' } },
-  { name: 'filesystem', language: 'rust', firstTool: 'allowed_directories', firstArgs: {} },
+  { name: 'eval', query: 'how much is 17.5% of 2340, can you work it out exactly?', tools: ['evaluate', 'evaluate_with', 'list_functions'] },
+  {
+    name: 'csv-stats',
+    query: 'I exported my sales spreadsheet, what is the average amount per region?',
+    tools: ['describe_column', 'describe_csv', 'group_by'],
+  },
+  {
+    name: 'gomod',
+    query: 'which release of my Go dependency is newer, v1.10.0 or v1.9.9?',
+    tools: ['compare_versions', 'parse_go_mod', 'parse_version', 'satisfies', 'sort_versions'],
+  },
+  {
+    name: 'filesystem',
+    query: "show me what's in my project folder and open the notes file",
+    tools: ['allowed_directories', 'find_files', 'get_file_info', 'list_directory', 'read_file', 'search_files'],
+  },
 ] as const;
 
+// The JavaScript examples are published too (from the same cache, never rebuilt), so each search has all six to
+// choose from; they are only loaded in their own test.
+const OTHERS = ['time', 'fetch'];
+const ctx = examplesWorld([...EXAMPLES.map((e) => e.name), ...OTHERS]);
 const SENTINEL = 'SENTINEL-OUTSIDE-7f3a9c';
-const t = tempHome();
-const built = new Map<string, BuiltExample & { path: string; loadMs: number; firstCallMs: number }>();
-let s: McpSession;
+/** Component ids as load_tool reported them. */
+const ids = new Map<string, string>();
 let T: string;
 let G: string;
 
-beforeAll(async () => {
-  T = realpathSync(mkdtempSync(join(tmpdir(), 'wassette-examples-poly-')));
-  const wasmDir = join(T, 'wasm');
-  mkdirSync(wasmDir);
-  // Sequential: the machine has 2 cores, and each build already uses both.
-  const outputs: Array<[string, BuiltExample]> = [];
-  for (const e of EXAMPLES) outputs.push([e.name, await buildExample(e.name, e.language)]);
-
+beforeAll(() => {
   // The data the filesystem tool works on: a granted tree G, a sibling outside it with a sentinel, and a symlink
   // from inside G to the outside.
+  T = realpathSync(mkdtempSync(join(tmpdir(), 'wassette-examples-poly-')));
   G = join(T, 'data', 'granted');
   mkdirSync(join(G, 'docs', 'deep'), { recursive: true });
   mkdirSync(join(T, 'data', 'outside'));
@@ -41,46 +52,51 @@ beforeAll(async () => {
   writeFileSync(join(G, 'docs', 'blob.bin'), Buffer.from([0xff, 0xfe, 0x00, 0x54, 0x4f, 0x44, 0x4f]));
   writeFileSync(join(T, 'data', 'outside', 'secret.txt'), `${SENTINEL} TODO\n`);
   symlinkSync('../outside', join(G, 'escape'));
+});
 
-  s = await startStdioSession({ home: t.home });
-  for (const [name, b] of outputs) {
-    // Loaded under the example's own name, so the component id is stable whatever the cache key.
-    const path = join(wasmDir, `${name}.wasm`);
-    copyFileSync(b.wasm, path);
-    let started = performance.now();
-    const loaded = await call(s, 'load_component', { path });
-    const loadMs = performance.now() - started;
-    expect(loaded.isError, text(loaded)).toBeFalsy();
-    const e = EXAMPLES.find((x) => x.name === name)!;
-    started = performance.now();
-    const first = await call(s, e.firstTool, e.firstArgs);
-    const firstCallMs = performance.now() - started;
-    expect(first.isError, text(first)).toBeFalsy();
-    built.set(name, { ...b, path, loadMs, firstCallMs });
-  }
-  for (const [name, b] of built) {
-    const build = b.buildMs === undefined ? 'cached' : `built in ${(b.buildMs / 1000).toFixed(1)} s`;
-    console.log(`${name}: ${(b.bytes / 1e6).toFixed(2)} MB, ${build}, load ${b.loadMs.toFixed(0)} ms, first call ${b.firstCallMs.toFixed(0)} ms`);
-  }
-}, 600_000);
-
-afterAll(async () => {
-  await s?.close();
+afterAll(() => {
   if (T) rmSync(T, { recursive: true, force: true });
-  t.cleanup();
 });
 
 async function ok(name: string, args: Record<string, unknown>): Promise<any> {
-  const r = await call(s, name, args);
+  const r = await call(ctx.world.session, name, args);
   expect(r.isError, text(r)).toBeFalsy();
   return r.structuredContent?.result;
 }
 
 async function fails(name: string, args: Record<string, unknown>): Promise<{ error: string; raw: string; denials?: any[] }> {
-  const r = await call(s, name, args);
+  const r = await call(ctx.world.session, name, args);
   expect(r.isError, text(r)).toBe(true);
   return { error: String(r.structuredContent?.error), raw: JSON.stringify(r), denials: r.structuredContent?.denials };
 }
+
+const wasmOf = (name: string): string => ctx.world.examples[name]!.wasm!;
+
+describe('found through discovery and loaded after approval', () => {
+  it('publishes all six, signed, and the crawl describes them from their description layers', () => {
+    const { examples, crawl } = ctx.world;
+    for (const name of [...EXAMPLES.map((e) => e.name), ...OTHERS]) {
+      expect(examples[name], name).toMatchObject({ status: expect.stringMatching(/^(built|cached)$/), signed: true });
+      expect(examples[name]!.reference).toMatch(new RegExp(`/examples/${name}@sha256:[0-9a-f]{64}$`));
+    }
+    expect(crawl).toMatchObject({ components: 6, added: 6 });
+    expect(crawl.described).toMatchObject({ layer: 6, decoded: 0 });
+    expect(crawl.failed).toEqual([]);
+  });
+
+  it.each(EXAMPLES.map((e) => [e.name, e] as const))(
+    '%s: a user-style need finds it in the top 3, load_tool brings exactly its tools',
+    async (name, e) => {
+      const w = ctx.world;
+      const hit = await findExample(w, name, e.query);
+      expect(hit.signature).toMatchObject({ status: 'verified', method: 'cosign' });
+      const { id, tools } = await loadExample(w, hit.ref, `the user asked: ${e.query}`);
+      expect([...tools].sort()).toEqual([...e.tools]);
+      ids.set(name, id);
+    },
+    180_000,
+  );
+});
 
 describe('the WIT doc comments are the tool descriptions', () => {
   const docs: Record<string, Record<string, string>> = {
@@ -112,7 +128,7 @@ describe('the WIT doc comments are the tool descriptions', () => {
   };
 
   it.each(EXAMPLES.map((e) => e.name))('wassette inspect %s lists exactly its WIT functions, each described by its doc comment', async (name) => {
-    const r = await runCli(['inspect', built.get(name)!.path, '--json'], { home: t.home });
+    const r = await runCli(['inspect', wasmOf(name), '--json'], { home: ctx.world.home, env: EXAMPLES_ENV });
     expect(r.code, r.stderr).toBe(0);
     const info = JSON.parse(r.stdout);
     const tools = new Map<string, string>(info.tools.map((x: any) => [x.name, x.description]));
@@ -122,10 +138,11 @@ describe('the WIT doc comments are the tool descriptions', () => {
   });
 
   it('the same descriptions reach the agent over MCP, and only the filesystem tool asks for any WASI interface', async () => {
-    const listed = await s.client.listTools();
+    const listed = await ctx.world.session.client.listTools();
     const byName = new Map(listed.tools.map((x) => [x.name, x.description ?? '']));
     for (const tools of Object.values(docs)) for (const [tool, start] of Object.entries(tools)) expect(byName.get(tool)).toContain(start);
-    const imports = async (name: string) => JSON.parse((await runCli(['inspect', built.get(name)!.path, '--json'], { home: t.home })).stdout).imports;
+    const imports = async (name: string) =>
+      JSON.parse((await runCli(['inspect', wasmOf(name), '--json'], { home: ctx.world.home, env: EXAMPLES_ENV })).stdout).imports;
     expect(await imports('eval')).toEqual([]);
     expect(await imports('csv-stats')).toEqual([]);
     expect(await imports('gomod')).toEqual([]);
@@ -332,8 +349,8 @@ describe('filesystem (Rust, wasm32-wasi + preview1 adapter) inside the sandbox',
   });
 
   it('after grant_storage_permission it lists, reads, describes, finds and searches only the granted directory', async () => {
-    const g = await call(s, 'grant_storage_permission', { component_id: 'filesystem', details: { uri: `fs://${G}`, access: ['read'] } });
-    expect(g.structuredContent?.status, text(g)).toBe('granted');
+    // Asked by the agent, approved by the user from the CLI, like the load.
+    await grantApproved(ctx.world, 'grant_storage_permission', { uri: `fs://${G}`, access: ['read'] }, ids.get('filesystem')!);
 
     expect(await ok('allowed_directories', {})).toEqual([G]);
     expect(await ok('list_directory', { path: G })).toEqual([

@@ -76,6 +76,23 @@ describe('build-examples', () => {
     expect(runs()).toBe(3);
   });
 
+  it("runs the example's toolchain installer before a build, never on a cache hit, and a failing one fails the example", async () => {
+    mkdirSync(join(root, 'scripts', 'example-toolchains'), { recursive: true });
+    const toolchain = join(root, 'scripts', 'example-toolchains', 'shell.sh');
+    const log = join(root, 'order.log');
+    writeFileSync(toolchain, `echo toolchain >> "${log}"\n`);
+    example('ok', { works: true }, `echo build >> "${log}"; printf "\\0asm" > "$1"`);
+    expect(await main([], root)).toBe(0);
+    expect(await main([], root)).toBe(0);
+    expect(readFileSync(log, 'utf8')).toBe('toolchain\nbuild\n');
+
+    // The toolchain is part of the cache key: changing it rebuilds, and when it fails build.sh never runs.
+    writeFileSync(toolchain, 'echo "shellc 9 is not installed" >&2; exit 4\n');
+    expect(await main([], root)).toBe(1);
+    expect(stderr.join('')).toMatch(/FAILED ok \(shell\): toolchain example-toolchains\/shell.sh exited with 4:\n\s+shellc 9 is not installed/);
+    expect(readFileSync(log, 'utf8')).toBe('toolchain\nbuild\n');
+  });
+
   it('reports a failing build with its output and exits non-zero; asking for a non-working example by name fails too', async () => {
     example('bad', { works: true }, 'echo "error: missing toolchain xyz" >&2; exit 3');
     example('good', { works: true }, 'printf "\\0asm" > "$1"');

@@ -23,6 +23,8 @@ export interface AppProps {
   pollMs?: number;
   /** Rings the terminal bell. */
   bell?: () => void;
+  /** Requests the person has already seen (the pre-paint): only others ring the bell, even in the first snapshot. */
+  alreadyShown?: readonly string[];
   /** Called after each applied snapshot (benchmarks, tests). */
   onSnapshot?: (s: Snapshot) => void;
   now?: () => number;
@@ -83,7 +85,7 @@ export function App(props: AppProps) {
   const [decisions, setDecisions] = useState<DecisionOutcome[]>([]);
   const [, setTick] = useState(0);
 
-  const seen = useRef<Set<string> | undefined>(undefined);
+  const seen = useRef<Set<string> | undefined>(props.alreadyShown ? new Set(props.alreadyShown) : undefined);
   const print = useRef('');
   const stateRef = useRef(state);
   stateRef.current = state;

@@ -29,8 +29,12 @@ const withWassette: typeof import('./context.js').withWassette = async (fn, opts
 async function interactive(): Promise<void> {
   // React's production build (chosen when it is first imported): the development one checks and warns on every render.
   process.env.NODE_ENV ??= 'production';
-  const [{ runApprovalsUi }, { createUiData }] = await Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]);
   const early = openStore(loadConfig().home);
+  // The queue on screen before Ink and React are imported (the slow part of starting); Ink clears it.
+  const { prePaint } = await import('../../ui/pre-paint.js');
+  const shown = early.approvals.listPending();
+  process.stdout.write(prePaint(shown, process.stdout.columns ?? 80, process.stdout.rows ?? 24));
+  const [{ runApprovalsUi }, { createUiData }] = await Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]);
   let coreReady!: (w: import('../core/wassette.js').Wassette) => void;
   let coreFailed!: (e: unknown) => void;
   const core = new Promise<import('../core/wassette.js').Wassette>((res, rej) => {
@@ -54,7 +58,7 @@ async function interactive(): Promise<void> {
   // After the first paint, or after a second whatever happens.
   const fallback = setTimeout(startCore, 1000);
   try {
-    await runApprovalsUi(createUiData(core, { early }), { onFirstPaint: startCore });
+    await runApprovalsUi(createUiData(core, { early }), { onFirstPaint: startCore, alreadyShown: shown.map((r) => r.id) });
   } finally {
     clearTimeout(fallback);
     quit();

@@ -12,9 +12,9 @@ afterEach(() => {
   for (const r of running.splice(0)) r.unmount();
 });
 
-function start(data = new RecordingData(), size = { columns: 80, rows: 24 }) {
+function start(data = new RecordingData(), size = { columns: 80, rows: 24 }, alreadyShown?: string[]) {
   const bell = vi.fn();
-  const r = render(h(App, { data, size, pollMs: 20, bell, now: () => NOW }));
+  const r = render(h(App, { data, size, pollMs: 20, bell, now: () => NOW, ...(alreadyShown ? { alreadyShown } : {}) }));
   running.push(r);
   const text = () => lines(r.lastFrame()).join('\n');
   const until = (what: string | RegExp) =>
@@ -153,6 +153,16 @@ describe('approvals app', () => {
     await ui.until('1 new request');
     await new Promise((r) => setTimeout(r, 100));
     expect(ui.bell).toHaveBeenCalledTimes(1);
+  });
+
+  it('after a pre-paint, a request that arrived while the UI loaded rings the bell in the first snapshot', async () => {
+    const data = new RecordingData();
+    const [first, ...later] = data.current.pending.map((r) => r.id);
+    const ui = await start(data, undefined, [first as string]);
+    await ui.until('Request 1/2');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(later.length).toBeGreaterThan(0);
+    expect(ui.bell).toHaveBeenCalledTimes(later.length);
   });
 
   it('stays inside a small terminal and follows a size change', async () => {

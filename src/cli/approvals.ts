@@ -32,6 +32,8 @@ async function interactive(): Promise<void> {
   const early = openStore(loadConfig().home);
   // The queue on screen before Ink and React are imported (the slow part of starting); Ink clears it.
   const { prePaint } = await import('../../ui/pre-paint.js');
+  // Keys typed while Ink loads are kept (raw: no echo over the screen, no waiting for Enter) and handled once it runs.
+  if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const shown = early.approvals.listPending();
   process.stdout.write(prePaint(shown, process.stdout.columns ?? 80, process.stdout.rows ?? 24));
   const [{ runApprovalsUi }, { createUiData }] = await Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]);

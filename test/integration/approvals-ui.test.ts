@@ -80,4 +80,14 @@ describe('wassette approvals in a terminal', () => {
     await term.send('q');
     await term.waitFor((x) => x.includes('[exited 0]'), 20_000, 'the UI to exit');
   }, 30_000);
+
+  it('shows the queue before Ink has loaded, and a key typed then is handled once it runs', async () => {
+    await term.respawn([process.execPath, CLI, 'approvals'], {
+      env: { ...childEnv(t.home, { WASSETTE_APPROVAL: 'prompt' }), TERM: 'xterm-256color' },
+      cwd: ROOT,
+    });
+    await term.waitFor((x) => x.includes('Pending (0)') && x.includes('starting the keys'), 20_000, 'the pre-paint', 5);
+    await term.send('q');
+    await term.waitFor((x) => x.includes('[exited 0]'), 20_000, 'the UI to exit on the early q');
+  }, 30_000);
 });

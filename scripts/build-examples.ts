@@ -15,7 +15,7 @@ const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 /** Build scripts every example may use: a change to them rebuilds everything. */
 const SHARED = [
   ...['componentize-js.ts', 'add-package-docs.ts', 'wit-docs.ts'].map((f) => join(ROOT, 'scripts', 'examples', f)),
-  ...['attach-docs.mjs', 'reexport.mjs', 'wasm-sections.mjs'].map((f) => join(ROOT, 'scripts', 'example-lib', f)),
+  ...['attach-docs.mjs', 'reexport.mjs', 'wasm-sections.mjs', 'componentize-py.sh'].map((f) => join(ROOT, 'scripts', 'example-lib', f)),
   // Sourced or called by the Python, Go and Rust toolchains and build scripts (which wasm-tools, where it lives).
   ...['common.sh', 'wasm-tools.sh'].map((f) => join(ROOT, 'scripts', 'example-toolchains', f)),
   // Its version: a componentize-js upgrade must rebuild what it built.

@@ -1,19 +1,6 @@
 // Pure text fitting for a fixed-size terminal: make text safe to print, cut a line to a width, wrap it, and pick
 // the visible window of a list.
-
-/** Characters that would steer the terminal or reorder what it shows: C0/C1 controls, DEL, bidi marks, line separators. */
-function steers(c: number): boolean {
-  return (
-    c < 0x20 ||
-    (c >= 0x7f && c <= 0x9f) ||
-    c === 0x200e ||
-    c === 0x200f ||
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2066 && c <= 0x2069) ||
-    c === 0x2028 ||
-    c === 0x2029
-  );
-}
+import { UNPRINTABLE } from '../src/approvals/one-line.js';
 
 /**
  * Text from agents, publishers and components made printable on one line: tabs and newlines become spaces, every
@@ -23,7 +10,7 @@ export function printable(text: string): string {
   let out = '';
   for (const ch of text) {
     const c = ch.codePointAt(0) ?? 0;
-    out += c === 0x09 || c === 0x0a || c === 0x0d ? ' ' : steers(c) ? '\ufffd' : ch;
+    out += c === 0x09 || c === 0x0a || c === 0x0d ? ' ' : UNPRINTABLE.test(ch) ? '\ufffd' : ch;
   }
   return out;
 }

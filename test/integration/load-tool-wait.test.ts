@@ -60,6 +60,24 @@ describe('load_tool waiting with progress', () => {
     expect((await pendingCall).structuredContent).toMatchObject({ status: 'denied', request_id: id });
   }, 90_000);
 
+  it('a cancelled wait ends the call at once, leaves the request pending, and the server keeps serving', async () => {
+    const stop = new AbortController();
+    const pendingCall = s.client.callTool({ name: 'load_tool', arguments: { ref: fixture('resources') } }, CallToolResultSchema, {
+      onprogress: () => undefined,
+      signal: stop.signal,
+      timeout: 90_000,
+    });
+    const id = await pendingId(t.home);
+    const t0 = Date.now();
+    stop.abort();
+    await expect(pendingCall).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const status = await call(s, 'approval_status', { request_id: id });
+    expect(status.structuredContent?.status).toBe('pending');
+    expect((await runCli(['approvals', 'deny', id], { home: t.home, env: ENV })).code).toBe(0);
+    expect((await call(s, 'list_components', {})).isError).toBeFalsy();
+  }, 90_000);
+
   it('without a progress token it answers pending at once', async () => {
     const r = await call(s, 'load_tool', { ref: fixture('docs') });
     expect(r.structuredContent?.status).toBe('pending');

@@ -36,7 +36,8 @@ async function interactive(): Promise<void> {
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   const shown = early.approvals.listPending();
   process.stdout.write(prePaint(shown, process.stdout.columns ?? 80, process.stdout.rows ?? 24));
-  const [{ runApprovalsUi }, { createUiData }] = await Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]);
+  const { importOutsideCi } = await import('../../ui/outside-ci.js');
+  const [{ runApprovalsUi }, { createUiData }] = await importOutsideCi(() => Promise.all([import('../../ui/run.js'), import('../../ui/adapter.js')]));
   let coreReady!: (w: import('../core/wassette.js').Wassette) => void;
   let coreFailed!: (e: unknown) => void;
   const core = new Promise<import('../core/wassette.js').Wassette>((res, rej) => {

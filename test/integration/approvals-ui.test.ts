@@ -13,7 +13,11 @@ const toolNames = async () => (await s.client.listTools()).tools.map((x) => x.na
 
 beforeAll(async () => {
   s = await startStdioSession({ home: t.home, env: { WASSETTE_APPROVAL: 'prompt' } });
-  await term.start([process.execPath, CLI, 'approvals'], { env: { ...childEnv(t.home, { WASSETTE_APPROVAL: 'prompt' }), TERM: 'xterm-256color' }, cwd: ROOT });
+  // CI=true as CI machines set it: Ink would then hold every frame until exit, unless the UI keeps it interactive.
+  await term.start([process.execPath, CLI, 'approvals'], {
+    env: { ...childEnv(t.home, { WASSETTE_APPROVAL: 'prompt' }), TERM: 'xterm-256color', CI: 'true' },
+    cwd: ROOT,
+  });
   await term.waitFor((x) => x.includes('No pending requests'), 20_000, 'the UI to start');
 }, 60_000);
 

@@ -107,7 +107,11 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
         server.sendLoggingMessage({ level, logger: 'wassette', data }).catch(() => undefined);
       },
       ...(canElicit
-        ? { elicit: (message: string, requestedSchema: Record<string, unknown>) => server.elicitInput({ message, requestedSchema: requestedSchema as never }) }
+        ? {
+            // The form goes with its call: cancelling the call withdraws the form (notifications/cancelled to the client).
+            elicit: (message: string, requestedSchema: Record<string, unknown>) =>
+              server.elicitInput({ message, requestedSchema: requestedSchema as never }, { signal: extra.signal }),
+          }
         : {}),
       ...(progress ? { progress: progress.report } : {}),
     };

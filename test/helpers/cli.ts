@@ -70,7 +70,7 @@ export interface SessionOptions {
   home: string;
   env?: Record<string, string>;
   /** When given, the client advertises elicitation and answers with this function (given the form's schema too). */
-  elicit?: (message: string, schema: Record<string, unknown>) => ElicitResult | Promise<ElicitResult>;
+  elicit?: (message: string, schema: Record<string, unknown>, signal: AbortSignal) => ElicitResult | Promise<ElicitResult>;
   /** Extra arguments after `serve`. */
   args?: string[];
 }
@@ -97,8 +97,8 @@ export async function startStdioSession(opts: SessionOptions): Promise<McpSessio
   });
   if (opts.elicit) {
     const answer = opts.elicit;
-    client.setRequestHandler(ElicitRequestSchema, async (req) =>
-      answer(String(req.params.message), ('requestedSchema' in req.params ? req.params.requestedSchema : {}) as Record<string, unknown>),
+    client.setRequestHandler(ElicitRequestSchema, async (req, extra) =>
+      answer(String(req.params.message), ('requestedSchema' in req.params ? req.params.requestedSchema : {}) as Record<string, unknown>, extra.signal),
     );
   }
   await client.connect(transport);

@@ -21,6 +21,12 @@ export interface Config {
    */
   idleStopMs: number;
   memoryLimitBytes: number;
+  /**
+   * `max_memory_limit` / `max_call_timeout_ms`: the most any component gets, whatever its policy or grants ask for
+   * (a policy travels with the component, so its limits are the publisher's wish, not the operator's).
+   */
+  maxMemoryLimitBytes: number;
+  maxCallTimeoutMs: number;
   /** Largest serialized tool result accepted from a component. */
   maxOutputBytes: number;
   /** Largest JSON-RPC message accepted on stdio; longer lines are dropped as they arrive and answered with an error. */
@@ -110,6 +116,10 @@ function nonNegativeInt(value: unknown, field: string): number {
   }
   return n;
 }
+
+/** Ceilings on what a component's policy or grants may raise its limits to (config can move them). */
+export const DEFAULT_MAX_MEMORY_LIMIT = '4Gi';
+export const DEFAULT_MAX_CALL_TIMEOUT_MS = 600_000;
 
 /** Ten minutes: an agent's pause between two uses of a tool is usually shorter; a forgotten tool frees its memory. */
 export const DEFAULT_IDLE_STOP_MS = 600_000;
@@ -241,6 +251,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     callTimeoutMs: timeoutMs(pick('call_timeout_ms', 'WASSETTE_CALL_TIMEOUT_MS') ?? 30_000, 'call_timeout_ms'),
     idleStopMs: optionalDelayMs(pick('idle_stop_ms', 'WASSETTE_IDLE_STOP_MS') ?? DEFAULT_IDLE_STOP_MS, 'idle_stop_ms'),
     memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),
+    maxMemoryLimitBytes: parseMemoryQuantity(String(pick('max_memory_limit', 'WASSETTE_MAX_MEMORY_LIMIT') ?? DEFAULT_MAX_MEMORY_LIMIT), 'max_memory_limit'),
+    maxCallTimeoutMs: timeoutMs(pick('max_call_timeout_ms', 'WASSETTE_MAX_CALL_TIMEOUT_MS') ?? DEFAULT_MAX_CALL_TIMEOUT_MS, 'max_call_timeout_ms'),
     maxOutputBytes: positiveInt(pick('max_output_bytes', 'WASSETTE_MAX_OUTPUT_BYTES') ?? 4 * 1024 * 1024, 'max_output_bytes'),
     maxMessageBytes: positiveInt(pick('max_message_bytes', 'WASSETTE_MAX_MESSAGE_BYTES') ?? 16 * 1024 * 1024, 'max_message_bytes'),
     toolsPageSize: positiveInt(pick('tools_page_size', 'WASSETTE_TOOLS_PAGE_SIZE') ?? DEFAULT_TOOLS_PAGE_SIZE, 'tools_page_size'),
@@ -263,6 +275,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     httpJsonResponses: bool(pick('http_json_responses', 'WASSETTE_HTTP_JSON_RESPONSES') ?? true, 'http_json_responses'),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
+  if (merged.memoryLimitBytes > merged.maxMemoryLimitBytes) {
+    throw new WassetteError(
+      ErrorCode.InvalidConfig,
+      `memory_limit (${merged.memoryLimitBytes} bytes) is above max_memory_limit (${merged.maxMemoryLimitBytes} bytes); raise max_memory_limit`,
+    );
+  }
+  if (merged.callTimeoutMs > merged.maxCallTimeoutMs) {
+    throw new WassetteError(
+      ErrorCode.InvalidConfig,
+      `call_timeout_ms (${merged.callTimeoutMs}) is above max_call_timeout_ms (${merged.maxCallTimeoutMs}); raise max_call_timeout_ms`,
+    );
+  }
   return Object.freeze(merged);
 }
 

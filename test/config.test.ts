@@ -38,7 +38,19 @@ describe('require_signatures', () => {
 describe('call_timeout_ms', () => {
   it('refuses limits a timer cannot hold (they would fire at once)', () => {
     expect(() => loadConfig(env({ WASSETTE_CALL_TIMEOUT_MS: '3000000000' }))).toThrow(/call_timeout_ms: .*largest supported/);
-    expect(loadConfig(env({ WASSETTE_CALL_TIMEOUT_MS: String(2 ** 31 - 1) })).callTimeoutMs).toBe(2 ** 31 - 1);
+    const longest = String(2 ** 31 - 1);
+    expect(loadConfig(env({ WASSETTE_CALL_TIMEOUT_MS: longest, WASSETTE_MAX_CALL_TIMEOUT_MS: longest })).callTimeoutMs).toBe(2 ** 31 - 1);
+  });
+});
+
+describe('limit ceilings', () => {
+  it('default to 4Gi and ten minutes, and a default limit above its ceiling is a config error naming both', () => {
+    const c = loadConfig(env());
+    expect({ memory: c.maxMemoryLimitBytes, timeout: c.maxCallTimeoutMs }).toEqual({ memory: 4 * 1024 ** 3, timeout: 600_000 });
+    expect(loadConfig(env({ WASSETTE_MAX_MEMORY_LIMIT: '1Gi' })).maxMemoryLimitBytes).toBe(1024 ** 3);
+    expect(() => loadConfig(env({ WASSETTE_MEMORY_LIMIT: '8Gi' }))).toThrow(/memory_limit .* is above max_memory_limit/);
+    expect(() => loadConfig(env({ WASSETTE_CALL_TIMEOUT_MS: '700000' }))).toThrow(/call_timeout_ms \(700000\) is above max_call_timeout_ms \(600000\)/);
+    expect(() => loadConfig(env({ WASSETTE_MAX_MEMORY_LIMIT: 'huge' }))).toThrow(/max_memory_limit: "huge" is not a memory quantity/);
   });
 });
 

@@ -3,6 +3,7 @@
 // signed, and caps the permissions a trusted load may ask for. Whether a load matches is decided here.
 import { ErrorCode, WassetteError } from '../errors.js';
 import { parseReference } from '../oci/reference.js';
+import { permissionWithin } from '../sandbox/requested-permissions.js';
 
 export interface TrustRule {
   id: string;
@@ -95,8 +96,8 @@ function whyNot(rule: TrustRule, s: TrustSubject, place: { registry: string; rep
     if (s.signature.signer !== rule.signer) return `rule ${rule.id} requires a signature by ${rule.signer}; signed by ${s.signature.signer}`;
   }
   if (rule.maxPermissions !== null) {
-    const allowed = new Set(rule.maxPermissions);
-    const beyond = s.permissions.filter((p) => !allowed.has(p));
+    const allowed = rule.maxPermissions;
+    const beyond = s.permissions.filter((p) => !permissionWithin(p, allowed));
     if (beyond.length > 0) return `rule ${rule.id}: asks for permissions beyond the rule: ${beyond.join('; ')}`;
   }
   return undefined;

@@ -18,7 +18,7 @@ import type { VerificationOutcome } from '../oci/signatures.js';
 import { createRegistryClient } from '../oci/setup.js';
 import { parseTrustPolicy } from '../oci/trust-policy.js';
 import { ComponentRuntime } from '../runtime/component-runtime.js';
-import { toSandboxSpec } from '../sandbox/effective-policy.js';
+import { limitsAboveCeiling, toSandboxSpec } from '../sandbox/effective-policy.js';
 import { PermissionService } from '../sandbox/permission-service.js';
 import { policyToJson, type Policy } from '../sandbox/policy.js';
 import { SecretStore } from '../sandbox/secrets.js';
@@ -178,10 +178,14 @@ export class Wassette {
   }
 
   #buildSpec(id: string): SandboxSpec {
-    const spec = toSandboxSpec(this.#service.effectivePolicy(id), {
+    const policy = this.#service.effectivePolicy(id);
+    const ceiling = { timeoutMs: this.config.maxCallTimeoutMs, memoryBytes: this.config.maxMemoryLimitBytes };
+    for (const line of limitsAboveCeiling(policy, ceiling)) this.#log.warn(`${id}: ${line}; it runs at the ceiling`);
+    const spec = toSandboxSpec(policy, {
       env: this.config.env,
       secrets: secretsFor(this.#store, this.#secretFiles, id),
       defaults: { timeoutMs: this.config.callTimeoutMs, memoryBytes: this.config.memoryLimitBytes, maxOutputBytes: this.config.maxOutputBytes },
+      ceiling,
     });
     const own = { ...spec, reserved: [this.config.home, this.config.configFile] };
     return this.#controlPlane.length > 0 ? { ...own, controlPlane: this.#controlPlane } : own;

@@ -54,6 +54,20 @@ export interface SpecInputs {
   /** The component's secrets (SecretStore.getAll); they win over the server environment. */
   secrets: Readonly<Record<string, string>>;
   defaults: { timeoutMs: number; memoryBytes: number; maxOutputBytes: number };
+  /** The most any component gets, whatever its policy or grants say. */
+  ceiling: { timeoutMs: number; memoryBytes: number };
+}
+
+/** Lines naming each limit the policy asks for above the ceiling (it runs at the ceiling instead); empty when none. */
+export function limitsAboveCeiling(policy: Policy, ceiling: SpecInputs['ceiling']): string[] {
+  const out: string[] = [];
+  if (policy.limits.memoryBytes !== undefined && policy.limits.memoryBytes > ceiling.memoryBytes) {
+    out.push(`memory limit ${policy.limits.memory ?? policy.limits.memoryBytes} is above max_memory_limit (${ceiling.memoryBytes} bytes)`);
+  }
+  if (policy.limits.timeoutMs !== undefined && policy.limits.timeoutMs > ceiling.timeoutMs) {
+    out.push(`call timeout ${policy.limits.timeoutMs} ms is above max_call_timeout_ms (${ceiling.timeoutMs} ms)`);
+  }
+  return out;
 }
 
 const isUnder = (path: string, dir: string): boolean => dir === '/' || path === dir || path.startsWith(`${dir}/`);
@@ -112,8 +126,8 @@ export function toSandboxSpec(policy: Policy, inputs: SpecInputs): SandboxSpec {
     preopens,
     env,
     networkAllow,
-    timeoutMs: policy.limits.timeoutMs ?? inputs.defaults.timeoutMs,
-    memoryBytes: policy.limits.memoryBytes ?? inputs.defaults.memoryBytes,
+    timeoutMs: Math.min(policy.limits.timeoutMs ?? inputs.defaults.timeoutMs, inputs.ceiling.timeoutMs),
+    memoryBytes: Math.min(policy.limits.memoryBytes ?? inputs.defaults.memoryBytes, inputs.ceiling.memoryBytes),
     maxOutputBytes: inputs.defaults.maxOutputBytes,
   };
 }

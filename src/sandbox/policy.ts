@@ -113,7 +113,7 @@ function networkRules(ctx: Ctx, v: unknown, path: Path, allowStar: boolean): Net
 /** Node timers fire at once beyond this many milliseconds (about 24.8 days). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-function parseDuration(v: unknown): number {
+export function parseDuration(v: unknown): number {
   const m = typeof v === 'number' ? null : /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(String(v));
   const ms =
     typeof v === 'number' ? (Number.isInteger(v) ? v : NaN) : m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms'] : NaN;
@@ -213,7 +213,7 @@ export function policyFromJson(value: unknown, label = 'policy'): Policy {
   return fromValue(new Ctx(label, () => undefined), value);
 }
 
-function formatDuration(ms: number): string {
+export function formatDuration(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 

@@ -51,6 +51,17 @@ describe('matchTrust', () => {
     expect(matchTrust([rule({ maxPermissions: [] })], subject({ permissions: [] })).trusted).toBe(true);
   });
 
+  it('counts raised limits: a later load may ask for as much memory and time as approved, not more', () => {
+    const r = rule({ maxPermissions: ['network api.example.com', 'memory limit 1Gi', 'call timeout 2m'] });
+    const asks = (...extra: string[]) => matchTrust([r], subject({ permissions: ['network api.example.com', ...extra] }));
+    expect(asks().trusted).toBe(true);
+    expect(asks('memory limit 1024Mi', 'call timeout 90s').trusted).toBe(true);
+    const greedy = asks('memory limit 64Gi', 'call timeout 2h');
+    expect(greedy).toEqual({ trusted: false, reasons: [expect.stringContaining('memory limit 64Gi; call timeout 2h')] });
+    // A rule approved at the default limits covers no raised limit at all.
+    expect(matchTrust([rule()], subject({ permissions: ['network api.example.com', 'memory limit 1Mi'] })).trusted).toBe(false);
+  });
+
   it('never trusts https or file sources', () => {
     expect(matchTrust([rule()], subject({ source: 'https://registry.example:5000/acme/x.wasm' })).trusted).toBe(false);
     expect(matchTrust([rule()], subject({ source: '/tmp/acme/x.wasm' })).trusted).toBe(false);

@@ -38,14 +38,23 @@ beforeAll(async () => {
   copyFileSync(fixture('grow'), join(dir, 'roomy-grow.wasm'));
   // Its own timeout too: growing 2047 pages one at a time takes over a second on a loaded 2-core machine.
   writeFileSync(join(dir, 'roomy-grow.policy.yaml'), 'version: "1.0"\nresources:\n  limits:\n    memory: 128Mi\n    timeout: 15000ms\n');
+  // Asks for far more than the server's ceiling allows: it gets the ceiling.
+  copyFileSync(fixture('grow'), join(dir, 'greedy-grow.wasm'));
+  writeFileSync(join(dir, 'greedy-grow.policy.yaml'), 'version: "1.0"\nresources:\n  limits:\n    memory: 64Gi\n    timeout: 15000ms\n');
 
   s = await startStdioSession({
     home: t.home,
-    env: { WASSETTE_CALL_TIMEOUT_MS: String(TIMEOUT_MS), WASSETTE_MEMORY_LIMIT: '64Mi', WASSETTE_MAX_OUTPUT_BYTES: '65536' },
+    env: {
+      WASSETTE_CALL_TIMEOUT_MS: String(TIMEOUT_MS),
+      WASSETTE_MEMORY_LIMIT: '64Mi',
+      WASSETTE_MAX_MEMORY_LIMIT: '128Mi',
+      WASSETTE_MAX_OUTPUT_BYTES: '65536',
+    },
   });
   for (const name of ['spin', 'grow', 'recurse', 'big-output']) await load(fixture(name));
   await load(join(dir, 'quick-spin.wasm'));
   await load(join(dir, 'roomy-grow.wasm'));
+  await load(join(dir, 'greedy-grow.wasm'));
   // Names settle only once every component is in (a shared base name gets a component prefix).
   const list = await call(s, 'list_components');
   for (const c of list.structuredContent?.components as Array<{ id: string; tools: string[] }>) tools.set(c.id, c.tools);
@@ -116,4 +125,10 @@ describe('limits over MCP', () => {
     const policy = await call(s, 'get_policy', { component_id: 'roomy-grow' });
     expect(policy.structuredContent?.policy_yaml).toContain('128Mi');
   }, 20_000);
+
+  it('never lets a policy raise a limit above the server ceiling, and says so in the log', async () => {
+    // 128 MiB (WASSETTE_MAX_MEMORY_LIMIT) = 2048 pages, not the 64Gi the policy asks for.
+    expect((await call(s, tool('greedy-grow', 'grow'), { pages: 1 })).structuredContent).toEqual({ result: 2047 });
+    expect(s.stderr()).toMatch(/greedy-grow: memory limit 64Gi is above max_memory_limit \(134217728 bytes\); it runs at the ceiling/);
+  }, 30_000);
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { effectivePolicy, hostPatternCovers, toSandboxSpec, unenforcedRules } from '../../src/sandbox/effective-policy.js';
+import { effectivePolicy, hostPatternCovers, limitsAboveCeiling, toSandboxSpec, unenforcedRules } from '../../src/sandbox/effective-policy.js';
 import { parseGrant } from '../../src/sandbox/grants.js';
 import { emptyPolicy, parsePolicy } from '../../src/sandbox/policy.js';
 
 const defaults = { timeoutMs: 30_000, memoryBytes: 512 * 1024 ** 2, maxOutputBytes: 4096 };
+const ceiling = { timeoutMs: 600_000, memoryBytes: 4 * 1024 ** 3 };
 const base = parsePolicy(`
 version: "1.0"
 permissions:
@@ -49,7 +50,7 @@ describe('effectivePolicy', () => {
 });
 
 describe('toSandboxSpec', () => {
-  const spec = toSandboxSpec(base, { env: { FROM_ENV: 'e', FROM_SECRET: 'env-loses' }, secrets: { FROM_SECRET: 's' }, defaults });
+  const spec = toSandboxSpec(base, { env: { FROM_ENV: 'e', FROM_SECRET: 'env-loses' }, secrets: { FROM_SECRET: 's' }, defaults, ceiling });
 
   it('turns storage rules into preopens, applying denies on the same path or a parent', () => {
     expect(spec.preopens).toEqual([
@@ -69,12 +70,25 @@ describe('toSandboxSpec', () => {
 
   it('takes limits from the policy, else the defaults', () => {
     expect(spec).toMatchObject({ timeoutMs: 5000, memoryBytes: defaults.memoryBytes, maxOutputBytes: 4096 });
-    const granted = toSandboxSpec(effectivePolicy(base, [parseGrant('memory', { limit: '1Gi' })]), { env: {}, secrets: {}, defaults });
+    const granted = toSandboxSpec(effectivePolicy(base, [parseGrant('memory', { limit: '1Gi' })]), { env: {}, secrets: {}, defaults, ceiling });
     expect(granted.memoryBytes).toBe(1024 ** 3);
   });
 
+  it('never goes above the ceiling, whatever the policy or a grant asks for, and says which limits it cut', () => {
+    const greedy = parsePolicy('version: "1.0"\npermissions:\n  resources:\n    limits:\n      memory: 64Gi\n      timeout: 2h\n');
+    const spec = toSandboxSpec(greedy, { env: {}, secrets: {}, defaults, ceiling });
+    expect(spec).toMatchObject({ timeoutMs: ceiling.timeoutMs, memoryBytes: ceiling.memoryBytes });
+    expect(limitsAboveCeiling(greedy, ceiling)).toEqual([
+      'memory limit 64Gi is above max_memory_limit (4294967296 bytes)',
+      'call timeout 7200000 ms is above max_call_timeout_ms (600000 ms)',
+    ]);
+    const granted = effectivePolicy(emptyPolicy(), [parseGrant('memory', { limit: '8Gi' })]);
+    expect(toSandboxSpec(granted, { env: {}, secrets: {}, defaults, ceiling }).memoryBytes).toBe(ceiling.memoryBytes);
+    expect(limitsAboveCeiling(base, ceiling)).toEqual([]);
+  });
+
   it('deny-all policy gives a deny-all spec', () => {
-    expect(toSandboxSpec(emptyPolicy(), { env: { HOME: '/root' }, secrets: {}, defaults })).toEqual({
+    expect(toSandboxSpec(emptyPolicy(), { env: { HOME: '/root' }, secrets: {}, defaults, ceiling })).toEqual({
       preopens: [],
       env: {},
       networkAllow: [],

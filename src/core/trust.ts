@@ -29,9 +29,19 @@ export interface NewRuleInput {
 
 /** Who signed what a load fetched, as a rule judges it. */
 export function subjectSignature(v: VerificationOutcome | undefined): TrustSubject['signature'] {
-  if (v?.status === 'verified') return { status: 'verified', signer: v.signer };
+  if (v?.status === 'verified') return { status: 'verified', signer: signerIdentity(v.signer, v.anchor) };
   if (v?.status === 'failed') return { status: 'failed' };
   return { status: 'unsigned' };
+}
+
+/**
+ * What a trust rule pins a signer by. A key fingerprint is the signer itself; a certificate subject (Notation) is only
+ * a name any trusted CA could issue again, so it is pinned together with the trusted certificate its chain ended at:
+ * `CN=..., O=... anchored at sha256:<fingerprint>`.
+ */
+export function signerIdentity(signer: string, anchor: string | undefined): string {
+  if (anchor === undefined) return signer;
+  return `${signer} anchored at sha256:${anchor.replace(/:/g, '').toLowerCase()}`;
 }
 
 /** The trust subject a load request recorded (`payload.subject`), or undefined for requests made before rules. */

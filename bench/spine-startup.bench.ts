@@ -1,5 +1,8 @@
 // Benchmark: server ready time (spawn -> initialize -> tools/list answered) of `wassette serve` over
-// stdio with 5 components already loaded in its home, against an empty home. Target: < 1 s (median of 5).
+// stdio with 5 and with 20 components already loaded in its home, against an empty home. Target: < 1 s (median of 5).
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { call, fixture, runCli, startStdioSession, tempHome } from '../test/helpers/cli.js';
 import { median } from './spine-calls.bench.js';
 import { runStandalone } from './standalone.js';
@@ -8,6 +11,9 @@ const RUNS = 5;
 const TARGET_MS = 1000;
 /** Four small WAT components and one ~12 MB JS component, as a typical mix. */
 const COMPONENTS = ['all-types', 'resources', 'collide-a', 'spin', 'text-tools'];
+/** Eleven more fixtures and four renamed copies (same bytes, their own component ids): 20 in all. */
+const MORE = ['collide-b', 'docs', 'kv-store', 'wasi-env', 'grow', 'recurse', 'big-output', 'alias-lists', 'multi-memory', 'escape-probe', 'fs-attack'];
+const COPIES = ['docs', 'kv-store', 'all-types', 'grow'];
 
 interface Sample {
   readyMs: number;
@@ -39,20 +45,35 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 export async function run(): Promise<string> {
   const empty = tempHome('wassette-bench-');
   const full = tempHome('wassette-bench-');
+  const twenty = tempHome('wassette-bench-');
+  const copies = mkdtempSync(join(tmpdir(), 'wassette-bench-copies-'));
+  const load = async (home: string, path: string) => {
+    const r = await runCli(['component', 'load', path, '--json'], { home });
+    if (r.code !== 0) throw new Error(`loading ${path} failed: ${r.stderr}`);
+  };
   try {
     for (const name of COMPONENTS) {
-      const r = await runCli(['component', 'load', fixture(name), '--json'], { home: full.home });
-      if (r.code !== 0) throw new Error(`loading ${name} failed: ${r.stderr}`);
+      await load(full.home, fixture(name));
+      await load(twenty.home, fixture(name));
     }
-    // One unmeasured start each, so both homes have their SQLite file and caches in place.
+    for (const name of MORE) await load(twenty.home, fixture(name));
+    for (const name of COPIES) {
+      const copy = join(copies, `${name}-copy.wasm`);
+      copyFileSync(fixture(name), copy);
+      await load(twenty.home, copy);
+    }
+    // One unmeasured start each, so every home has its SQLite file and caches in place.
     await startOnce(empty.home);
     await startOnce(full.home);
+    await startOnce(twenty.home);
 
     const emptyRuns: Sample[] = [];
     const fullRuns: Sample[] = [];
+    const twentyRuns: Sample[] = [];
     for (let i = 0; i < RUNS; i++) {
       emptyRuns.push(await startOnce(empty.home));
       fullRuns.push(await startOnce(full.home, { tool: 'reverse', args: { input: 'bench' } }));
+      twentyRuns.push(await startOnce(twenty.home));
     }
     const toolCount = fullRuns[0]!.tools;
     const row = (label: string, xs: Sample[]) => {
@@ -72,15 +93,21 @@ export async function run(): Promise<string> {
       '|---|---|---|---|',
       row('empty', emptyRuns),
       row(`${COMPONENTS.length} components`, fullRuns),
+      row(`${COMPONENTS.length + MORE.length + COPIES.length} components`, twentyRuns),
       '',
       `First call after startup (\`reverse\` on the JS component: worker start + instantiate from the transpile cache): ${ms(firstCall)} median.`,
       '',
+      `The 20-component home adds ${MORE.join(', ')} and renamed copies of ${COPIES.join(', ')}.`,
+      '',
       `Target: ready < ${TARGET_MS} ms with ${COMPONENTS.length} components (${toolCount} tools). Measured: ${ms(readyFull)}, ${readyFull < TARGET_MS ? 'met' : 'NOT met'}.`,
+      `With 20 components: ${ms(median(twentyRuns.map((x) => x.readyMs)))} (${twentyRuns[0]!.tools} tools).`,
       '',
     ].join('\n');
   } finally {
     empty.cleanup();
     full.cleanup();
+    twenty.cleanup();
+    rmSync(copies, { recursive: true, force: true });
   }
 }
 

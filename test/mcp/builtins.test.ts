@@ -1,5 +1,6 @@
 // The built-in list: one definition each, schemas that refuse bad arguments before any handler runs, handlers that
 // get typed arguments and reach the core's operations, and the operator's disabled list checked by name.
+import { Ajv } from 'ajv';
 import { describe, expect, it, vi } from 'vitest';
 import { BUILTINS, BUILTIN_NAMES, enabledBuiltins } from '../../src/mcp/builtins/list.js';
 import type { Wassette } from '../../src/core/wassette.js';
@@ -30,6 +31,14 @@ describe('built-in list', () => {
     for (const b of BUILTINS) {
       expect(b.inputSchema.type).toBe('object');
       expect(b.description.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('has input schemas that are valid JSON Schema (the server compiles them without the meta-schema check)', () => {
+    const strict = new Ajv({ strict: true, allErrors: true });
+    for (const b of BUILTINS) {
+      expect(strict.validateSchema(b.inputSchema), `${b.name}: ${strict.errorsText(strict.errors)}`).toBe(true);
+      expect(() => strict.compile(b.inputSchema), b.name).not.toThrow();
     }
   });
 

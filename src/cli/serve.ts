@@ -5,7 +5,7 @@ import { createLogger } from '../log.js';
 import { ErrorCode, WassetteError } from '../errors.js';
 import { isLoopbackHost } from '../mcp/http-auth.js';
 import { checkTokenShape, readOrCreateHttpToken } from '../mcp/http-token.js';
-import { serveHttp, parseListenAddress } from '../mcp/http.js';
+import { parseListenAddress } from '../mcp/listen-address.js';
 import { createMcpServer } from '../mcp/mcp-server.js';
 import { openWassette } from '../core/wassette.js';
 import { provisionFromManifest } from '../core/provision.js';
@@ -105,6 +105,8 @@ export async function run(argv: string[]): Promise<void> {
   } else {
     const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
     if (noAuth) log.warn('--no-auth: the HTTP transport accepts requests without a bearer token; any local process or user can drive this server');
+    // The HTTP transport (and the SDK's web-standard stack under it) loads only when it is asked for.
+    const { serveHttp } = await import('../mcp/http.js');
     const h = await serveHttp(
       backend,
       {

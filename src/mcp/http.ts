@@ -11,6 +11,8 @@ import { bearerChallenge, bearerMatches } from './http-auth.js';
 import { JsonPath, jsonEligible } from './http-json-path.js';
 import { createMcpServer, type McpBackend } from './mcp-server.js';
 
+export { parseListenAddress } from './listen-address.js';
+
 export interface HttpOptions {
   host: string;
   port: number;
@@ -39,17 +41,6 @@ const KEEP_ALIVE_MS = 65_000;
 
 /** About 40 KB each; a client that initializes per request would otherwise grow the server without bound. */
 const DEFAULT_MAX_SESSIONS = 1000;
-
-export function parseListenAddress(value: string | undefined): { host: string; port: number } {
-  if (value === undefined || value === '') return { host: '127.0.0.1', port: 9001 };
-  // A bare port keeps the loopback default: `--http 9003` must not become a host named "9003".
-  const m = /^(?:\[([^\]]+)\]|([^:]+))?(?::(\d+))?$/.exec(/^\d+$/.test(value) ? `:${value}` : value);
-  const port = Number(m?.[3] ?? 9001);
-  if (!m || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new WassetteError(ErrorCode.InvalidArgument, `"${value}" is not a listen address (use host:port, e.g. 127.0.0.1:9001)`);
-  }
-  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
-}
 
 function hostAllowlist(host: string, port: number, extra: string[]): string[] {
   const names = new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host, ...extra]);

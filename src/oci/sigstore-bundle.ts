@@ -4,8 +4,9 @@
 // material is a public key can be checked, and transparency-log entries and timestamps are ignored
 // (the equivalent of `cosign verify --key ... --insecure-ignore-tlog`). The signature itself is
 // checked by @sigstore/verify's Verifier with a trust material holding exactly one of our keys.
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { Verifier, toSignedEntity, type TrustMaterial } from '@sigstore/verify';
+// The sigstore libraries load on the first bundle seen (about 70 ms of imports a server start would otherwise pay).
+import type { Bundle } from '@sigstore/bundle';
+import type { TrustMaterial } from '@sigstore/verify';
 import { errorMessage } from '../errors.js';
 import type { TrustedKey } from './cosign.js';
 import {
@@ -107,6 +108,7 @@ export async function verifyBundle(
   keys: readonly TrustedKey[],
   manifestBytes: () => Promise<Uint8Array>,
 ): Promise<SignatureCheck> {
+  const [{ bundleFromJSON }, { Verifier, toSignedEntity }] = await Promise.all([import('@sigstore/bundle'), import('@sigstore/verify')]);
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(parseJson(json, 'sigstore bundle'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SourceInput } from '../../index/documents.js';
 import { readToolsList } from '../../index/import-tools-list.js';
 import type { SearchResult } from '../../index/search.js';
-import { ToolIndex, ToolIndexError } from '../../index/tool-index.js';
+import { MAX_SEARCH_LIMIT, ToolIndex, ToolIndexError } from '../../index/tool-index.js';
 import { type CrawlSummary, crawl } from '../../registry-crawler/crawl.js';
 import { paramsOf } from '../../registry-crawler/describe.js';
 import { takeCrawlLock } from '../../registry-crawler/lock.js';
@@ -54,7 +54,8 @@ export class Discovery {
     await this.#mirrorLoaded(loaded);
     let found: Awaited<ReturnType<ToolIndex['search']>>;
     try {
-      found = await this.index.search(query, limit * 2);
+      // Twice the asked number, so results hidden behind their loaded copies still leave `limit` to show.
+      found = await this.index.search(query, Math.min(limit * 2, Math.max(limit, MAX_SEARCH_LIMIT)));
     } catch (e) {
       if (e instanceof ToolIndexError) throw new WassetteError(ErrorCode.InvalidArgument, e.message);
       throw e;

@@ -12,8 +12,8 @@ export interface CrawlTarget {
 }
 
 /**
- * Public registries and repositories known to hold WebAssembly components (Wassette's published examples and
- * the components they point to). GHCR has no catalog, so the repositories are listed.
+ * Public registries and repositories known to hold WebAssembly components (Wassette's published examples, the
+ * components they point to, and modulewise's example components). GHCR has no catalog, so the repositories are listed.
  */
 export const DEFAULT_TARGETS: readonly CrawlTarget[] = [
   {
@@ -27,6 +27,11 @@ export const DEFAULT_TARGETS: readonly CrawlTarget[] = [
       'microsoft/gomodule',
       'yoshuawuyts/time',
       'yoshuawuyts/fetch',
+      // Published with `wkg oci push` and OCI annotations (title, description, source, licence).
+      'modulewise/calculator',
+      'modulewise/greeter',
+      'modulewise/demo/calculator',
+      'modulewise/demo/hello',
     ],
   },
 ];

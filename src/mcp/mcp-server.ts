@@ -8,6 +8,8 @@ import {
   ListToolsRequestSchema,
   McpError,
   ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
   type CallToolResult,
   type ProgressToken,
   type Tool,
@@ -16,7 +18,8 @@ import type { CallContext, Progress } from '../core/call-context.js';
 import { exceptionResult } from '../core/tool-result.js';
 import { isWassetteError } from '../errors.js';
 import { paginate } from './paginate.js';
-import { listResources, RESOURCE_TEMPLATES, readResource, type ResourceSource } from './resources.js';
+import { ResourceSubscriptions } from './resource-subscriptions.js';
+import { listResources, RESOURCE_TEMPLATES, readResource, resourceText, type ResourceSource } from './resources.js';
 
 export interface McpBackend {
   listTools(): Tool[] | Promise<Tool[]>;
@@ -79,7 +82,7 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
   const resources = backend.resources;
   const pageSize = backend.pageSize ?? DEFAULT_PAGE_SIZE;
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: true }, logging: {}, ...(resources ? { resources: { listChanged: true } } : {}) },
+    capabilities: { tools: { listChanged: true }, logging: {}, ...(resources ? { resources: { listChanged: true, subscribe: true } } : {}) },
     instructions:
       'wassette runs WebAssembly components as sandboxed tools and can find new ones. ' +
       'When no tool you have fits the task, call search_tools with the need in plain words, pick a result, and ' +
@@ -140,8 +143,20 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       await resources.sync();
       return { contents: [readResource(resources, request.params.uri)] };
     });
+    // notifications/resources/updated for exactly the subscribed resources whose text changed.
+    const subscriptions = new ResourceSubscriptions((uri) => resourceText(resources, uri));
+    server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+      await resources.sync();
+      subscriptions.subscribe(request.params.uri);
+      return {};
+    });
+    server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+      subscriptions.unsubscribe(request.params.uri);
+      return {};
+    });
     unsubscribeResources = resources.onChanged(() => {
       server.sendResourceListChanged().catch(() => undefined);
+      for (const uri of subscriptions.changed()) server.sendResourceUpdated({ uri }).catch(() => undefined);
     });
   }
 

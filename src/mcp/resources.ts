@@ -76,17 +76,26 @@ function notFound(uri: string, why: string): McpError {
   return new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri} (${why})`, { uri });
 }
 
+/** Where a URI outside ours is pointed to. */
+export function notOurs(uri: string): McpError {
+  return notFound(uri, `wassette serves ${PREFIX}<component id>/wit and ${PREFIX}<component id>/policy; resources/list shows them`);
+}
+
+/** The current text behind one of our URIs; undefined while its component is not loaded (or the URI is not ours). */
+export function resourceText(src: ResourceSource, uri: string): string | undefined {
+  const parsed = parseResourceUri(uri);
+  if (!parsed) return undefined;
+  try {
+    return parsed.kind === 'wit' ? src.wit(parsed.id) : src.policyYaml(parsed.id);
+  } catch {
+    return undefined;
+  }
+}
+
 export function readResource(src: ResourceSource, uri: string): TextResourceContents {
   const parsed = parseResourceUri(uri);
-  if (!parsed) {
-    throw notFound(uri, `wassette serves ${PREFIX}<component id>/wit and ${PREFIX}<component id>/policy; resources/list shows them`);
-  }
-  let text: string | undefined;
-  try {
-    text = parsed.kind === 'wit' ? src.wit(parsed.id) : src.policyYaml(parsed.id);
-  } catch {
-    text = undefined;
-  }
+  if (!parsed) throw notOurs(uri);
+  const text = resourceText(src, uri);
   if (text === undefined) throw notFound(uri, `no component "${parsed.id}" is loaded; list_components shows the loaded ones`);
   return { uri, mimeType: parsed.kind === 'wit' ? WIT_MIME : POLICY_MIME, text };
 }

@@ -1,10 +1,11 @@
 // End to end over Streamable HTTP (`wassette serve --http`, SDK client): plain JSON responses for calls that asked
-// for no progress and SSE for those that did (progress arrives), pagination and resources, cancellation and client
+// for no progress and SSE for those that did (progress arrives), pagination and resources (a subscription in one
+// session hears of a grant made in another), cancellation and client
 // disconnects stopping the running worker, and the bearer token still required.
 import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { type McpError, ProgressNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { type McpError, ProgressNotificationSchema, type Progress, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, runCli, tempHome } from '../helpers/cli.js';
 import { type ServingChild, spawnHttpServer } from '../helpers/http-serve.js';
@@ -119,6 +120,27 @@ describe('serve --http: MCP features', () => {
       expect((missing as McpError).code).toBe(-32002);
     } finally {
       await c.client.close();
+    }
+  });
+
+  it("a session subscribed to a component's policy hears resources/updated when another session grants", async () => {
+    const watcher = await connect();
+    const granter = await connect();
+    try {
+      const updated: string[] = [];
+      watcher.client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => {
+        updated.push(n.params.uri);
+      });
+      await watcher.client.subscribeResource({ uri: 'wassette://components/spin/policy' });
+      const g = await granter.client.callTool({ name: 'grant_network_permission', arguments: { component_id: 'spin', details: { host: 'sub.example.com' } } });
+      expect(g.isError, JSON.stringify(g)).toBeFalsy();
+      // Sent on the watcher's standalone GET stream, as the SDK client opens it after initializing.
+      await expect.poll(() => updated, { timeout: 5000 }).toEqual(['wassette://components/spin/policy']);
+      const policy = await watcher.client.readResource({ uri: 'wassette://components/spin/policy' });
+      expect((policy.contents[0] as { text: string }).text).toContain('sub.example.com');
+    } finally {
+      await watcher.client.close();
+      await granter.client.close();
     }
   });
 

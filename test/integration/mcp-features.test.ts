@@ -1,8 +1,15 @@
 // End to end through the real stdio server and the SDK client: tools/list pagination with opaque cursors,
 // components' WIT and effective policy as resources (with list_changed on load, unload and grant changes,
-// here or from the CLI), and progress notifications while load_component works.
+// here or from the CLI, and resources/updated for subscribed ones), and progress notifications while load_component works.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { McpError, ProgressNotificationSchema, ResourceListChangedNotificationSchema, type Progress, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  McpError,
+  ProgressNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+  type Progress,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { encodeCursor } from '../../src/mcp/paginate.js';
 import { call, fixture, runCli, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
 import { destroyRegistry, startRegistry, type RunningRegistry } from '../helpers/registry.js';
@@ -11,6 +18,8 @@ const PAGE = 4;
 const t = tempHome();
 let s: McpSession;
 let resourceChanges = 0;
+/** URIs of every notifications/resources/updated received. */
+const updated: string[] = [];
 /** Every progress notification since the last clear, taken before the SDK's own routing (see callWithProgress). */
 let progressSeen: Progress[] = [];
 
@@ -18,6 +27,9 @@ beforeAll(async () => {
   s = await startStdioSession({ home: t.home, env: { WASSETTE_TOOLS_PAGE_SIZE: String(PAGE) } });
   s.client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => {
     resourceChanges++;
+  });
+  s.client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => {
+    updated.push(n.params.uri);
   });
   s.client.setNotificationHandler(ProgressNotificationSchema, async (n) => {
     progressSeen.push(n.params);
@@ -134,17 +146,25 @@ describe('resources', () => {
     expect(before.text).not.toContain('api.example.com');
 
     const changes = resourceChanges;
+    await s.client.subscribeResource({ uri: 'wassette://components/all-types/policy' });
+    await s.client.subscribeResource({ uri: 'wassette://components/all-types/wit' });
     const g = await call(s, 'grant_network_permission', { component_id: 'all-types', details: { host: 'api.example.com' } });
     expect(g.isError, text(g)).toBeFalsy();
     await expect.poll(() => resourceChanges, { timeout: 5000 }).toBeGreaterThan(changes);
     expect((await read()).text).toContain('api.example.com');
+    // The subscribed policy is announced as updated; the WIT, unchanged, is not.
+    await expect.poll(() => updated, { timeout: 5000 }).toContain('wassette://components/all-types/policy');
+    expect(updated).not.toContain('wassette://components/all-types/wit');
   });
 
   it('follows a grant made by the CLI in another process', async () => {
     const changes = resourceChanges;
+    const policyUpdates = () => updated.filter((u) => u === 'wassette://components/all-types/policy').length;
+    const before = policyUpdates();
     const r = await runCli(['permission', 'grant', 'environment', 'all-types', 'HOME_FROM_CLI'], { home: t.home });
     expect(r.code, r.stderr).toBe(0);
     await expect.poll(() => resourceChanges, { timeout: 8000 }).toBeGreaterThan(changes);
+    await expect.poll(policyUpdates, { timeout: 8000 }).toBeGreaterThan(before);
     const policy = await s.client.readResource({ uri: 'wassette://components/all-types/policy' });
     expect((policy.contents[0] as { text: string }).text).toContain('HOME_FROM_CLI');
   });
@@ -156,12 +176,17 @@ describe('resources', () => {
       expect((e as McpError).code).toBe(-32002);
       expect((e as McpError).message).toContain(uri);
     }
+    const e = await s.client.subscribeResource({ uri: 'file:///etc/passwd' }).catch((x: unknown) => x);
+    expect((e as McpError).code).toBe(-32002);
   });
 
   it('unloading removes the resources and announces list_changed', async () => {
     const changes = resourceChanges;
+    await s.client.subscribeResource({ uri: 'wassette://components/spin/wit' });
     expect((await call(s, 'unload_component', { id: 'spin' })).isError).toBeFalsy();
     await expect.poll(() => resourceChanges, { timeout: 5000 }).toBeGreaterThan(changes);
+    // A subscribed resource that is gone counts as updated (a read now says resource-not-found).
+    await expect.poll(() => updated, { timeout: 5000 }).toContain('wassette://components/spin/wit');
     const uris = (await s.client.listResources()).resources.map((r) => r.uri);
     expect(uris).not.toContain('wassette://components/spin/wit');
     const e = await s.client.readResource({ uri: 'wassette://components/spin/wit' }).catch((x: unknown) => x);

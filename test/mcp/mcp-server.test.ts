@@ -1,0 +1,103 @@
+// createMcpServer's resource subscriptions over an in-memory transport with a fake backend: the capability, subscribe
+// and unsubscribe, and notifications/resources/updated for exactly the subscribed resources whose text changed.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMcpServer, type McpBackend } from '../../src/mcp/mcp-server.js';
+
+const POLICY = 'wassette://components/alpha/policy';
+const WIT = 'wassette://components/alpha/wit';
+
+function fakeBackend() {
+  const policies = new Map([['alpha', 'version: "1.0"\n']]);
+  const listeners = new Set<() => void>();
+  const backend: McpBackend = {
+    listTools: () => [],
+    callTool: async () => undefined,
+    onToolsChanged: () => () => undefined,
+    resources: {
+      componentIds: () => [...policies.keys()],
+      wit: (id) => (policies.has(id) ? `world ${id} {}` : undefined),
+      policyYaml: (id) => policies.get(id),
+      sync: async () => undefined,
+      onChanged: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    },
+  };
+  const emit = () => {
+    for (const l of listeners) l();
+  };
+  return { backend, policies, emit, listeners };
+}
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function connect(backend: McpBackend): Promise<{ client: Client; updated: string[] }> {
+  const server = createMcpServer(backend, () => undefined);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 't', version: '1' });
+  const updated: string[] = [];
+  client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => {
+    updated.push(n.params.uri);
+  });
+  await client.connect(clientSide);
+  close = () => client.close();
+  return { client, updated };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+describe('resources/subscribe', () => {
+  it('declares the capability', async () => {
+    const { client } = await connect(fakeBackend().backend);
+    expect(client.getServerCapabilities()?.resources).toEqual({ listChanged: true, subscribe: true });
+  });
+
+  it('sends resources/updated for a subscribed policy that changed, not for an unchanged WIT', async () => {
+    const f = fakeBackend();
+    const { client, updated } = await connect(f.backend);
+    await client.subscribeResource({ uri: POLICY });
+    await client.subscribeResource({ uri: WIT });
+    f.emit();
+    await tick();
+    expect(updated).toEqual([]);
+    f.policies.set('alpha', 'version: "1.0"\nnetwork: [api.example.com]\n');
+    f.emit();
+    await expect.poll(() => updated).toEqual([POLICY]);
+  });
+
+  it('stops after unsubscribe', async () => {
+    const f = fakeBackend();
+    const { client, updated } = await connect(f.backend);
+    await client.subscribeResource({ uri: POLICY });
+    await client.unsubscribeResource({ uri: POLICY });
+    f.policies.set('alpha', 'changed');
+    f.emit();
+    await tick();
+    expect(updated).toEqual([]);
+  });
+
+  it('refuses a URI that is not ours with resource-not-found', async () => {
+    const { client } = await connect(fakeBackend().backend);
+    const e = await client.subscribeResource({ uri: 'test://watched-resource' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(McpError);
+    expect((e as McpError).code).toBe(-32002);
+  });
+
+  it('drops its change listener when the session closes', async () => {
+    const f = fakeBackend();
+    await connect(f.backend);
+    expect(f.listeners.size).toBe(1);
+    await close?.();
+    close = undefined;
+    await expect.poll(() => f.listeners.size).toBe(0);
+  });
+});

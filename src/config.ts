@@ -14,6 +14,8 @@ export interface Config {
   configFile: string;
   approval: ApprovalMode;
   callTimeoutMs: number;
+  /** `transpile_timeout_ms` / `WASSETTE_TRANSPILE_TIMEOUT_MS`: a transpile running longer is stopped and its load fails with `timeout`. */
+  transpileTimeoutMs: number;
   /**
    * `idle_stop_ms` / `WASSETTE_IDLE_STOP_MS`: a component instance with no call for this long is stopped (its
    * worker and memory freed) and restarted from the transpile cache on its next call; 0 never stops one.
@@ -123,6 +125,8 @@ export const DEFAULT_MAX_CALL_TIMEOUT_MS = 600_000;
 
 /** Ten minutes: an agent's pause between two uses of a tool is usually shorter; a forgotten tool frees its memory. */
 export const DEFAULT_IDLE_STOP_MS = 600_000;
+/** A transpile running longer is stopped; a 12 MB JS component takes about 2 s here. */
+export const DEFAULT_TRANSPILE_TIMEOUT_MS = 120_000;
 
 /** setTimeout treats longer delays as 1 ms, which would time every call out at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -152,6 +156,7 @@ function bool(value: unknown, field: string): boolean {
 const FILE_KEYS = [
   'approval',
   'call_timeout_ms',
+  'transpile_timeout_ms',
   'idle_stop_ms',
   'memory_limit',
   'max_output_bytes',
@@ -249,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     configFile,
     approval: approvalMode(pick('approval', 'WASSETTE_APPROVAL') ?? 'prompt', 'approval'),
     callTimeoutMs: timeoutMs(pick('call_timeout_ms', 'WASSETTE_CALL_TIMEOUT_MS') ?? 30_000, 'call_timeout_ms'),
+    transpileTimeoutMs: timeoutMs(pick('transpile_timeout_ms', 'WASSETTE_TRANSPILE_TIMEOUT_MS') ?? DEFAULT_TRANSPILE_TIMEOUT_MS, 'transpile_timeout_ms'),
     idleStopMs: optionalDelayMs(pick('idle_stop_ms', 'WASSETTE_IDLE_STOP_MS') ?? DEFAULT_IDLE_STOP_MS, 'idle_stop_ms'),
     memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),
     maxMemoryLimitBytes: parseMemoryQuantity(String(pick('max_memory_limit', 'WASSETTE_MAX_MEMORY_LIMIT') ?? DEFAULT_MAX_MEMORY_LIMIT), 'max_memory_limit'),

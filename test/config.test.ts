@@ -54,6 +54,16 @@ describe('limit ceilings', () => {
   });
 });
 
+describe('transpile_timeout_ms', () => {
+  it('defaults to two minutes, is read from the environment or the file, and must be a positive delay', () => {
+    expect(loadConfig(env()).transpileTimeoutMs).toBe(120_000);
+    expect(loadConfig(env({ WASSETTE_TRANSPILE_TIMEOUT_MS: '5000' })).transpileTimeoutMs).toBe(5000);
+    writeFileSync(join(home, 'config.yaml'), 'transpile_timeout_ms: 7000\n');
+    expect(loadConfig(env()).transpileTimeoutMs).toBe(7000);
+    expect(() => loadConfig(env({ WASSETTE_TRANSPILE_TIMEOUT_MS: '0' }))).toThrow(/transpile_timeout_ms: "0" is not a positive integer/);
+  });
+});
+
 describe('idle_stop_ms', () => {
   it('defaults to ten minutes, takes 0 for never, and refuses what is not a delay', () => {
     expect(loadConfig(env()).idleStopMs).toBe(600_000);

@@ -544,7 +544,12 @@ export class Wassette {
 
 export async function openWassette(config: Readonly<Config>, log: Logger, opts: WassetteOptions & { restore?: boolean } = {}): Promise<Wassette> {
   const store = openStore(config.home);
-  const runtime = new ComponentRuntime({ cacheDir: join(config.home, 'transpiled'), log: (m) => log.debug(m), idleStopMs: config.idleStopMs });
+  const runtime = new ComponentRuntime({
+    cacheDir: join(config.home, 'transpiled'),
+    log: (m) => log.debug(m),
+    idleStopMs: config.idleStopMs,
+    transpileTimeoutMs: config.transpileTimeoutMs,
+  });
   let w: Wassette;
   try {
     w = new Wassette(config, store, runtime, BlobStore.forHome(config.home), log, opts);

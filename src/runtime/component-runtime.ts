@@ -26,6 +26,8 @@ export interface ComponentRuntimeOptions {
   maxStreamBytes?: number;
   /** Stop an instance's worker after this long without a call; 0 or absent: never (see InstanceOptions). */
   idleStopMs?: number;
+  /** A transpile running longer fails with `timeout` (default DEFAULT_TRANSPILE_TIMEOUT_MS). */
+  transpileTimeoutMs?: number;
 }
 
 export class ComponentRuntime {
@@ -39,7 +41,7 @@ export class ComponentRuntime {
 
   constructor(private readonly opts: ComponentRuntimeOptions) {
     enableWasmFeatures();
-    this.cache = new TranspileCache(opts.cacheDir);
+    this.cache = new TranspileCache(opts.cacheDir, opts.transpileTimeoutMs !== undefined ? { transpileTimeoutMs: opts.transpileTimeoutMs } : {});
     this.workers = new WorkerPool({ log: opts.log, ...(opts.heapMb !== undefined ? { heapMb: opts.heapMb } : {}) });
   }
 

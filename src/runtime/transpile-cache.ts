@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, WassetteError, errorMessage } from '../errors.js';
+import { ErrorCode, WassetteError, errorMessage, isWassetteError } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
 import { ENTRY_FILE } from './transpile-files.js';
 import { TranspileService } from './transpile-service.js';
@@ -59,9 +59,9 @@ export class TranspileCache {
 
   constructor(
     private readonly cacheDir: string,
-    opts: { transpileIdleMs?: number } = {},
+    opts: { transpileIdleMs?: number; transpileTimeoutMs?: number } = {},
   ) {
-    this.transpiler = new TranspileService(opts.transpileIdleMs);
+    this.transpiler = new TranspileService(opts.transpileIdleMs, opts.transpileTimeoutMs);
   }
 
   /** Ends the transpile process, if one is running; transpiles still waiting are refused. */
@@ -110,7 +110,12 @@ export class TranspileCache {
     try {
       await mkdir(tmp, { recursive: true });
       const { coreModules, imports, sizes } = await this.transpiler.transpile(bytes, tmp).catch((e: unknown) => {
-        throw new WassetteError(ErrorCode.InvalidComponent, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, { cause: e });
+        // A transpile that ran out of time keeps its code: the component may be fine, the limit or the machine not.
+        const code = isWassetteError(e, ErrorCode.Timeout) ? ErrorCode.Timeout : ErrorCode.InvalidComponent;
+        throw new WassetteError(code, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, {
+          cause: e,
+          ...(isWassetteError(e) && e.data ? { data: e.data } : {}),
+        });
       });
       const manifest: Manifest = { format: CACHE_FORMAT, coreModules, imports, sizes };
       await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest));

@@ -1,6 +1,8 @@
 // Runs transpiles in a child process (transpile-child.ts) kept for a short while after its last job, so a burst
 // of loads (a restore, a test suite) starts it once, and its memory goes back to the system when it exits.
 import { type ChildProcess, fork } from 'node:child_process';
+import { DEFAULT_TRANSPILE_TIMEOUT_MS } from '../config.js';
+import { ErrorCode, WassetteError } from '../errors.js';
 import type { TranspileJob, TranspileReply } from './transpile-child.js';
 import type { TranspiledFiles } from './transpile-files.js';
 import { childEntryArgs } from './worker-entry.js';
@@ -23,11 +25,19 @@ export class TranspileService {
   private current: (Job & { id: number }) | undefined;
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
+  private jobTimer: NodeJS.Timeout | undefined;
   private stderr = '';
 
-  constructor(private readonly idleMs = TRANSPILE_IDLE_MS) {}
+  constructor(
+    private readonly idleMs = TRANSPILE_IDLE_MS,
+    private readonly timeoutMs = DEFAULT_TRANSPILE_TIMEOUT_MS,
+  ) {}
 
-  /** Transpiles `bytes` into `dir` (which must exist); jobs run one at a time. */
+  /**
+   * Transpiles `bytes` into `dir` (which must exist); jobs run one at a time. A job still running after `timeoutMs`
+   * (counted from when its process gets it, not while it waits its turn) fails with a `timeout` WassetteError and
+   * its process is killed; the next job starts a fresh one.
+   */
   transpile(bytes: Uint8Array, dir: string): Promise<TranspiledFiles> {
     return new Promise((resolve, reject) => {
       this.queue.push({ bytes, dir, resolve, reject });
@@ -48,6 +58,7 @@ export class TranspileService {
   /** Ends the process now; jobs still queued are refused. */
   close(): void {
     clearTimeout(this.idleTimer);
+    clearTimeout(this.jobTimer);
     for (const job of this.queue.splice(0)) job.reject(new Error('the runtime was closed'));
     this.child?.kill();
   }
@@ -61,6 +72,16 @@ export class TranspileService {
     this.stderr = '';
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
+    // Not unref'd: while a load waits on this job, the timer is what guarantees it ends.
+    this.jobTimer = setTimeout(() => {
+      if (this.current !== job) return;
+      const error = new WassetteError(
+        ErrorCode.Timeout,
+        `transpiling took longer than ${this.timeoutMs} ms, so the transpile process was stopped (a component this slow to transpile is likely malformed or far too large)`,
+        { data: { timeoutMs: this.timeoutMs } },
+      );
+      this.fail(child, error.message, error, 'SIGKILL');
+    }, this.timeoutMs);
     child.send({ id: job.id, bytes: job.bytes, dir: job.dir } satisfies TranspileJob, (e) => {
       if (e) this.fail(child, `cannot send the component to the transpile process: ${e.message}`);
     });
@@ -82,6 +103,7 @@ export class TranspileService {
       const job = this.current;
       if (!job || reply.id !== job.id) return;
       this.current = undefined;
+      clearTimeout(this.jobTimer);
       if (reply.ok) job.resolve({ coreModules: reply.coreModules, imports: reply.imports, sizes: reply.sizes });
       else job.reject(new Error(reply.message));
       this.afterJob(child);
@@ -106,13 +128,15 @@ export class TranspileService {
     this.idleTimer.unref();
   }
 
-  private fail(child: ChildProcess, message: string): void {
+  /** Ends `child` and fails its job with `error` (the timeout) or an Error built from `message` and its stderr. */
+  private fail(child: ChildProcess, message: string, error?: Error, signal: NodeJS.Signals = 'SIGTERM'): void {
     if (this.child !== child) return;
     this.child = undefined;
     const job = this.current;
     this.current = undefined;
-    child.kill();
-    if (job) job.reject(new Error(`${message}${this.stderr ? `: ${this.stderr.trim().slice(0, 2000)}` : ''}`));
+    clearTimeout(this.jobTimer);
+    child.kill(signal);
+    if (job) job.reject(error ?? new Error(`${message}${this.stderr ? `: ${this.stderr.trim().slice(0, 2000)}` : ''}`));
     this.pump();
   }
 }

@@ -1,5 +1,5 @@
-// End to end over stdio: load_component with paths and bytes that are not usable components. Each is a
-// clear isError, nothing gets registered, and the server keeps serving.
+// End to end over stdio: load_component with paths and bytes that are not usable components, and a transpile
+// that runs out of time. Each is a clear isError, nothing gets registered, and the server keeps serving.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -89,5 +89,26 @@ describe('load_component with bad input', () => {
       expect(r.isError).toBe(true);
       expect(text(r)).toContain('path');
     }
+  });
+});
+
+describe('load_component whose transpile runs out of time', () => {
+  const t = tempHome();
+  let s: McpSession;
+  beforeAll(async () => {
+    // 1 ms: the transpile process cannot even start in time, so every fresh load times out (a stuck transpile's path).
+    s = await startStdioSession({ home: t.home, env: { WASSETTE_TRANSPILE_TIMEOUT_MS: '1' } });
+  });
+  afterAll(async () => {
+    await s?.close();
+    t.cleanup();
+  });
+
+  it('fails with a timeout error naming the limit, registers nothing and keeps serving', async () => {
+    const r = await call(s, 'load_component', { path: fixture('docs') });
+    expect(r.isError, text(r)).toBe(true);
+    expect(r.structuredContent?.error?.code).toBe('timeout');
+    expect(r.structuredContent?.error?.message).toMatch(/transpiling took longer than 1 ms, so the transpile process was stopped/);
+    expect((await call(s, 'list_components')).structuredContent?.components).toEqual([]);
   });
 });

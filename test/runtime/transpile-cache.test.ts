@@ -103,6 +103,21 @@ describe('TranspileCache', () => {
     expect((process.memoryUsage().rss - before) / 2 ** 20).toBeLessThan(48);
   }, 60_000);
 
+  it('a transpile past the time limit is a timeout error naming the limit, and leaves no partial entry', async () => {
+    const dir = tempDir();
+    const bytes = await parse(MATH_WAT);
+    const cache = new TranspileCache(dir, { transpileTimeoutMs: 1 });
+    try {
+      // 1 ms: the transpile process cannot even start in time.
+      const err = await cache.ensure(sha256Hex(bytes), bytes).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'timeout', data: { timeoutMs: 1 } });
+      expect(String((err as Error).message)).toMatch(/cannot transpile component sha256:[0-9a-f]{64}: transpiling took longer than 1 ms/);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      cache.close();
+    }
+  });
+
   it('says what went wrong when the transpile process fails', async () => {
     // A component section that ends mid-way: jco refuses it inside the child and the message comes back.
     const bytes = new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0, 0x01, 0x05, 0x01]);

@@ -1,9 +1,10 @@
-// The transpile process: one for a burst of jobs, gone when idle, and a death mid-job is a clear error.
+// The transpile process: one for a burst of jobs, gone when idle, and a death mid-job or a stuck job is a clear error.
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { ErrorCode, isWassetteError } from '../../src/errors.js';
 import { TranspileService } from '../../src/runtime/transpile-service.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
 import { MATH_WAT } from './wat-components.js';
@@ -56,6 +57,30 @@ describe('TranspileService', () => {
       svc.close();
     }
   }, 60_000);
+
+  it('a stuck transpile fails with a timeout error and is killed; the job queued behind it runs in a fresh process', async () => {
+    const svc = new TranspileService(500, 1500);
+    try {
+      const bytes = await parse(MATH_WAT);
+      const stuck = svc.transpile(bytes, tempDir()).catch((e: unknown) => e);
+      const queued = svc.transpile(bytes, tempDir());
+      const pid = svc.pid!;
+      // A stopped process never answers: the same as a transpile looping forever, without depending on how long one takes.
+      process.kill(pid, 'SIGSTOP');
+      const started = Date.now();
+      const err = await stuck;
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(isWassetteError(err, ErrorCode.Timeout), String(err)).toBe(true);
+      expect((err as Error).message).toMatch(/transpiling took longer than 1500 ms, so the transpile process was stopped/);
+      await sleep(100);
+      expect(() => process.kill(pid, 0)).toThrow();
+      // Its wait in the queue did not count against it.
+      expect((await queued).coreModules.length).toBeGreaterThan(0);
+      expect(svc.pid).not.toBe(pid);
+    } finally {
+      svc.close();
+    }
+  }, 30_000);
 
   it('close() refuses queued jobs and ends the process', async () => {
     const svc = new TranspileService();

@@ -154,10 +154,25 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       subscriptions.unsubscribe(request.params.uri);
       return {};
     });
-    unsubscribeResources = resources.onChanged(() => {
-      server.sendResourceListChanged().catch(() => undefined);
+    // Re-reading costs ~0.16 ms per subscribed policy (a store read), so a burst of changes (another process's
+    // grants, found in one sync) is checked once, on the next turn of the event loop, and never by a closed session.
+    let checkPending = false;
+    let closed = false;
+    const checkSubscriptions = (): void => {
+      checkPending = false;
+      if (closed) return;
       for (const uri of subscriptions.changed()) server.sendResourceUpdated({ uri }).catch(() => undefined);
+    };
+    const offChanged = resources.onChanged(() => {
+      server.sendResourceListChanged().catch(() => undefined);
+      if (checkPending || subscriptions.size === 0) return;
+      checkPending = true;
+      setImmediate(checkSubscriptions);
     });
+    unsubscribeResources = () => {
+      closed = true;
+      offChanged();
+    };
   }
 
   const unsubscribe = backend.onToolsChanged(() => {

@@ -12,6 +12,7 @@ const WIT = 'wassette://components/alpha/wit';
 function fakeBackend() {
   const policies = new Map([['alpha', 'version: "1.0"\n']]);
   const listeners = new Set<() => void>();
+  let policyReads = 0;
   const backend: McpBackend = {
     listTools: () => [],
     callTool: async () => undefined,
@@ -19,7 +20,10 @@ function fakeBackend() {
     resources: {
       componentIds: () => [...policies.keys()],
       wit: (id) => (policies.has(id) ? `world ${id} {}` : undefined),
-      policyYaml: (id) => policies.get(id),
+      policyYaml: (id) => {
+        policyReads++;
+        return policies.get(id);
+      },
       sync: async () => undefined,
       onChanged: (l) => {
         listeners.add(l);
@@ -30,7 +34,7 @@ function fakeBackend() {
   const emit = () => {
     for (const l of listeners) l();
   };
-  return { backend, policies, emit, listeners };
+  return { backend, policies, emit, listeners, policyReads: () => policyReads };
 }
 
 let close: (() => Promise<void>) | undefined;
@@ -72,6 +76,21 @@ describe('resources/subscribe', () => {
     f.policies.set('alpha', 'version: "1.0"\nnetwork: [api.example.com]\n');
     f.emit();
     await expect.poll(() => updated).toEqual([POLICY]);
+  });
+
+  it('a burst of changes is checked once: one read per subscription, one notification', async () => {
+    const f = fakeBackend();
+    const { client, updated } = await connect(f.backend);
+    await client.subscribeResource({ uri: POLICY });
+    const reads = f.policyReads();
+    f.policies.set('alpha', 'grant 1');
+    f.emit();
+    f.policies.set('alpha', 'grant 2');
+    for (let i = 0; i < 5; i++) f.emit();
+    await expect.poll(() => updated).toEqual([POLICY]);
+    await tick();
+    expect(updated).toEqual([POLICY]);
+    expect(f.policyReads() - reads).toBe(1);
   });
 
   it('stops after unsubscribe', async () => {

@@ -15,6 +15,7 @@ if [ "${WASSETTE_SKIP_ADAPTER_CHECK:-}" != 1 ]; then
   if [ "$want" != "$have" ]; then
     echo "index/model-files/query-adapter.f32: sha256 $have, query-adapter.json says $want (rebuild: scripts/train-query-adapter.sh)" >&2
     exit 1
+  fi
 fi
 
 if [ -s "$dest/onnx/model_quantized.onnx" ] && [ -s "$dest/tokenizer.json" ] \

@@ -107,14 +107,25 @@ async function main(): Promise<void> {
   // The own set goes through replaceSource as components (component documents folded into tools).
   const ownDir = mkdtempSync(join(tmpdir(), 'wassette-eval-own-'));
   const own = ToolIndex.open(join(ownDir, 'index.db'), { embedder: async () => embedder });
-  for (const s of OWN_SOURCES) await own.replaceSource(s);
+  const ownPlain = ToolIndex.open(join(ownDir, 'plain.db'), { embedder: async () => withoutAdapter(embedder) });
+  for (const s of OWN_SOURCES) {
+    await own.replaceSource(s);
+    await ownPlain.replaceSource(s);
+  }
   const ownRows: string[] = [];
-  for (const mode of ['lexical', 'dense', 'hybrid'] as const) {
-    const m = score(await judge(own, OWN_QUERIES, mode));
-    ownRows.push(metricsRow(`own: ${mode}`, m));
-    console.error(metricsRow(`own: ${mode}`, m));
+  for (const [mode, ix, name] of [
+    ['lexical', own, 'lexical'],
+    ['dense', ownPlain, 'dense, no query adapter'],
+    ['hybrid', ownPlain, 'hybrid, no query adapter'],
+    ['dense', own, 'dense'],
+    ['hybrid', own, 'hybrid'],
+  ] as const) {
+    const m = score(await judge(ix, OWN_QUERIES, mode));
+    ownRows.push(metricsRow(`own: ${name}`, m));
+    console.error(metricsRow(`own: ${name}`, m));
   }
   await own.close();
+  await ownPlain.close();
   rmSync(ownDir, { recursive: true, force: true });
   const ownTools = OWN_SOURCES.reduce((n, s) => n + s.tools.length, 0);
   const rss = process.memoryUsage().rss / 1024 ** 2;
@@ -124,7 +135,7 @@ async function main(): Promise<void> {
     '',
     machineSummary(),
     '',
-    `MetaTool's plugin_des.json imported as an MCP tools/list file (name + description, no parameters), then every query through ToolIndex.search (limit 10) as search_tools runs it; real all-MiniLM-L6-v2 int8. dense and hybrid embed the query through the learned query adapter (index/model-files/query-adapter.json, trained on BFCL by scripts/train-query-adapter.ts, no MetaTool data); the no-adapter rows are the same index with the plain model.`,
+    `MetaTool's plugin_des.json imported as an MCP tools/list file (name + description, no parameters), then every query through ToolIndex.search (limit 10) as search_tools runs it; real all-MiniLM-L6-v2 int8. dense and hybrid embed the query through the learned query adapter (index/model-files/query-adapter.json, trained on BFCL by scripts/train-query-adapter.sh, no MetaTool data); the no-adapter rows are the same index with the plain model.`,
     `Single-tool queries from all_clean_data.csv: one seeded shuffle (seed ${SEED}) cut into a dev sample (${SAMPLE}, used to choose methods and weights) and a disjoint test sample (${SAMPLE}, reported only).`,
     `multi: all ${queries.multi.length} queries of multi_tool_query_golden.json (two relevant tools each; Recall@5 counts both). Index build (embedding ${set.toolCount} documents, batch 1): ${(buildMs / 1000).toFixed(1)} s; RSS after the run ${rss.toFixed(0)} MiB.`,
     '',

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEmbedder } from '../../index/embedder.js';
 import { type AdapterManifest, MODEL_FILES_DIR, QueryAdapterError, adaptQuery, loadQueryAdapter, parseQueryAdapter } from '../../index/query-adapter.js';
+import { bfclPairs, parseJsonLines } from '../../scripts/query-adapter/bfcl-pairs.js';
+import { trainQueryAdapter } from '../../scripts/query-adapter/train.js';
 import { fakeEmbedder, requireModel, tempDir } from './helpers.js';
 import { searchIndex } from '../../index/search.js';
 
@@ -100,5 +102,74 @@ describe('searchIndex', () => {
       'dense',
     );
     expect(seen).toEqual(['hello']);
+  });
+});
+
+describe('training data and trainer (scripts/query-adapter)', () => {
+  it('bfclPairs keeps single-turn questions whose calls name one offered function', () => {
+    const fn = (name: string) => ({
+      name,
+      description: `${name} things`,
+      parameters: { type: 'dict', properties: { city: { type: 'string', description: 'a city' } } },
+    });
+    const questions = [
+      {
+        id: 'a',
+        question: [
+          [
+            { role: 'system', content: 'be brief' },
+            { role: 'user', content: 'weather in Paris?' },
+          ],
+        ],
+        function: [fn('get_weather'), fn('get_time')],
+      },
+      { id: 'b', question: [[{ role: 'user', content: 'two things' }]], function: [fn('x'), fn('y')] },
+      { id: 'c', question: [[{ role: 'user', content: 'unknown answer' }]], function: [fn('x')] },
+      { id: 'd', question: [[{ role: 'user', content: 'turn 1' }], [{ role: 'user', content: 'turn 2' }]], function: [fn('x')] },
+    ];
+    const answers = [
+      { id: 'a', ground_truth: [{ get_weather: { city: ['Paris'] } }, { get_weather: { city: ['Lyon'] } }] },
+      { id: 'b', ground_truth: [{ x: {} }, { y: {} }] },
+      { id: 'c', ground_truth: [{ z: {} }] },
+      { id: 'd', ground_truth: [{ x: {} }] },
+    ];
+    const pairs = bfclPairs(questions, answers);
+    expect(pairs.map((p) => p.id)).toEqual(['a']);
+    expect(pairs[0]?.query).toBe('weather in Paris?');
+    expect(pairs[0]?.positive).toEqual({
+      name: 'get_weather',
+      description: 'get_weather things',
+      params: [{ name: 'city', type: 'string', description: 'a city' }],
+    });
+    expect(pairs[0]?.negatives.map((n) => n.name)).toEqual(['get_time']);
+    expect(parseJsonLines('{"a":1}\n\n{"b":2}\n')).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+
+  it('trainQueryAdapter is seeded and learns a map that ranks the positives first', () => {
+    // Queries are their documents rotated in the first plane: the identity ranks some wrongly, a learned W fixes it.
+    const dim = 4;
+    const docs = [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [Math.SQRT1_2, Math.SQRT1_2, 0, 0],
+      [0, 0, 1, 0],
+    ];
+    const rot = (v: number[]) => [0.55 * (v[0] ?? 0) - 0.835 * (v[1] ?? 0), 0.835 * (v[0] ?? 0) + 0.55 * (v[1] ?? 0), v[2] ?? 0, v[3] ?? 0];
+    const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+    const rows = [...docs.map(unit), ...docs.map((d) => unit(rot(d)))];
+    const vectors = Float32Array.from(rows.flat());
+    const examples = docs.map((_, i) => ({ query: docs.length + i, positive: i, negatives: docs.map((_, j) => j).filter((j) => j !== i) }));
+    const rank = (w: Float32Array) =>
+      examples.filter((e) => {
+        const q = adaptQuery({ dim, sha256: '', weights: w }, vectors.subarray(e.query * dim, e.query * dim + dim));
+        const s = docs.map((_, j) => dot(q, vectors.subarray(j * dim, j * dim + dim)));
+        return s.indexOf(Math.max(...s)) === e.positive;
+      }).length;
+    const identity = Float32Array.from({ length: dim * dim }, (_, k) => (k % (dim + 1) === 0 ? 1 : 0));
+    const opts = { dim, epochs: 200, batch: 4, tau: 0.1, lambda: 0.001, lr: 0.02, seed: 3 };
+    const w = trainQueryAdapter(vectors, examples, opts);
+    expect(rank(identity)).toBeLessThan(4);
+    expect(rank(w)).toBe(4);
+    expect(Array.from(trainQueryAdapter(vectors, examples, opts))).toEqual(Array.from(w));
   });
 });

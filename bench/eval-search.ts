@@ -64,11 +64,18 @@ export function evalQueries(set: MetaToolSet): {
   return { dev: dev.map(single), test: test.map(single), multi: set.multis.map((m) => ({ query: m.query, relevant: [...m.tools] })) };
 }
 
+/** The same model without its query adapter: the baseline the adapter is measured against. */
+export function withoutAdapter(e: Embedder): Embedder {
+  return { id: e.id, dim: e.dim, embed: (text) => e.embed(text) };
+}
+
 async function main(): Promise<void> {
   const write = !process.argv.includes('--no-write');
   const set = loadMetaTool(METATOOL_DIR);
   const embedder = await realEmbedder();
+  if (embedder.embedQuery === undefined) throw new Error('the model loaded without its query adapter (index/model-files/query-adapter.json)');
   const { index, dir, buildMs } = await buildIndex(set, embedder);
+  const { index: plain, dir: plainDir } = await buildIndex(set, withoutAdapter(embedder));
   const queries = evalQueries(set);
   // Warm-up: the first ONNX runs allocate; they are not what a serving process sees.
   for (const q of queries.dev.slice(0, 20)) await index.search(q.query, 10, 'hybrid');
@@ -79,27 +86,46 @@ async function main(): Promise<void> {
     ['dev', queries.dev],
     ['multi', queries.multi],
   ] as const) {
-    for (const mode of ['lexical', 'dense', 'hybrid'] as const) {
-      const m = score(await judge(index, qs, mode));
-      results[`${label}/${mode}`] = m;
-      rows.push(metricsRow(`${label}: ${mode}`, m));
-      console.error(metricsRow(`${label}: ${mode}`, m));
+    for (const [mode, ix, name] of [
+      ['lexical', index, 'lexical'],
+      ['dense', plain, 'dense, no query adapter'],
+      ['hybrid', plain, 'hybrid, no query adapter'],
+      ['dense', index, 'dense'],
+      ['hybrid', index, 'hybrid'],
+    ] as const) {
+      const m = score(await judge(ix, qs, mode));
+      results[`${label}/${name}`] = m;
+      rows.push(metricsRow(`${label}: ${name}`, m));
+      console.error(metricsRow(`${label}: ${name}`, m));
     }
   }
   await index.close();
+  await plain.close();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(plainDir, { recursive: true, force: true });
 
   // The own set goes through replaceSource as components (component documents folded into tools).
   const ownDir = mkdtempSync(join(tmpdir(), 'wassette-eval-own-'));
   const own = ToolIndex.open(join(ownDir, 'index.db'), { embedder: async () => embedder });
-  for (const s of OWN_SOURCES) await own.replaceSource(s);
+  const ownPlain = ToolIndex.open(join(ownDir, 'plain.db'), { embedder: async () => withoutAdapter(embedder) });
+  for (const s of OWN_SOURCES) {
+    await own.replaceSource(s);
+    await ownPlain.replaceSource(s);
+  }
   const ownRows: string[] = [];
-  for (const mode of ['lexical', 'dense', 'hybrid'] as const) {
-    const m = score(await judge(own, OWN_QUERIES, mode));
-    ownRows.push(metricsRow(`own: ${mode}`, m));
-    console.error(metricsRow(`own: ${mode}`, m));
+  for (const [mode, ix, name] of [
+    ['lexical', own, 'lexical'],
+    ['dense', ownPlain, 'dense, no query adapter'],
+    ['hybrid', ownPlain, 'hybrid, no query adapter'],
+    ['dense', own, 'dense'],
+    ['hybrid', own, 'hybrid'],
+  ] as const) {
+    const m = score(await judge(ix, OWN_QUERIES, mode));
+    ownRows.push(metricsRow(`own: ${name}`, m));
+    console.error(metricsRow(`own: ${name}`, m));
   }
   await own.close();
+  await ownPlain.close();
   rmSync(ownDir, { recursive: true, force: true });
   const ownTools = OWN_SOURCES.reduce((n, s) => n + s.tools.length, 0);
   const rss = process.memoryUsage().rss / 1024 ** 2;
@@ -109,7 +135,7 @@ async function main(): Promise<void> {
     '',
     machineSummary(),
     '',
-    `MetaTool's plugin_des.json imported as an MCP tools/list file (name + description, no parameters), then every query through ToolIndex.search (limit 10) as search_tools runs it; real all-MiniLM-L6-v2 int8.`,
+    `MetaTool's plugin_des.json imported as an MCP tools/list file (name + description, no parameters), then every query through ToolIndex.search (limit 10) as search_tools runs it; real all-MiniLM-L6-v2 int8. dense and hybrid embed the query through the learned query adapter (index/model-files/query-adapter.json, trained on BFCL by scripts/train-query-adapter.sh, no MetaTool data); the no-adapter rows are the same index with the plain model.`,
     `Single-tool queries from all_clean_data.csv: one seeded shuffle (seed ${SEED}) cut into a dev sample (${SAMPLE}, used to choose methods and weights) and a disjoint test sample (${SAMPLE}, reported only).`,
     `multi: all ${queries.multi.length} queries of multi_tool_query_golden.json (two relevant tools each; Recall@5 counts both). Index build (embedding ${set.toolCount} documents, batch 1): ${(buildMs / 1000).toFixed(1)} s; RSS after the run ${rss.toFixed(0)} MiB.`,
     '',

@@ -9,17 +9,21 @@ import { METATOOL_DIR, buildIndex, evalQueries, judge, realEmbedder } from './ev
 /** Same vectors as the real model; repeated configurations do not pay for the query embedding again. */
 function cached(e: Embedder): Embedder {
   const memo = new Map<string, Float32Array>();
+  const once = (key: string, make: () => Promise<Float32Array>) => async (): Promise<Float32Array> => {
+    let v = memo.get(key);
+    if (v === undefined) {
+      v = await make();
+      memo.set(key, v);
+    }
+    return v;
+  };
+  const embedQuery = e.embedQuery?.bind(e);
   return {
     id: e.id,
     dim: e.dim,
-    async embed(text: string): Promise<Float32Array> {
-      let v = memo.get(text);
-      if (v === undefined) {
-        v = await e.embed(text);
-        memo.set(text, v);
-      }
-      return v;
-    },
+    embed: (text) => once(`d:${text}`, () => e.embed(text))(),
+    // The query adapter (when the model has one) is what search_tools uses: keep it.
+    ...(embedQuery === undefined ? {} : { embedQuery: (text: string) => once(`q:${text}`, () => embedQuery(text))() }),
   };
 }
 

@@ -2,14 +2,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { truncateQuery } from './fts-query.js';
+import { adaptQuery, loadQueryAdapter } from './query-adapter.js';
 
 /** What the index needs from a model; unit tests of plumbing pass a deterministic fake. */
 export interface Embedder {
   /** Stored with the embeddings: a different id means they must be recomputed. */
   readonly id: string;
   readonly dim: number;
-  /** A unit-length vector. */
+  /** A unit-length vector: documents, and queries when there is no `embedQuery`. */
   embed(text: string): Promise<Float32Array>;
+  /** A search request's vector, in the same space as `embed`'s documents (the model's plus a learned query adapter). */
+  embedQuery?(text: string): Promise<Float32Array>;
 }
 
 export const DEFAULT_MODEL_NAME = 'all-MiniLM-L6-v2';
@@ -74,14 +77,19 @@ export async function loadEmbedder(opts: EmbedderOptions): Promise<{ embedder?: 
       session_options: { intraOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: '0' } } } },
     })) as unknown as Extractor;
     const id = `${where.name}:q8`;
+    // Fitted to this model's query vectors only; another model (WASSETTE_EMBED_MODEL) gets none.
+    const adapter = loadQueryAdapter(where.name);
+    const embed = async (text: string): Promise<Float32Array> => {
+      // The tokenizer cuts at 256 tokens anyway; cutting the characters first keeps a huge query cheap.
+      const out = await extractor(truncateQuery(text), { pooling: 'mean', normalize: true });
+      return Float32Array.from(out.data);
+    };
     const embedder: Embedder = {
+      // Document vectors do not depend on the adapter, so it is not part of the id (no re-embedding).
       id,
       dim: MODEL_DIM,
-      async embed(text: string): Promise<Float32Array> {
-        // The tokenizer cuts at 256 tokens anyway; cutting the characters first keeps a huge query cheap.
-        const out = await extractor(truncateQuery(text), { pooling: 'mean', normalize: true });
-        return Float32Array.from(out.data);
-      },
+      embed,
+      ...(adapter === undefined ? {} : { embedQuery: async (text: string) => adaptQuery(adapter, await embed(text)) }),
     };
     return { embedder };
   } catch (e) {

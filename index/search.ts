@@ -88,6 +88,10 @@ export function foldComponents(
     .sort((a, b) => b.score - a.score || a.id - b.id);
 }
 
+function embedQuery(embedder: Embedder, query: string): Promise<Float32Array> {
+  return embedder.embedQuery === undefined ? embedder.embed(query) : embedder.embedQuery(query);
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] ?? 0) * (b[i] ?? 0);
@@ -120,7 +124,7 @@ export async function searchIndex(ctx: SearchContext, query: string, limit: numb
   const pool = Math.max(ctx.fusion.candidates, limit);
   // Started before FTS5 so a runtime that infers off the main thread overlaps the two; onnxruntime-node
   // 1.x measured here runs inference on the main thread, so today they add up (bench/search-scale).
-  const embedding = ranking !== 'lexical' && ctx.dense !== undefined ? ctx.dense.embedder.embed(query) : undefined;
+  const embedding = ranking !== 'lexical' && ctx.dense !== undefined ? embedQuery(ctx.dense.embedder, query) : undefined;
   const lexical = new Map<number, number>();
   if (ranking !== 'dense') for (const h of ctx.store.lexical(query, pool)) lexical.set(h.id, h.score);
 

@@ -7,6 +7,17 @@ models="${1:-${WASSETTE_EMBED_MODEL_DIR:-$root/fixtures/build/models}}"
 dest="$models/all-MiniLM-L6-v2"
 files="$root/index/model-files"
 
+# The learned query adapter is committed (it ships with the product; scripts/train-query-adapter.sh rebuilds it
+# from BFCL): check it is the file its manifest names, so a damaged copy fails here rather than at search.
+if [ "${WASSETTE_SKIP_ADAPTER_CHECK:-}" != 1 ]; then
+  want="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sha256"])' "$files/query-adapter.json")"
+  have="$(sha256sum "$files/query-adapter.f32" | cut -d' ' -f1)"
+  if [ "$want" != "$have" ]; then
+    echo "index/model-files/query-adapter.f32: sha256 $have, query-adapter.json says $want (rebuild: scripts/train-query-adapter.sh)" >&2
+    exit 1
+  fi
+fi
+
 if [ -s "$dest/onnx/model_quantized.onnx" ] && [ -s "$dest/tokenizer.json" ] \
   && cmp -s "$files/config.json" "$dest/config.json" \
   && cmp -s "$files/tokenizer_config.json" "$dest/tokenizer_config.json"; then

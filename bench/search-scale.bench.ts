@@ -126,6 +126,8 @@ export async function run(): Promise<string> {
     id: real.id,
     dim: real.dim,
     embed: (text) => (building ? Promise.resolve(vectorFor(text)) : real.embed(text)),
+    // Queries go through the real query path (the learned query adapter included).
+    ...(real.embedQuery ? { embedQuery: real.embedQuery } : {}),
   };
   const dir = mkdtempSync(join(tmpdir(), 'wassette-scale-'));
   try {

@@ -31,8 +31,11 @@ export interface McpBackend {
   resources?: ResourceSource & {
     /** Follows changes other processes made before a list or read. */
     sync(): Promise<void>;
-    /** Subscribes to changes of the resource list or of a resource's content; returns the unsubscribe function. */
-    onChanged(listener: () => void): () => void;
+    /**
+     * Subscribes to changes of the resource list or of a resource's content; returns the unsubscribe function. The
+     * listener gets the component id when only that component's policy changed, nothing when anything may have.
+     */
+    onChanged(listener: (componentId?: string) => void): () => void;
   };
   /** Items per tools/list and resources/list page (default 500). */
   pageSize?: number;
@@ -156,18 +159,25 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
     });
     // Re-reading costs ~0.16 ms per subscribed policy (a store read), so a burst of changes (another process's
     // grants, found in one sync) is checked once, on the next turn of the event loop, and never by a closed session.
-    let checkPending = false;
+    // A change naming its component re-reads only that component's resources (every session does this work).
+    let pending: Set<string> | 'all' | undefined;
     let closed = false;
     const checkSubscriptions = (): void => {
-      checkPending = false;
-      if (closed) return;
-      for (const uri of subscriptions.changed()) server.sendResourceUpdated({ uri }).catch(() => undefined);
+      const ids = pending;
+      pending = undefined;
+      if (closed || ids === undefined) return;
+      for (const uri of subscriptions.changed(ids === 'all' ? undefined : ids)) server.sendResourceUpdated({ uri }).catch(() => undefined);
     };
-    const offChanged = resources.onChanged(() => {
+    const offChanged = resources.onChanged((componentId) => {
       server.sendResourceListChanged().catch(() => undefined);
-      if (checkPending || subscriptions.size === 0) return;
-      checkPending = true;
-      setImmediate(checkSubscriptions);
+      if (subscriptions.size === 0) return;
+      const first = pending === undefined;
+      if (componentId === undefined) pending = 'all';
+      else if (pending !== 'all') {
+        pending ??= new Set();
+        pending.add(componentId);
+      }
+      if (first) setImmediate(checkSubscriptions);
     });
     unsubscribeResources = () => {
       closed = true;

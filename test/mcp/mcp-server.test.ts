@@ -11,7 +11,7 @@ const WIT = 'wassette://components/alpha/wit';
 
 function fakeBackend() {
   const policies = new Map([['alpha', 'version: "1.0"\n']]);
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(componentId?: string) => void>();
   let policyReads = 0;
   const backend: McpBackend = {
     listTools: () => [],
@@ -31,8 +31,8 @@ function fakeBackend() {
       },
     },
   };
-  const emit = () => {
-    for (const l of listeners) l();
+  const emit = (componentId?: string) => {
+    for (const l of listeners) l(componentId);
   };
   return { backend, policies, emit, listeners, policyReads: () => policyReads };
 }
@@ -91,6 +91,23 @@ describe('resources/subscribe', () => {
     await tick();
     expect(updated).toEqual([POLICY]);
     expect(f.policyReads() - reads).toBe(1);
+  });
+
+  it("a policy change of one component re-reads only that component's subscribed resources", async () => {
+    const f = fakeBackend();
+    f.policies.set('beta', 'version: "1.0"\n');
+    const { client, updated } = await connect(f.backend);
+    await client.subscribeResource({ uri: POLICY });
+    await client.subscribeResource({ uri: 'wassette://components/beta/policy' });
+    const reads = f.policyReads();
+    f.policies.set('alpha', 'grant 1');
+    f.emit('alpha');
+    await expect.poll(() => updated).toEqual([POLICY]);
+    expect(f.policyReads() - reads).toBe(1);
+    // A change naming no component (a load or unload) checks them all.
+    f.emit();
+    await tick();
+    expect(f.policyReads() - reads).toBe(3);
   });
 
   it('stops after unsubscribe', async () => {

@@ -357,10 +357,16 @@ export class Wassette {
   async #bytesOf(fetched: Prepared['fetched']): Promise<Uint8Array> {
     if (fetched.bytes !== IN_BLOB_CACHE) return fetched.bytes;
     const bytes = await this.#blobs.get(fetched.digest);
-    if (!bytes) {
-      throw new WassetteError(ErrorCode.Store, `the cached bytes of ${fetched.source} (${fetched.digest}) are gone from the blob cache; ask to load it again`);
+    if (bytes) return bytes;
+    // Pruned meanwhile (`wassette cache prune`): fetched again by the pinned source, and only the approved bytes do.
+    const again = (await this.prepare(fetched.source)).fetched;
+    if (again.digest !== fetched.digest) {
+      throw new WassetteError(
+        ErrorCode.DigestMismatch,
+        `${fetched.source} changed since it was approved (approved ${fetched.digest}, now ${again.digest}); not loaded`,
+      );
     }
-    return bytes;
+    return again.bytes;
   }
 
   /** Registers a prepared component: cache bytes, transpile, persist, then expose its tools. */
@@ -368,7 +374,7 @@ export class Wassette {
     const { fetched, component } = p;
     let warnings = p.warnings;
     const bytes = await this.#bytesOf(fetched);
-    if (bytes === fetched.bytes) await this.#blobs.put(bytes, fetched.digest);
+    await this.#blobs.put(bytes, fetched.digest);
     onStage?.('transpile', `translating ${component.id} for the JS runtime (cached by digest)`);
     await transpile(this.#runtime, fetched.digest, bytes);
     const names = this.#catalog.previewNames(component);

@@ -1,6 +1,6 @@
 // End to end in prompt mode: loads waiting for the user do not keep their components' bytes in the server's memory.
 // A request waits up to 15 minutes; before, each held its bytes (up to 256 MiB) for all of that time.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
@@ -61,7 +61,7 @@ describe('pending loads', () => {
     t.cleanup();
   });
 
-  it('do not hold their components in memory while they wait, and the server loads an approved one from its blob cache', async () => {
+  it('do not hold their components in memory while they wait, and the server loads approved ones from its blob cache (or again from the source once pruned)', async () => {
     const pid = s.pid!()!;
     const before = rssMiB(pid);
     const ids: string[] = [];
@@ -85,13 +85,18 @@ describe('pending loads', () => {
 
     // The decision alone is written (as a UI that leaves the carrying out to the server would): the server watching
     // the request loads it, reading the bytes back from its blob cache.
+    // The other one's cached bytes are pruned first: it is fetched again from its (pinned) source.
     const store = openStore(t.home);
     try {
+      const pruned = (store.approvals.get(ids[COPIES - 2]!)?.payload as { digest: string }).digest;
+      rmSync(join(t.home, 'blobs', 'sha256', pruned.slice('sha256:'.length)));
       store.approvals.decide(ids[COPIES - 1]!, 'approved', 'user (test)', Date.now(), 'once');
+      store.approvals.decide(ids[COPIES - 2]!, 'approved', 'user (test)', Date.now(), 'once');
     } finally {
       store.close();
     }
-    await expect.poll(async () => (await call(s, 'list_components')).structuredContent?.components?.length, { timeout: 30_000, interval: 250 }).toBe(1);
+    await expect.poll(async () => (await call(s, 'list_components')).structuredContent?.components?.length, { timeout: 30_000, interval: 250 }).toBe(2);
     expect(s.stderr()).toMatch(/loaded padded-3 from/);
+    expect(s.stderr()).toMatch(/loaded padded-2 from/);
   }, 120_000);
 });

@@ -77,6 +77,8 @@ const MAX_COMPONENT_BYTES = 256 * 1024 * 1024;
 const IN_BLOB_CACHE = new Uint8Array(0);
 /** Pending loads transpiled ahead of their approval at once; the others transpile when approved. */
 const MAX_PREPARING_AHEAD = 2;
+/** Larger components transpile once approved (a 12 MB JS component transpiles in ~3 s with ~320 MiB). */
+const MAX_PREPARE_AHEAD_BYTES = 32 * 1024 * 1024;
 
 export class Wassette {
   readonly config: Readonly<Config>;
@@ -342,8 +344,9 @@ export class Wassette {
       // A request may wait 15 minutes: from here on the approval reads the bytes back from the blob cache, so pending
       // requests (up to MAX_PENDING_REQUESTS, each up to MAX_COMPONENT_BYTES) do not hold them in memory.
       if (p.fetched.bytes === bytes) p.fetched.bytes = IN_BLOB_CACHE;
-      // Only a few transpile ahead at once: a queued job holds its bytes until the transpile process takes it.
-      if (this.#preparingAhead >= MAX_PREPARING_AHEAD) return;
+      // Only a few, not too large, transpile ahead at once: a queued job holds its bytes until the transpile process
+      // takes it, and a transpile takes about 4.5x the component's size (1.2 GiB for 240 MiB) before anyone agreed.
+      if (this.#preparingAhead >= MAX_PREPARING_AHEAD || bytes.length > MAX_PREPARE_AHEAD_BYTES) return;
       this.#preparingAhead++;
       try {
         await transpile(this.#runtime, digest, bytes);

@@ -1,6 +1,6 @@
 // End to end in prompt mode: loads waiting for the user do not keep their components' bytes in the server's memory.
 // A request waits up to 15 minutes; before, each held its bytes (up to 256 MiB) for all of that time.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
@@ -82,6 +82,9 @@ describe('pending loads', () => {
       grown = rssMiB(pid) - before;
     }
     expect(grown, `server RSS grew by ${grown.toFixed(0)} MiB with ${COPIES} pending loads of ${PAD_BYTES / 2 ** 20} MiB`).toBeLessThan(100);
+    // Components this large are not transpiled before the user agreed (it takes about 4.5x their size in memory).
+    const transpiled = join(t.home, 'transpiled');
+    expect(existsSync(transpiled) ? readdirSync(transpiled).filter((f) => !f.startsWith('.')) : []).toEqual([]);
 
     // The decision alone is written (as a UI that leaves the carrying out to the server would): the server watching
     // the request loads it, reading the bytes back from its blob cache.

@@ -81,6 +81,45 @@ function progressSender(
   };
 }
 
+type Resources = NonNullable<McpBackend['resources']>;
+interface SharedReader {
+  read(uri: string): string | undefined;
+  /** Called by every session's change listener, so nothing read before a change is served after it. */
+  invalidate(): void;
+}
+const sharedReaders = new WeakMap<Resources, SharedReader>();
+
+/**
+ * Resource text read once per change for all sessions: after a change every session checks its subscriptions on the
+ * same turn, and without sharing, N sessions watching a policy cost N store reads (1,000 HTTP sessions x 20 policies
+ * ~3 s per load). The memo lives until the next change or the end of the turn.
+ */
+function sharedReader(resources: Resources): SharedReader {
+  const known = sharedReaders.get(resources);
+  if (known) return known;
+  let memo: Map<string, string | undefined> | undefined;
+  const reader: SharedReader = {
+    read: (uri) => {
+      if (!memo) {
+        const turn = new Map<string, string | undefined>();
+        memo = turn;
+        setImmediate(() => {
+          if (memo === turn) memo = undefined;
+        });
+      }
+      if (memo.has(uri)) return memo.get(uri);
+      const text = resourceText(resources, uri);
+      memo.set(uri, text);
+      return text;
+    },
+    invalidate: () => {
+      memo = undefined;
+    },
+  };
+  sharedReaders.set(resources, reader);
+  return reader;
+}
+
 export function createMcpServer(backend: McpBackend, log: (msg: string) => void): Server {
   const resources = backend.resources;
   const pageSize = backend.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -147,7 +186,8 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       return { contents: [readResource(resources, request.params.uri)] };
     });
     // notifications/resources/updated for exactly the subscribed resources whose text changed.
-    const subscriptions = new ResourceSubscriptions((uri) => resourceText(resources, uri));
+    const shared = sharedReader(resources);
+    const subscriptions = new ResourceSubscriptions(shared.read);
     server.setRequestHandler(SubscribeRequestSchema, async (request) => {
       await resources.sync();
       subscriptions.subscribe(request.params.uri);
@@ -169,6 +209,7 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       for (const uri of subscriptions.changed(ids === 'all' ? undefined : ids)) server.sendResourceUpdated({ uri }).catch(() => undefined);
     };
     const offChanged = resources.onChanged((componentId) => {
+      shared.invalidate();
       server.sendResourceListChanged().catch(() => undefined);
       if (subscriptions.size === 0) return;
       const first = pending === undefined;

@@ -110,6 +110,40 @@ describe('resources/subscribe', () => {
     expect(f.policyReads() - reads).toBe(3);
   });
 
+  it('one change costs one read per resource, however many sessions watch it', async () => {
+    const f = fakeBackend();
+    const sessions = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const server = createMcpServer(f.backend, () => undefined);
+        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+        await server.connect(serverSide);
+        const client = new Client({ name: 't', version: '1' });
+        const updated: string[] = [];
+        client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => {
+          updated.push(n.params.uri);
+        });
+        await client.connect(clientSide);
+        await client.subscribeResource({ uri: POLICY });
+        return { client, updated };
+      }),
+    );
+    try {
+      await tick();
+      const reads = f.policyReads();
+      f.policies.set('alpha', 'grant 1');
+      f.emit();
+      await expect.poll(() => sessions.map((x) => x.updated)).toEqual([[POLICY], [POLICY], [POLICY]]);
+      expect(f.policyReads() - reads).toBe(1);
+      // The next change reads again (nothing is served from before it).
+      f.policies.set('alpha', 'grant 2');
+      f.emit('alpha');
+      await expect.poll(() => sessions.map((x) => x.updated.length)).toEqual([2, 2, 2]);
+      expect(f.policyReads() - reads).toBe(2);
+    } finally {
+      await Promise.all(sessions.map((x) => x.client.close()));
+    }
+  });
+
   it('stops after unsubscribe', async () => {
     const f = fakeBackend();
     const { client, updated } = await connect(f.backend);

@@ -159,6 +159,8 @@ const FILE_KEYS = [
   'transpile_timeout_ms',
   'idle_stop_ms',
   'memory_limit',
+  'max_memory_limit',
+  'max_call_timeout_ms',
   'max_output_bytes',
   'insecure_registries',
   'require_signatures',

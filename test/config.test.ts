@@ -52,6 +52,14 @@ describe('limit ceilings', () => {
     expect(() => loadConfig(env({ WASSETTE_CALL_TIMEOUT_MS: '700000' }))).toThrow(/call_timeout_ms \(700000\) is above max_call_timeout_ms \(600000\)/);
     expect(() => loadConfig(env({ WASSETTE_MAX_MEMORY_LIMIT: 'huge' }))).toThrow(/max_memory_limit: "huge" is not a memory quantity/);
   });
+
+  it('are read from the config file too (the error telling the operator to raise them names the file keys)', () => {
+    writeFileSync(join(home, 'config.yaml'), 'max_memory_limit: 1Gi\nmax_call_timeout_ms: 120000\nmemory_limit: 256Mi\ncall_timeout_ms: 60000\n');
+    const c = loadConfig(env());
+    expect({ memory: c.maxMemoryLimitBytes, timeout: c.maxCallTimeoutMs }).toEqual({ memory: 1024 ** 3, timeout: 120_000 });
+    writeFileSync(join(home, 'config.yaml'), 'max_memory_limit: 128Mi\n');
+    expect(() => loadConfig(env())).toThrow(/memory_limit .* is above max_memory_limit/);
+  });
 });
 
 describe('transpile_timeout_ms', () => {

@@ -33,8 +33,8 @@ export function wassetteBackend(core: Wassette): McpBackend {
       policyYaml: (id) => (core.witOf(id) === undefined ? undefined : core.permissions.view(id).policy_yaml),
       sync: () => core.syncFromStore(),
       onChanged: (listener) => {
-        const offTools = core.onToolsChanged(listener);
-        const offPolicies = core.onPolicyChanged(() => listener());
+        const offTools = core.onToolsChanged(() => listener());
+        const offPolicies = core.onPolicyChanged((id) => listener(id));
         return () => {
           offTools();
           offPolicies();

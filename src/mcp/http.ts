@@ -148,6 +148,9 @@ export async function serveHttp(
     await createMcpServer(backend, log).connect(transport);
     session = { transport, json: new JsonPath(transport) };
     await transport.handleRequest(req, res, body);
+    // Refused before it started a session (406, 415, a bad protocol version): nothing can reach this server again, so
+    // it must not stay attached to the backend's change listeners.
+    if (transport.sessionId === undefined) await transport.close().catch(() => undefined);
   };
 
   const server = createServer((req, res) => {

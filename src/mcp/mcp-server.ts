@@ -31,8 +31,11 @@ export interface McpBackend {
   resources?: ResourceSource & {
     /** Follows changes other processes made before a list or read. */
     sync(): Promise<void>;
-    /** Subscribes to changes of the resource list or of a resource's content; returns the unsubscribe function. */
-    onChanged(listener: () => void): () => void;
+    /**
+     * Subscribes to changes of the resource list or of a resource's content; returns the unsubscribe function. The
+     * listener gets the component id when only that component's policy changed, nothing when anything may have.
+     */
+    onChanged(listener: (componentId?: string) => void): () => void;
   };
   /** Items per tools/list and resources/list page (default 500). */
   pageSize?: number;
@@ -76,6 +79,45 @@ function progressSender(
     },
     settle: () => (sent ? new Promise((r) => setTimeout(r, PROGRESS_SETTLE_MS)) : Promise.resolve()),
   };
+}
+
+type Resources = NonNullable<McpBackend['resources']>;
+interface SharedReader {
+  read(uri: string): string | undefined;
+  /** Called by every session's change listener, so nothing read before a change is served after it. */
+  invalidate(): void;
+}
+const sharedReaders = new WeakMap<Resources, SharedReader>();
+
+/**
+ * Resource text read once per change for all sessions: after a change every session checks its subscriptions on the
+ * same turn, and without sharing, N sessions watching a policy cost N store reads (1,000 HTTP sessions x 20 policies
+ * ~3 s per load). The memo lives until the next change or the end of the turn.
+ */
+function sharedReader(resources: Resources): SharedReader {
+  const known = sharedReaders.get(resources);
+  if (known) return known;
+  let memo: Map<string, string | undefined> | undefined;
+  const reader: SharedReader = {
+    read: (uri) => {
+      if (!memo) {
+        const turn = new Map<string, string | undefined>();
+        memo = turn;
+        setImmediate(() => {
+          if (memo === turn) memo = undefined;
+        });
+      }
+      if (memo.has(uri)) return memo.get(uri);
+      const text = resourceText(resources, uri);
+      memo.set(uri, text);
+      return text;
+    },
+    invalidate: () => {
+      memo = undefined;
+    },
+  };
+  sharedReaders.set(resources, reader);
+  return reader;
 }
 
 export function createMcpServer(backend: McpBackend, log: (msg: string) => void): Server {
@@ -144,7 +186,8 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       return { contents: [readResource(resources, request.params.uri)] };
     });
     // notifications/resources/updated for exactly the subscribed resources whose text changed.
-    const subscriptions = new ResourceSubscriptions((uri) => resourceText(resources, uri));
+    const shared = sharedReader(resources);
+    const subscriptions = new ResourceSubscriptions(shared.read);
     server.setRequestHandler(SubscribeRequestSchema, async (request) => {
       await resources.sync();
       subscriptions.subscribe(request.params.uri);
@@ -156,18 +199,26 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
     });
     // Re-reading costs ~0.16 ms per subscribed policy (a store read), so a burst of changes (another process's
     // grants, found in one sync) is checked once, on the next turn of the event loop, and never by a closed session.
-    let checkPending = false;
+    // A change naming its component re-reads only that component's resources (every session does this work).
+    let pending: Set<string> | 'all' | undefined;
     let closed = false;
     const checkSubscriptions = (): void => {
-      checkPending = false;
-      if (closed) return;
-      for (const uri of subscriptions.changed()) server.sendResourceUpdated({ uri }).catch(() => undefined);
+      const ids = pending;
+      pending = undefined;
+      if (closed || ids === undefined) return;
+      for (const uri of subscriptions.changed(ids === 'all' ? undefined : ids)) server.sendResourceUpdated({ uri }).catch(() => undefined);
     };
-    const offChanged = resources.onChanged(() => {
+    const offChanged = resources.onChanged((componentId) => {
+      shared.invalidate();
       server.sendResourceListChanged().catch(() => undefined);
-      if (checkPending || subscriptions.size === 0) return;
-      checkPending = true;
-      setImmediate(checkSubscriptions);
+      if (subscriptions.size === 0) return;
+      const first = pending === undefined;
+      if (componentId === undefined) pending = 'all';
+      else if (pending !== 'all') {
+        pending ??= new Set();
+        pending.add(componentId);
+      }
+      if (first) setImmediate(checkSubscriptions);
     });
     unsubscribeResources = () => {
       closed = true;

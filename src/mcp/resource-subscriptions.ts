@@ -46,10 +46,18 @@ export class ResourceSubscriptions {
     return this.#seen.size;
   }
 
-  /** After a change: the subscribed URIs whose content differs from what was last seen (appeared, changed or gone). */
-  changed(): string[] {
+  /**
+   * After a change: the subscribed URIs whose content differs from what was last seen (appeared, changed or gone).
+   * With `componentIds` (the change touched only those components' policies) only their URIs are re-read, so a
+   * grant costs each session a read or two however many resources it watches.
+   */
+  changed(componentIds?: ReadonlySet<string>): string[] {
     const out: string[] = [];
     for (const [uri, before] of this.#seen) {
+      if (componentIds !== undefined) {
+        const id = parseResourceUri(uri)?.id;
+        if (id === undefined || !componentIds.has(id)) continue;
+      }
       const now = digest(this.read(uri));
       if (now === before) continue;
       this.#seen.set(uri, now);

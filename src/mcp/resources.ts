@@ -24,9 +24,15 @@ export function resourceUri(id: string, kind: ResourceKind): string {
   return `${PREFIX}${encodeURIComponent(id)}/${kind}`;
 }
 
+/**
+ * Longer URIs are never ours: a load makes ids of at most 40 characters plus a `-N` suffix. Without a bound a client
+ * could make each of its subscriptions hold a message-sized (16 MiB) string.
+ */
+export const MAX_RESOURCE_URI_CHARS = 256;
+
 /** The component id and kind a URI names, or undefined when it is not one of ours. */
 export function parseResourceUri(uri: string): { id: string; kind: ResourceKind } | undefined {
-  if (!uri.startsWith(PREFIX)) return undefined;
+  if (uri.length > MAX_RESOURCE_URI_CHARS || !uri.startsWith(PREFIX)) return undefined;
   const m = /^([^/]+)\/(wit|policy)$/.exec(uri.slice(PREFIX.length));
   if (!m) return undefined;
   try {

@@ -1,4 +1,5 @@
 // THE decision point for rights: every grant, revoke, reset and agent load request goes through here and persists in SQLite.
+import { expireStale, PENDING_TTL_MS } from '../approvals/queue.js';
 import type { ApprovalMode } from '../config.js';
 import { ErrorCode, WassetteError, unknownComponent } from '../errors.js';
 import type { Store } from '../store/db.js';
@@ -7,6 +8,13 @@ import { decide, type Actor } from './decision.js';
 import { effectivePolicy } from './effective-policy.js';
 import { describeGrant, grantKey, mergeGrant, parseGrant, revokeKey, type Grant, type GrantKind } from './grants.js';
 import { policyFromJson, type Policy } from './policy.js';
+
+/**
+ * Requests agents may have waiting for the user at once (all servers on this home). Each is watched until decided or
+ * expired (a store read every 250 ms for 15 minutes): 2,000 of them kept a core 36% busy, 10,000 saturated it, and
+ * every one is a line in the approvals UI. Past this an agent's request is refused as busy; the user's never are.
+ */
+export const MAX_PENDING_REQUESTS = 100;
 
 export type GrantOutcome = { status: 'applied'; grant: Grant } | { status: 'pending'; requestId: string };
 export type LoadOutcome = { status: 'allowed' } | { status: 'pending'; requestId: string };
@@ -31,6 +39,19 @@ export class PermissionService {
     private readonly options: PermissionServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
+  }
+
+  private requireRoomForRequest(): void {
+    if (this.store.approvals.countPending() < MAX_PENDING_REQUESTS) return;
+    // Requests left by a server that stopped are watched by nobody: expire them before refusing.
+    expireStale(this.store.approvals, PENDING_TTL_MS, this.now());
+    const pending = this.store.approvals.countPending();
+    if (pending < MAX_PENDING_REQUESTS) return;
+    throw new WassetteError(
+      ErrorCode.Busy,
+      `${pending} requests already wait for the user's decision (at most ${MAX_PENDING_REQUESTS}); ask the user to decide them (wassette approvals) or wait until they expire`,
+      { data: { pending, max: MAX_PENDING_REQUESTS } },
+    );
   }
 
   private requireComponent(componentId: string): void {
@@ -84,6 +105,7 @@ export class PermissionService {
       component_digest: c?.digest ?? null,
       ...(this.options.session ? { session: this.options.session } : {}),
     };
+    this.requireRoomForRequest();
     const req = this.store.approvals.create({ kind: 'grant', componentId, payload, requestedBy, createdAt: this.now() });
     this.audit(componentId, 'pending', checked.kind, grantKey(checked), `${describeGrant(checked)} awaits approval (request ${req.id})`);
     return { status: 'pending', requestId: req.id };
@@ -156,6 +178,7 @@ export class PermissionService {
    */
   requestLoad(actor: Actor, kind: Extract<ApprovalKind, 'load_component' | 'load_tool'>, payload: unknown, requestedBy: string = actor): LoadOutcome {
     if (decide({ actor, action: kind, approvalMode: this.options.approvalMode }) === 'allow') return { status: 'allowed' };
+    this.requireRoomForRequest();
     const req: ApprovalRequest = this.store.approvals.create({ kind, payload, requestedBy, createdAt: this.now() });
     return { status: 'pending', requestId: req.id };
   }

@@ -132,7 +132,13 @@ function limits(ctx: Ctx, v: unknown, path: Path, into: PolicyLimits): void {
   // Wassette's older flat form: cpu (percent) and memory (MiB) as plain numbers.
   if (r.memory !== undefined) {
     const q = typeof r.memory === 'number' ? `${r.memory}Mi` : r.memory;
-    Object.assign(into, { memory: String(q), memoryBytes: ctx.check([...path, 'memory'], () => normalizeMemoryLimit(q).bytes) });
+    Object.assign(
+      into,
+      ctx.check([...path, 'memory'], () => {
+        const m = normalizeMemoryLimit(q);
+        return { memory: m.limit, memoryBytes: m.bytes };
+      }),
+    );
   }
   if (r.cpu !== undefined) into.cpu = String(r.cpu);
   const l = ctx.map(r.limits, [...path, 'limits'], ['memory', 'cpu', 'timeout']);

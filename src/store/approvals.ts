@@ -141,6 +141,11 @@ export class ApprovalsTable {
     return (rows as Row[]).map(fromRow);
   }
 
+  /** How many requests are pending (an index lookup). */
+  countPending(): number {
+    return (this.sql("SELECT COUNT(*) AS n FROM approvals WHERE status = 'pending'").get() as { n: number }).n;
+  }
+
   listPending(): ApprovalRequest[] {
     return this.list({ status: 'pending' });
   }

@@ -1,6 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { matchTrust, ruleFromLoad, type TrustRule } from '../../src/approvals/trust-rules.js';
 import { signerIdentity, subjectSignature } from '../../src/core/trust.js';
+import { keyFingerprint } from '../../src/oci/cosign.js';
 
 const SUBJECT = 'CN=Acme Signer, O=wassette-test';
 const CA1 = 'AB:CD:EF:01';
@@ -29,5 +31,20 @@ describe('signer identity', () => {
     const v = matchTrust([rule], sameName);
     expect(v.trusted).toBe(false);
     expect(v.trusted === false && v.reasons[0]).toContain('anchored at sha256:12345678');
+  });
+
+  it('a subject that spells the pinned anchor itself, issued by another CA, is not the pinned signer', () => {
+    // The anchor is always the last, fixed-length part, so a subject cannot end with another CA's fingerprint.
+    const a1 = Array.from({ length: 32 }, () => 'AB').join(':');
+    const a2 = Array.from({ length: 32 }, () => '12').join(':');
+    const first = { source, signature: subjectSignature({ status: 'verified', method: 'notation', signer: SUBJECT, anchor: a1 }), permissions: [] };
+    const rule: TrustRule = { ...ruleFromLoad(first, 'user (cli)')!, id: 'tr-1', createdAt: 1 };
+    const forged = `${SUBJECT} anchored at sha256:${'ab'.repeat(32)}`;
+    const viaOtherCa = { ...first, signature: subjectSignature({ status: 'verified', method: 'notation', signer: forged, anchor: a2 }) };
+    expect(matchTrust([rule], viaOtherCa).trusted).toBe(false);
+    // Nor can a key fingerprint (cosign: sha256:<hex>, no spaces) equal a pinned certificate identity.
+    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey;
+    expect(keyFingerprint(key)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(rule.signer).toMatch(/ anchored at sha256:[0-9a-f]{64}$/);
   });
 });

@@ -153,3 +153,26 @@ describe('parseListenAddress', () => {
 
   it.each(['99999', 'a:b:c'])('refuses %j', (value) => expect(() => parseListenAddress(value)).toThrow(/not a listen address/));
 });
+
+describe('serveHttp initialize requests the transport refuses', () => {
+  it('leave no MCP server listening on the backend (each would be kept, and notified of every change, forever)', async () => {
+    const listeners = new Set<() => void>();
+    const counting: McpBackend = {
+      ...backend,
+      onToolsChanged: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    const h = await serveHttp(counting, { host: '127.0.0.1', port: 0, token: TOKEN }, () => undefined);
+    closeServer = h.close;
+    for (let i = 0; i < 20; i++) {
+      // Not acceptable (no text/event-stream), and a wrong content type: the SDK transport answers 406 / 415.
+      expect((await initialize(h.url, { accept: 'application/json' })).status).toBe(406);
+      expect((await initialize(h.url, { 'content-type': 'text/plain' })).status).toBe(415);
+    }
+    await expect.poll(() => listeners.size).toBe(0);
+    expect((await initialize(h.url)).status).toBe(200);
+    expect(listeners.size).toBe(1);
+  });
+});

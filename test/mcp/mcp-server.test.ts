@@ -11,7 +11,7 @@ const WIT = 'wassette://components/alpha/wit';
 
 function fakeBackend() {
   const policies = new Map([['alpha', 'version: "1.0"\n']]);
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(componentId?: string) => void>();
   let policyReads = 0;
   const backend: McpBackend = {
     listTools: () => [],
@@ -31,8 +31,8 @@ function fakeBackend() {
       },
     },
   };
-  const emit = () => {
-    for (const l of listeners) l();
+  const emit = (componentId?: string) => {
+    for (const l of listeners) l(componentId);
   };
   return { backend, policies, emit, listeners, policyReads: () => policyReads };
 }
@@ -91,6 +91,57 @@ describe('resources/subscribe', () => {
     await tick();
     expect(updated).toEqual([POLICY]);
     expect(f.policyReads() - reads).toBe(1);
+  });
+
+  it("a policy change of one component re-reads only that component's subscribed resources", async () => {
+    const f = fakeBackend();
+    f.policies.set('beta', 'version: "1.0"\n');
+    const { client, updated } = await connect(f.backend);
+    await client.subscribeResource({ uri: POLICY });
+    await client.subscribeResource({ uri: 'wassette://components/beta/policy' });
+    const reads = f.policyReads();
+    f.policies.set('alpha', 'grant 1');
+    f.emit('alpha');
+    await expect.poll(() => updated).toEqual([POLICY]);
+    expect(f.policyReads() - reads).toBe(1);
+    // A change naming no component (a load or unload) checks them all.
+    f.emit();
+    await tick();
+    expect(f.policyReads() - reads).toBe(3);
+  });
+
+  it('one change costs one read per resource, however many sessions watch it', async () => {
+    const f = fakeBackend();
+    const sessions = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const server = createMcpServer(f.backend, () => undefined);
+        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+        await server.connect(serverSide);
+        const client = new Client({ name: 't', version: '1' });
+        const updated: string[] = [];
+        client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => {
+          updated.push(n.params.uri);
+        });
+        await client.connect(clientSide);
+        await client.subscribeResource({ uri: POLICY });
+        return { client, updated };
+      }),
+    );
+    try {
+      await tick();
+      const reads = f.policyReads();
+      f.policies.set('alpha', 'grant 1');
+      f.emit();
+      await expect.poll(() => sessions.map((x) => x.updated)).toEqual([[POLICY], [POLICY], [POLICY]]);
+      expect(f.policyReads() - reads).toBe(1);
+      // The next change reads again (nothing is served from before it).
+      f.policies.set('alpha', 'grant 2');
+      f.emit('alpha');
+      await expect.poll(() => sessions.map((x) => x.updated.length)).toEqual([2, 2, 2]);
+      expect(f.policyReads() - reads).toBe(2);
+    } finally {
+      await Promise.all(sessions.map((x) => x.client.close()));
+    }
   });
 
   it('stops after unsubscribe', async () => {

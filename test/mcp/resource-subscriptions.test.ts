@@ -72,6 +72,29 @@ describe('ResourceSubscriptions', () => {
     expect(subs.size).toBe(3);
   });
 
+  it('refuses a URI longer than any component id makes, so a session cannot hold 1000 message-sized strings', () => {
+    const { subs } = fixture();
+    const huge = `wassette://components/${'a'.repeat(1024 * 1024)}/wit`;
+    expect(() => subs.subscribe(huge)).toThrow(McpError);
+    expect(subs.size).toBe(0);
+    // The longest id a load makes (40 characters and a -N suffix) is still ours.
+    subs.subscribe(`wassette://components/${'a'.repeat(40)}-12345/policy`);
+    expect(subs.size).toBe(1);
+  });
+
+  it("after a change to one component re-reads only that component's resources", () => {
+    const { texts, subs, reads } = fixture();
+    subs.subscribe(POLICY);
+    subs.subscribe(WIT);
+    subs.subscribe(LATER);
+    const before = reads();
+    texts.set(POLICY, 'changed');
+    expect(subs.changed(new Set(['alpha']))).toEqual([POLICY]);
+    expect(reads() - before).toBe(2);
+    expect(subs.changed(new Set(['nobody']))).toEqual([]);
+    expect(reads() - before).toBe(2);
+  });
+
   it('no subscriptions, no reads', () => {
     const { subs, reads } = fixture();
     subs.changed();

@@ -1,10 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   NOTATION_ARTIFACT_TYPE,
   attachNotationSignature,
   createNotationSignature,
   fetchNotationSignatures,
+  subjectOf,
   verifyNotationSignature,
 } from '../../src/oci/notation.js';
 import type { Descriptor } from '../../src/oci/signature-source.js';
@@ -176,5 +181,49 @@ describe('Notation referrers', () => {
     expect(thumbs[0]).toBe(new X509Certificate(rsa.leafCertPem).fingerprint256.replace(/:/g, '').toLowerCase());
     const [jws] = await fetchNotationSignatures(source, 'team/tool', desc.digest, referrers);
     expect(verifyNotationSignature(jws!, desc.digest, [ca])).toMatchObject({ ok: true, signer: 'CN=Acme Signer, O=wassette-test' });
+  });
+});
+
+describe('subjectOf (what a trust rule pins a Notation signer by)', () => {
+  function selfSigned(subj: string, extra: string[] = []): X509Certificate {
+    const dir = mkdtempSync(join(tmpdir(), 'wassette-subj-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          'k',
+          '-out',
+          'c',
+          '-days',
+          '1',
+          '-subj',
+          subj,
+          ...extra,
+        ],
+        { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      return new X509Certificate(readFileSync(join(dir, 'c')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('a crafted common name cannot read as another subject (separators and control characters are escaped)', () => {
+    const real = subjectOf(selfSigned('/CN=Acme Signer/O=wassette-test'));
+    expect(real).toBe('CN=Acme Signer, O=wassette-test');
+    const crafted = [
+      selfSigned('/CN=Acme Signer, O=wassette-test'),
+      selfSigned('/CN=Acme Signer\nO=wassette-test'),
+      selfSigned('/CN=Acme Signer+O=wassette-test', ['-multivalue-rdn']),
+    ].map(subjectOf);
+    for (const s of crafted) expect(s).not.toBe(real);
   });
 });

@@ -1,4 +1,6 @@
 // The transpile process: one for a burst of jobs, gone when idle, and a death mid-job or a stuck job is a clear error.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +83,36 @@ describe('TranspileService', () => {
       expect(String(await queued)).not.toMatch(/took longer/);
     } finally {
       svc.close();
+    }
+  }, 30_000);
+
+  it('a transpile process whose parent died mid-job ends at once (it sees the disconnect between transpile steps), not orphaned', async () => {
+    const parent = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./transpile-parent.fixture.ts', import.meta.url))], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const pid = await new Promise<number>((resolve, reject) => {
+        parent.stdout.setEncoding('utf8').on('data', (d: string) => resolve(Number(d.trim())));
+        parent.on('exit', (code) => reject(new Error(`parent exited (${code}) before starting a transpile`)));
+      });
+      // Once the job is in (the process holds its 240 MiB) and its transpile (3-5 s here) is under way.
+      const rssMiB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+      while (rssMiB() < 400) await sleep(20);
+      parent.kill('SIGKILL');
+      const killedAt = Date.now();
+      // Running, not a zombie: once the parent is gone, reaping is up to init (here it reaps every second or so).
+      const alive = (): boolean => {
+        try {
+          return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+        } catch {
+          return false;
+        }
+      };
+      while (alive() && Date.now() - killedAt < 10_000) await sleep(50);
+      expect(alive()).toBe(false);
+      expect(Date.now() - killedAt).toBeLessThan(800);
+    } finally {
+      parent.kill('SIGKILL');
     }
   }, 30_000);
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { effectivePolicy, hostPatternCovers, limitsAboveCeiling, toSandboxSpec, unenforcedRules } from '../../src/sandbox/effective-policy.js';
 import { parseGrant } from '../../src/sandbox/grants.js';
 import { emptyPolicy, parsePolicy } from '../../src/sandbox/policy.js';
+import { requestedPermissions } from '../../src/sandbox/requested-permissions.js';
 
 const defaults = { timeoutMs: 30_000, memoryBytes: 512 * 1024 ** 2, maxOutputBytes: 4096 };
 const ceiling = { timeoutMs: 600_000, memoryBytes: 4 * 1024 ** 3 };
@@ -85,6 +86,18 @@ describe('toSandboxSpec', () => {
     const granted = effectivePolicy(emptyPolicy(), [parseGrant('memory', { limit: '8Gi' })]);
     expect(toSandboxSpec(granted, { env: {}, secrets: {}, defaults, ceiling }).memoryBytes).toBe(ceiling.memoryBytes);
     expect(limitsAboveCeiling(base, ceiling)).toEqual([]);
+  });
+
+  it.each([
+    ['flat MiB (Wassette)', 'permissions:\n  resources:\n    memory: 65536\n    cpu: 400\n', 'memory limit 65536Mi'],
+    ['flat quantity, top level', 'resources:\n  memory: 64Gi\n', 'memory limit 64Gi'],
+    ['nested, top level', 'resources:\n  limits:\n    memory: 68719476736\n    cpu: "64"\n', 'memory limit 68719476736'],
+    ['too large for a double', `resources:\n  limits:\n    memory: "${'9'.repeat(400)}"\n`, `memory limit ${'9'.repeat(400)}`],
+  ])('every spelling of a memory limit (%s) is capped and listed as asked', (_, body, line) => {
+    const p = parsePolicy(`version: "1.0"\n${body}`);
+    expect(toSandboxSpec(p, { env: {}, secrets: {}, defaults, ceiling }).memoryBytes).toBe(ceiling.memoryBytes);
+    expect(limitsAboveCeiling(p, ceiling)).toHaveLength(1);
+    expect(requestedPermissions(p)).toEqual([line]);
   });
 
   it('deny-all policy gives a deny-all spec', () => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWassetteError } from '../../src/errors.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { parseGrant } from '../../src/sandbox/grants.js';
-import { PermissionService } from '../../src/sandbox/permission-service.js';
+import { MAX_PENDING_REQUESTS, PermissionService } from '../../src/sandbox/permission-service.js';
 import { parsePolicy, policyToJson } from '../../src/sandbox/policy.js';
 
 let home: string;
@@ -140,5 +140,32 @@ describe('PermissionService', () => {
     expect(svc.basePolicy('bare')).toBeUndefined();
     svc.requestGrant('agent', 'bare', net);
     expect(svc.effectivePolicy('bare').network.allow).toEqual([{ host: 'api.example.com' }]);
+  });
+});
+
+describe('pending requests are bounded', () => {
+  it('an agent cannot queue more than MAX_PENDING_REQUESTS requests for the user (each is watched until decided)', () => {
+    const svc = service('prompt');
+    for (let i = 0; i < MAX_PENDING_REQUESTS - 1; i++) {
+      expect(svc.requestGrant('agent', 'c1', parseGrant('network', { host: `h${i}.example` })).status).toBe('pending');
+    }
+    expect(svc.requestLoad('agent', 'load_component', { path: '/x.wasm' }).status).toBe('pending');
+    expect(codeOf(() => svc.requestGrant('agent', 'c1', parseGrant('network', { host: 'one-more.example' })))).toBe('busy');
+    expect(codeOf(() => svc.requestLoad('agent', 'load_tool', { ref: 'oci://r.example/a/b:1' }))).toBe('busy');
+    expect(store.approvals.listPending()).toHaveLength(MAX_PENDING_REQUESTS);
+    // The user is never refused, and a decided request makes room again.
+    expect(svc.requestGrant('user', 'c1', parseGrant('network', { host: 'by-user.example' })).status).toBe('applied');
+    store.approvals.decide(store.approvals.listPending()[0]!.id, 'denied', 'user');
+    expect(svc.requestGrant('agent', 'c1', parseGrant('network', { host: 'room.example' })).status).toBe('pending');
+  });
+
+  it('requests older than their lifetime (left by a stopped server) do not count', () => {
+    let now = 1_000_000;
+    const svc = new PermissionService(store, { approvalMode: 'prompt', now: () => now });
+    for (let i = 0; i < MAX_PENDING_REQUESTS; i++) svc.requestGrant('agent', 'c1', parseGrant('network', { host: `h${i}.example` }));
+    expect(codeOf(() => svc.requestGrant('agent', 'c1', parseGrant('network', { host: 'late.example' })))).toBe('busy');
+    now += 16 * 60 * 1000;
+    expect(svc.requestGrant('agent', 'c1', parseGrant('network', { host: 'late.example' })).status).toBe('pending');
+    expect(store.approvals.listPending()).toHaveLength(1);
   });
 });

@@ -50,6 +50,11 @@ describe('parsePolicy: valid fixtures', () => {
       { memory: '128Mi', memoryBytes: 128 * 1024 ** 2, cpu: '10' },
     ],
     ['unquoted version 1.0', 'version: 1.0', {}],
+    [
+      'flat quantity is kept as written minus surrounding whitespace, like the nested form (it is shown in prompts)',
+      'version: "1.0"\nresources: {memory: "  1Gi\\n\\n\\n\\n\\n\\n"}',
+      { memory: '1Gi', memoryBytes: 1024 ** 3 },
+    ],
   ])('%s', (_name, yaml, limits) => {
     expect(parsePolicy(yaml).limits).toEqual(limits);
   });

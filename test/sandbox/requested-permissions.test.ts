@@ -40,4 +40,19 @@ describe('limits as permissions', () => {
     expect(permissionWithin('network a.example', ['network a.example'])).toBe(true);
     expect(permissionWithin('network b.example', ['network a.example'])).toBe(false);
   });
+
+  it('crafted amounts and lines never read as a smaller limit or widen a rule', () => {
+    for (const amount of ['1e3Gi', '0x10', '-1Gi', '0', '1Gi; network evil.example', 'Infinity', '1,5Gi']) {
+      expect(limitAsk(`memory limit ${amount}`), amount).toBeUndefined();
+      expect(permissionWithin(`memory limit ${amount}`, ['memory limit 4Gi']), amount).toBe(false);
+    }
+    expect(limitAsk('call timeout 1e3h')).toBeUndefined();
+    // An amount too large for a double is refused by the limits of the rule, not read as small.
+    expect(permissionWithin(`memory limit ${'9'.repeat(400)}`, ['memory limit 4Gi'])).toBe(false);
+    expect(permissionWithin(`call timeout ${'9'.repeat(400)}`, ['call timeout 10m'])).toBe(false);
+    // A limit spelled inside another permission is that permission, compared exactly.
+    expect(permissionWithin('environment memory limit 1Gi', ['environment memory limit 4Gi'])).toBe(false);
+    expect(permissionWithin('memory limit 1Gi', ['environment memory limit 4Gi', 'network memory limit 4Gi'])).toBe(false);
+    expect(permissionWithin('network api.example memory limit 1Gi', ['memory limit 4Gi'])).toBe(false);
+  });
 });

@@ -110,7 +110,8 @@ describe('TranspileService', () => {
       };
       while (alive() && Date.now() - killedAt < 10_000) await sleep(50);
       expect(alive()).toBe(false);
-      expect(Date.now() - killedAt).toBeLessThan(800);
+      // Well before the 3-5 s the transpile itself would take (a margin for a loaded 2-core machine: a step may run long).
+      expect(Date.now() - killedAt).toBeLessThan(2500);
     } finally {
       parent.kill('SIGKILL');
     }

@@ -17,6 +17,8 @@ import {
 export class IndexStore {
   readonly #db: Database.Database;
   readonly #weights: FieldWeights;
+  /** Statements of the search path, prepared once: better-sqlite3's prepare costs more than running them. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(path: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS) {
     this.#db = new Database(path);
@@ -28,9 +30,18 @@ export class IndexStore {
     this.#weights = weights;
   }
 
+  #prepared(sql: string): Database.Statement {
+    let st = this.#statements.get(sql);
+    if (st === undefined) {
+      st = this.#db.prepare(sql);
+      this.#statements.set(sql, st);
+    }
+    return st;
+  }
+
   /** Bumped by every change; the vector file records the generation it was written at. */
   generation(): number {
-    const row = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get('generation') as { value: string } | undefined;
+    const row = this.#prepared('SELECT value FROM meta WHERE key = ?').get('generation') as { value: string } | undefined;
     return row === undefined ? 0 : Number(row.value);
   }
 
@@ -105,12 +116,10 @@ export class IndexStore {
     const match = ftsMatchExpression(query);
     if (match === undefined) return [];
     const w = this.#weights;
-    const rows = this.#db
-      .prepare(
-        `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
+    const rows = this.#prepared(
+      `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
          WHERE documents_fts MATCH ? ORDER BY weighted LIMIT ?`,
-      )
-      .all(w.name, w.description, w.params, w.context, match, limit) as { id: number; weighted: number }[];
+    ).all(w.name, w.description, w.params, w.context, match, limit) as { id: number; weighted: number }[];
     return rows.map((r) => ({ id: r.id, score: -r.weighted }));
   }
 
@@ -132,12 +141,12 @@ export class IndexStore {
   // One statement per call, not per id; ids arrive as a JSON array so the statement text is fixed.
   #byIds<T>(columns: string, ids: readonly number[]): T[] {
     if (ids.length === 0) return [];
-    return this.#db.prepare(`SELECT ${columns} FROM documents WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as T[];
+    return this.#prepared(`SELECT ${columns} FROM documents WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as T[];
   }
 
   /** The tool documents of one source (the siblings a component document stands for). */
   toolIds(source: string): number[] {
-    return (this.#db.prepare("SELECT id FROM documents WHERE source = ? AND kind = 'tool' ORDER BY id").all(source) as { id: number }[]).map((r) => r.id);
+    return (this.#prepared("SELECT id FROM documents WHERE source = ? AND kind = 'tool' ORDER BY id").all(source) as { id: number }[]).map((r) => r.id);
   }
 
   /** Every stored embedding, for rebuilding the vector index. */

@@ -66,7 +66,9 @@ export class TranspileService {
   private pump(): void {
     if (this.current || this.queue.length === 0) return;
     clearTimeout(this.idleTimer);
-    const child = this.child ?? this.start();
+    // A child the idle timer has already signalled is dying even though its exit is not seen yet: a job
+    // sent to it would fail with "ended (SIGTERM) without a result", so such a child is replaced.
+    const child = this.child !== undefined && !this.child.killed ? this.child : this.start();
     const job = { ...this.queue.shift()!, id: this.nextId++ };
     this.current = job;
     this.stderr = '';

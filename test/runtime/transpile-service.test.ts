@@ -117,6 +117,23 @@ describe('TranspileService', () => {
     }
   }, 30_000);
 
+  it('a job arriving as the idle process is being ended gets a fresh process, not the dying one', async () => {
+    const idleMs = 200;
+    const svc = new TranspileService(idleMs);
+    try {
+      const bytes = await parse(MATH_WAT);
+      await svc.transpile(bytes, tempDir());
+      // Registered after the service's idle timer with the same delay: runs right after it has sent SIGTERM,
+      // before the child's exit is seen.
+      const next = await new Promise<ReturnType<TranspileService['transpile']>>((resolve) =>
+        setTimeout(() => resolve(svc.transpile(bytes, tempDir())), idleMs),
+      );
+      expect((await next).coreModules.length).toBeGreaterThan(0);
+    } finally {
+      svc.close();
+    }
+  }, 60_000);
+
   it('close() refuses queued jobs and ends the process', async () => {
     const svc = new TranspileService();
     const bytes = await parse(MATH_WAT);

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type ToolInput, sourceDocuments } from '../../index/documents.js';
 import { DEFAULT_MODEL_NAME, loadEmbedder } from '../../index/embedder.js';
 import type { AdapterManifest } from '../../index/query-adapter.js';
@@ -25,14 +26,14 @@ export const CATEGORIES = [
   'unused_datasets/rest',
 ];
 
-function files(data: string, category: string): [string, string] {
+export function files(data: string, category: string): [string, string] {
   const [dir, name] = category.startsWith('unused_datasets/') ? [join(data, 'unused_datasets'), category.slice('unused_datasets/'.length)] : [data, category];
   const question = dir === data ? join(data, `BFCL_v4_${name}.json`) : join(dir, 'question', `BFCL_v4_${name}.json`);
   return [question, join(dir, 'possible_answer', `BFCL_v4_${name}.json`)];
 }
 
 /** What the index embeds for the tool when an MCP tools/list file lists it. */
-function docText(tool: ToolInput): string {
+export function docText(tool: ToolInput): string {
   const [doc] = sourceDocuments({ source: 'bfcl', kind: 'mcp', ref: 'bfcl', tools: [tool] });
   if (doc === undefined) throw new Error(`no document for ${tool.name}`);
   return doc.embedText;
@@ -97,7 +98,9 @@ async function main(): Promise<void> {
   console.error(`query adapter: written to ${out} (embed ${(embedMs / 1000).toFixed(0)} s, train ${(trainMs / 1000).toFixed(0)} s)`);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -18,6 +18,7 @@ describe('resolveModel', () => {
       localModelPath: dir,
       name: DEFAULT_MODEL_NAME,
       remote: false,
+      dir: join(dir, DEFAULT_MODEL_NAME),
     });
   });
 
@@ -44,6 +45,22 @@ describe('resolveModel', () => {
     writeFileSync(join(dir, DEFAULT_MODEL_NAME, 'config.json'), '{}');
     expect(resolveModel({ modelsDir: dir })).toBeUndefined();
   });
+});
+
+describe('a model given as a folder', () => {
+  it('is read from that folder, never from a same-named copy in the download cache, and its vectors are its own', async () => {
+    const folder = join(tempDir(), DEFAULT_MODEL_NAME);
+    cpSync(join(requireModel(), DEFAULT_MODEL_NAME), folder, { recursive: true });
+    // The models dir holds a broken model of the same name, where the download cache would look first.
+    const modelsDir = tempDir();
+    mkdirSync(join(modelsDir, DEFAULT_MODEL_NAME, 'onnx'), { recursive: true });
+    writeFileSync(join(modelsDir, DEFAULT_MODEL_NAME, 'config.json'), '{"model_type": "bert"}');
+    writeFileSync(join(modelsDir, DEFAULT_MODEL_NAME, 'onnx', 'model_quantized.onnx'), 'not a model');
+    const { embedder, reason } = await loadEmbedder({ model: folder, modelsDir });
+    expect(reason).toBeUndefined();
+    expect(embedder?.id).toBe(`${folder}:q8`);
+    expect((await embedder!.embed('hello')).length).toBe(384);
+  }, 60_000);
 });
 
 describe('loadEmbedder with the real model', () => {

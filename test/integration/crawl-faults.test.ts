@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../src/oci/client.js';
-import { encodeJson } from '../../src/oci/manifest.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { publishComponent } from '../../src/oci/publish.js';
 import { CLI, childEnv, fixture, ROOT, runCli, tempHome } from '../helpers/cli.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { pushArtifact } from '../helpers/push-artifact.js';
 import { destroyRegistry, startRegistry, type RunningRegistry } from '../helpers/registry.js';
 
 const MODEL = join(ROOT, 'fixtures', 'build', 'models', 'all-MiniLM-L6-v2');
@@ -47,11 +47,8 @@ beforeAll(async () => {
   await publishComponent(readFileSync(fixture('all-types')), `oci://${reg.registry}/good/all-types:1`, { client, annotations: {} });
   await publishComponent(readFileSync(fixture('all-types')), `oci://${reg.registry}/good/all-types:latest`, { client, annotations: {} });
   // A component artifact whose layer is not a component.
-  const target = { registry: reg.registry, repository: 'bad/broken' };
-  const layer = await client.putBlob(target, Buffer.from('\0asm this is not a component'), MediaType.Wasm);
-  const config = await client.putBlob(target, Buffer.from('{}'), MediaType.WasmConfig);
-  const manifest = { schemaVersion: 2, mediaType: MediaType.OciManifest, config, layers: [layer] };
-  await client.putManifest(target, '1', encodeJson(manifest), MediaType.OciManifest);
+  const broken = { bytes: Buffer.from('\0asm this is not a component'), mediaType: MediaType.Wasm };
+  await pushArtifact(client, { registry: reg.registry, repository: 'bad/broken' }, '1', broken, MediaType.WasmConfig);
 }, 180_000);
 
 afterAll(async () => {

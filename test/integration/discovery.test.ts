@@ -6,10 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RegistryClient } from '../../src/oci/client.js';
-import { encodeJson } from '../../src/oci/manifest.js';
 import { MediaType } from '../../src/oci/media-types.js';
 import { publishComponent } from '../../src/oci/publish.js';
 import { call, fixture, ROOT, runCli, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
+import { pushArtifact } from '../helpers/push-artifact.js';
 import { destroyRegistry, startRegistry, type RunningRegistry } from '../helpers/registry.js';
 
 const MODEL = join(ROOT, 'fixtures', 'build', 'models', 'all-MiniLM-L6-v2');
@@ -32,16 +32,8 @@ beforeAll(async () => {
   const client = new RegistryClient();
   await publishComponent(readFileSync(fixture('kv-store')), `oci://${reg.registry}/tools/kv-store:latest`, { client, annotations: {} });
   // Not a component at all.
-  const target = { registry: reg.registry, repository: 'misc/notes' };
-  const layer = await client.putBlob(target, Buffer.from('just text'), 'text/plain');
-  const config = await client.putBlob(target, Buffer.from('{}'), MediaType.EmptyConfig);
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MediaType.OciManifest,
-    config: { ...config, mediaType: MediaType.EmptyConfig },
-    layers: [{ ...layer, mediaType: 'text/plain' }],
-  };
-  await client.putManifest(target, 'latest', encodeJson(manifest), MediaType.OciManifest);
+  const notes = { bytes: Buffer.from('just text'), mediaType: 'text/plain' };
+  await pushArtifact(client, { registry: reg.registry, repository: 'misc/notes' }, 'latest', notes, MediaType.EmptyConfig);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,34 +3,16 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendCustomSection } from '../../scripts/examples/add-package-docs.js';
 import { openStore } from '../../src/store/db.js';
 import { call, fixture, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
 
 const PAD_BYTES = 64 * 1024 * 1024;
 const COPIES = 4;
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-
 /** The component with a custom section of `size` bytes appended (distinct content per `seed`, so distinct digests). */
 function padded(base: Uint8Array, size: number, seed: number): Uint8Array {
-  const name = new TextEncoder().encode('padding');
-  const body = [...uleb(name.length), ...name];
-  const data = new Uint8Array(size).fill(seed);
-  const header = Uint8Array.from([0, ...uleb(body.length + size), ...body]);
-  const out = new Uint8Array(base.length + header.length + size);
-  out.set(base);
-  out.set(header, base.length);
-  out.set(data, base.length + header.length);
-  return out;
+  return appendCustomSection(base, 'padding', new Uint8Array(size).fill(seed));
 }
 
 function rssMiB(pid: number): number {

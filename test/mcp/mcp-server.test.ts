@@ -43,7 +43,8 @@ afterEach(async () => {
   close = undefined;
 });
 
-async function connect(backend: McpBackend): Promise<{ client: Client; updated: string[] }> {
+/** A client on its own in-memory session with the server, recording resources/updated notifications. */
+async function open(backend: McpBackend): Promise<{ client: Client; updated: string[] }> {
   const server = createMcpServer(backend, () => undefined);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
@@ -53,8 +54,14 @@ async function connect(backend: McpBackend): Promise<{ client: Client; updated: 
     updated.push(n.params.uri);
   });
   await client.connect(clientSide);
-  close = () => client.close();
   return { client, updated };
+}
+
+/** One session, closed after the test. */
+async function connect(backend: McpBackend): Promise<{ client: Client; updated: string[] }> {
+  const session = await open(backend);
+  close = () => session.client.close();
+  return session;
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
@@ -114,17 +121,9 @@ describe('resources/subscribe', () => {
     const f = fakeBackend();
     const sessions = await Promise.all(
       [1, 2, 3].map(async () => {
-        const server = createMcpServer(f.backend, () => undefined);
-        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-        await server.connect(serverSide);
-        const client = new Client({ name: 't', version: '1' });
-        const updated: string[] = [];
-        client.setNotificationHandler(ResourceUpdatedNotificationSchema, async (n) => {
-          updated.push(n.params.uri);
-        });
-        await client.connect(clientSide);
-        await client.subscribeResource({ uri: POLICY });
-        return { client, updated };
+        const session = await open(f.backend);
+        await session.client.subscribeResource({ uri: POLICY });
+        return session;
       }),
     );
     try {

@@ -3,29 +3,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { appendCustomSection } from '../../scripts/examples/add-package-docs.js';
 import { TranspileService } from '../../src/runtime/transpile-service.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-
 const base = new Uint8Array(readFileSync(fixturePath('text-tools')));
-const size = 240 * 2 ** 20;
-const name = new TextEncoder().encode('padding');
-const body = [...uleb(name.length), ...name];
-const header = Uint8Array.from([0, ...uleb(body.length + size), ...body]);
-const bytes = new Uint8Array(base.length + header.length + size);
-bytes.set(base);
-bytes.set(header, base.length);
-bytes.fill(7, base.length + header.length);
+const bytes = appendCustomSection(base, 'padding', new Uint8Array(240 * 2 ** 20).fill(7));
 const svc = new TranspileService(60_000, 600_000);
 void svc.transpile(bytes, mkdtempSync(join(tmpdir(), 'wassette-orphan-')));
 const wait = setInterval(() => {

@@ -114,6 +114,13 @@ describe('crawl, search_tools, load', () => {
     const huge = await call(s, 'search_tools', { query: 'count the words in a text '.repeat(400) });
     expect(huge.isError, text(huge)).toBeFalsy();
     expect(huge.structuredContent?.results.length).toBeGreaterThan(0);
+    // The whole documented range works; past it is an argument error, never a larger search.
+    const most = await call(s, 'search_tools', { query: 'text', limit: 50 });
+    expect(most.isError, text(most)).toBeFalsy();
+    expect(most.structuredContent?.results.length).toBeGreaterThan(5);
+    const over = await call(s, 'search_tools', { query: 'text', limit: 51 });
+    expect(over.isError).toBe(true);
+    expect(text(over)).toMatch(/limit/);
   }, 60_000);
 
   it('load_tool in prompt mode: pending with everything shown, approved from the CLI, the tools appear; same digest again answers at once', async () => {

@@ -90,6 +90,7 @@ export class SessionEventStore implements EventStore {
   #bytes = 0;
   #nextSeq = 1;
   #batches = false;
+  #closed = false;
 
   constructor(budget: EventBudget, limits: Readonly<EventStoreLimits> = DEFAULT_EVENT_STORE_LIMITS) {
     this.#budget = budget;
@@ -113,6 +114,8 @@ export class SessionEventStore implements EventStore {
   }
 
   async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
+    // A call finishing after its session closed must not pin bytes in the shared budget.
+    if (this.#closed) return String(this.#nextSeq++);
     let data = isPriming(message) ? undefined : JSON.stringify(message);
     let bytes = data === undefined ? 0 : Buffer.byteLength(data, 'utf8');
     if (bytes > this.limits.maxBytes) {
@@ -141,8 +144,9 @@ export class SessionEventStore implements EventStore {
     this.#budget.release(e.order, e.bytes);
   }
 
-  /** The session closed: give its bytes back to the budget. */
-  clear(): void {
+  /** The session closed: give its bytes back to the budget and keep nothing from now on. */
+  close(): void {
+    this.#closed = true;
     while (this.#entries.size > 0) this.evictOldest();
   }
 

@@ -86,9 +86,12 @@ describe('SessionEventStore', () => {
     }
     expect(stores[0]!.resume(first)).toEqual({ kind: 'evicted' });
     expect(stores.reduce((n, s) => n + s.bytes, 0)).toBe(budget.usedBytes);
-    for (const s of stores) s.clear();
+    for (const s of stores) s.close();
     expect(budget.usedBytes).toBe(0);
     expect(budget.events).toBe(0);
+    // A call finishing after its session closed keeps nothing.
+    await stores[0]!.storeEvent('s', note(1, 500));
+    expect(budget.usedBytes).toBe(0);
   });
 
   it('after a batch, a stream holding a response is no longer reported answered (more responses may follow)', async () => {

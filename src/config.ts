@@ -69,6 +69,10 @@ export interface Config {
   httpToken?: string | undefined;
   /** `serve --http` answers single requests without a progress token as JSON rather than SSE (`http_json_responses`). */
   httpJsonResponses: boolean;
+  /** SSE resumability caps: events and bytes one HTTP session's event store keeps, and bytes all sessions' keep. */
+  httpEventStoreEvents: number;
+  httpEventStoreBytes: number;
+  httpEventStoreTotalBytes: number;
 }
 
 /** Server credentials kept out of `Config.env`, so no environment grant can hand them to a component. */
@@ -173,6 +177,9 @@ const FILE_KEYS = [
   'max_message_bytes',
   'tools_page_size',
   'http_json_responses',
+  'http_event_store_events',
+  'http_event_store_bytes',
+  'http_event_store_total_bytes',
   'audit',
   'load_tool_wait_ms',
 ];
@@ -281,6 +288,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     crawlRegistries: crawlSection(file.crawl),
     loadToolWaitMs: nonNegativeInt(pick('load_tool_wait_ms', 'WASSETTE_LOAD_TOOL_WAIT_MS') ?? 55_000, 'load_tool_wait_ms'),
     httpJsonResponses: bool(pick('http_json_responses', 'WASSETTE_HTTP_JSON_RESPONSES') ?? true, 'http_json_responses'),
+    httpEventStoreEvents: positiveInt(pick('http_event_store_events', 'WASSETTE_HTTP_EVENT_STORE_EVENTS') ?? 1000, 'http_event_store_events'),
+    httpEventStoreBytes: parseMemoryQuantity(String(pick('http_event_store_bytes', 'WASSETTE_HTTP_EVENT_STORE_BYTES') ?? '4Mi'), 'http_event_store_bytes'),
+    httpEventStoreTotalBytes: parseMemoryQuantity(
+      String(pick('http_event_store_total_bytes', 'WASSETTE_HTTP_EVENT_STORE_TOTAL_BYTES') ?? '64Mi'),
+      'http_event_store_total_bytes',
+    ),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   if (merged.memoryLimitBytes > merged.maxMemoryLimitBytes) {

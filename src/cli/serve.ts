@@ -114,6 +114,7 @@ export async function run(argv: string[]): Promise<void> {
         allowedHosts: allowed,
         token,
         jsonResponses: config.httpJsonResponses,
+        eventStore: { maxEvents: config.httpEventStoreEvents, maxBytes: config.httpEventStoreBytes, totalBytes: config.httpEventStoreTotalBytes },
         onListening: (endpoints) => wassette.setControlPlane(endpoints),
       },
       logLine,

@@ -1,14 +1,17 @@
 // Streamable HTTP transport at /mcp: one MCP server per session, a bearer token, a Host allowlist against
-// DNS rebinding, and /healthz + /readyz endpoints.
+// DNS rebinding, a bounded event store per session so a lost SSE stream resumes (Last-Event-ID), and /healthz +
+// /readyz endpoints.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, WassetteError, isWassetteError } from '../errors.js';
 import type { ControlPlaneEndpoint } from '../sandbox/spec.js';
+import { DEFAULT_EVENT_BUDGET_BYTES, DEFAULT_EVENT_STORE_LIMITS, EventBudget, SessionEventStore } from './event-store.js';
 import { bearerChallenge, bearerMatches } from './http-auth.js';
 import { JsonPath, jsonEligible } from './http-json-path.js';
+import { answerResume, resumeEventId } from './http-resume.js';
 import { createMcpServer, type McpBackend } from './mcp-server.js';
 
 export { parseListenAddress } from './listen-address.js';
@@ -29,11 +32,17 @@ export interface HttpOptions {
   onListening?: (endpoints: ControlPlaneEndpoint[]) => void;
   /** Answer single requests without a progress token as plain JSON instead of an SSE stream (default true). */
   jsonResponses?: boolean;
+  /**
+   * Caps of the SSE event store that lets a client resume a lost stream (Last-Event-ID): events and bytes per
+   * session, bytes across sessions; the oldest events go first. Defaults: 1000 events, 4 MiB, 64 MiB.
+   */
+  eventStore?: { maxEvents?: number; maxBytes?: number; totalBytes?: number };
 }
 
 interface Session {
   transport: StreamableHTTPServerTransport;
   json: JsonPath;
+  events: SessionEventStore;
 }
 
 /** Idle keep-alive sockets stay open this long (Node's default of 5 s makes a client pausing between calls reconnect). */
@@ -98,6 +107,11 @@ export async function serveHttp(
   const jsonResponses = opts.jsonResponses ?? true;
   const maxSessions = Math.max(1, opts.maxSessions ?? DEFAULT_MAX_SESSIONS);
   let allowed: string[] = [];
+  const budget = new EventBudget(opts.eventStore?.totalBytes ?? DEFAULT_EVENT_BUDGET_BYTES);
+  const storeLimits = {
+    maxEvents: opts.eventStore?.maxEvents ?? DEFAULT_EVENT_STORE_LIMITS.maxEvents,
+    maxBytes: opts.eventStore?.maxBytes ?? DEFAULT_EVENT_STORE_LIMITS.maxBytes,
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -119,6 +133,9 @@ export async function serveHttp(
     if (existing && typeof sessionId === 'string') {
       sessions.delete(sessionId);
       sessions.set(sessionId, existing);
+      const lastEventId = resumeEventId(req);
+      if (lastEventId !== undefined && answerResume(existing.events, sessionId, lastEventId, req, res)) return;
+      if (Array.isArray(body) && body.filter(isJSONRPCRequest).length > 1) existing.events.noteBatch();
       if (jsonResponses && req.method === 'POST' && jsonEligible(body, req.headers.accept)) return existing.json.handle(body, req, res);
       return existing.transport.handleRequest(req, res, body);
     }
@@ -129,8 +146,10 @@ export async function serveHttp(
       return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: no valid session ID' }, id: null });
     }
     let session: Session | undefined;
+    const events = new SessionEventStore(budget, storeLimits);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: events,
       onsessioninitialized: (id) => {
         if (session) sessions.set(id, session);
         for (const [oldId, old] of sessions) {
@@ -144,9 +163,10 @@ export async function serveHttp(
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
       session?.json.closeAll();
+      events.close();
     };
     await createMcpServer(backend, log).connect(transport);
-    session = { transport, json: new JsonPath(transport) };
+    session = { transport, json: new JsonPath(transport), events };
     await transport.handleRequest(req, res, body);
     // Refused before it started a session (406, 415, a bad protocol version): nothing can reach this server again, so
     // it must not stay attached to the backend's change listeners.

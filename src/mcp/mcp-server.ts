@@ -2,6 +2,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
+  CompleteRequestSchema,
   ErrorCode as McpErrorCode,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
@@ -17,6 +18,7 @@ import {
 import type { CallContext, Progress } from '../core/call-context.js';
 import { exceptionResult } from '../core/tool-result.js';
 import { isWassetteError } from '../errors.js';
+import { completeArgument } from './completions.js';
 import { paginate } from './paginate.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
 import { listResources, RESOURCE_TEMPLATES, readResource, resourceText, type ResourceSource } from './resources.js';
@@ -124,7 +126,7 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
   const resources = backend.resources;
   const pageSize = backend.pageSize ?? DEFAULT_PAGE_SIZE;
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: true }, logging: {}, ...(resources ? { resources: { listChanged: true, subscribe: true } } : {}) },
+    capabilities: { tools: { listChanged: true }, logging: {}, ...(resources ? { resources: { listChanged: true, subscribe: true }, completions: {} } : {}) },
     instructions:
       'wassette runs WebAssembly components as sandboxed tools and can find new ones. ' +
       'When no tool you have fits the task, call search_tools with the need in plain words, pick a result, and ' +
@@ -181,6 +183,11 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       return { resources: p.items, ...(p.nextCursor !== undefined ? { nextCursor: p.nextCursor } : {}) };
     });
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: RESOURCE_TEMPLATES }));
+    // The templates' `id` argument completes to the loaded components' ids.
+    server.setRequestHandler(CompleteRequestSchema, async (request) => {
+      await resources.sync();
+      return { completion: completeArgument(resources.componentIds(), request.params.ref, request.params.argument) };
+    });
     server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
       await resources.sync();
       return { contents: [readResource(resources, request.params.uri)] };

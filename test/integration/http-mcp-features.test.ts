@@ -1,6 +1,6 @@
 // End to end over Streamable HTTP (`wassette serve --http`, SDK client): plain JSON responses for calls that asked
 // for no progress and SSE for those that did (progress arrives), pagination and resources (a subscription in one
-// session hears of a grant made in another), cancellation and client
+// session hears of a grant made in another, completion of the templates' component id), cancellation and client
 // disconnects stopping the running worker, and the bearer token still required.
 import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -118,6 +118,21 @@ describe('serve --http: MCP features', () => {
       expect((wit.contents[0] as { text: string }).text).toContain('export ping: func() -> u32;');
       const missing = await c.client.readResource({ uri: 'wassette://components/nope/policy' }).catch((e: unknown) => e);
       expect((missing as McpError).code).toBe(-32002);
+    } finally {
+      await c.client.close();
+    }
+  });
+
+  it("declares completions and completes the resource templates' id argument to loaded component ids", async () => {
+    const c = await connect();
+    try {
+      expect(c.client.getServerCapabilities()?.completions).toEqual({});
+      const r = await c.client.complete({ ref: { type: 'ref/resource', uri: 'wassette://components/{id}/policy' }, argument: { name: 'id', value: 'sp' } });
+      expect(r.completion).toEqual({ values: ['spin'], total: 1, hasMore: false });
+      const none = await c.client.complete({ ref: { type: 'ref/resource', uri: 'wassette://components/{id}/wit' }, argument: { name: 'id', value: 'zz' } });
+      expect(none.completion.values).toEqual([]);
+      const prompt = await c.client.complete({ ref: { type: 'ref/prompt', name: 'x' }, argument: { name: 'a', value: '' } }).catch((e: unknown) => e);
+      expect((prompt as McpError).code).toBe(-32602);
     } finally {
       await c.client.close();
     }

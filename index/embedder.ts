@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { truncateQuery } from './fts-query.js';
-import { adaptQuery, loadQueryAdapter } from './query-adapter.js';
+import { MODEL_FILES_DIR, adaptQuery, adapterFitting, loadQueryAdapter } from './query-adapter.js';
 
 /** What the index needs from a model; unit tests of plumbing pass a deterministic fake. */
 export interface Embedder {
@@ -16,7 +16,6 @@ export interface Embedder {
 }
 
 export const DEFAULT_MODEL_NAME = 'all-MiniLM-L6-v2';
-const MODEL_DIM = 384;
 
 export interface EmbedderOptions {
   /** The value of WASSETTE_EMBED_MODEL: a local model folder or a model id; undefined for the default. */
@@ -25,6 +24,8 @@ export interface EmbedderOptions {
   readonly modelsDir: string;
   /** Download from the model hub when no local copy exists (a user's machine; never tests or CI). */
   readonly allowNetwork?: boolean | undefined;
+  /** Where the committed query adapter is (index/model-files); tests point it elsewhere. */
+  readonly adapterDir?: string | undefined;
 }
 
 interface Resolved {
@@ -89,17 +90,20 @@ export async function loadEmbedder(opts: EmbedderOptions): Promise<{ embedder?: 
       session_options: { intraOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: '0' } } } },
     })) as unknown as Extractor;
     const id = embedderId(where);
-    // Fitted to this model's query vectors only; another model (WASSETTE_EMBED_MODEL) gets none.
-    const adapter = loadQueryAdapter(where.name);
     const embed = async (text: string): Promise<Float32Array> => {
       // The tokenizer cuts at 256 tokens anyway; cutting the characters first keeps a huge query cheap.
       const out = await extractor(truncateQuery(text), { pooling: 'mean', normalize: true });
       return Float32Array.from(out.data);
     };
+    // The model says its width by what it returns (MiniLM 384, mpnet-base 768): one embedding at load.
+    const dim = (await embed('dimension probe')).length;
+    // Fitted to this model's query vectors only; another model (WASSETTE_EMBED_MODEL), or a folder of the
+    // adapter's model name whose vectors are another width, gets none.
+    const adapter = adapterFitting(loadQueryAdapter(where.name, opts.adapterDir ?? MODEL_FILES_DIR), dim);
     const embedder: Embedder = {
       // Document vectors do not depend on the adapter, so it is not part of the id (no re-embedding).
       id,
-      dim: MODEL_DIM,
+      dim,
       embed,
       ...(adapter === undefined ? {} : { embedQuery: async (text: string) => adaptQuery(adapter, await embed(text)) }),
     };

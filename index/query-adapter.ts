@@ -59,6 +59,11 @@ export function loadQueryAdapter(modelName: string, dir: string | undefined = MO
   return parseQueryAdapter(readFileSync(join(dir, manifest.file)), manifest);
 }
 
+/** Pure: the adapter when it maps vectors of the model's width, else none (a 384x384 map cannot take 768-d vectors). */
+export function adapterFitting(adapter: QueryAdapter | undefined, modelDim: number): QueryAdapter | undefined {
+  return adapter !== undefined && adapter.dim === modelDim ? adapter : undefined;
+}
+
 /** Pure: W q, back to unit length (cosine search expects it). */
 export function adaptQuery(adapter: QueryAdapter, q: Float32Array): Float32Array {
   const { dim, weights } = adapter;

@@ -3,7 +3,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEmbedder } from '../../index/embedder.js';
-import { type AdapterManifest, MODEL_FILES_DIR, QueryAdapterError, adaptQuery, loadQueryAdapter, parseQueryAdapter } from '../../index/query-adapter.js';
+import {
+  type AdapterManifest,
+  MODEL_FILES_DIR,
+  QueryAdapterError,
+  adaptQuery,
+  adapterFitting,
+  loadQueryAdapter,
+  parseQueryAdapter,
+} from '../../index/query-adapter.js';
 import { bfclPairs, parseJsonLines } from '../../scripts/query-adapter/bfcl-pairs.js';
 import { trainQueryAdapter } from '../../scripts/query-adapter/train.js';
 import { fakeEmbedder, requireModel, tempDir } from './helpers.js';
@@ -50,6 +58,35 @@ describe('parseQueryAdapter / adaptQuery', () => {
     expect(loadQueryAdapter('Xenova/all-MiniLM-L6-v2', dir)?.dim).toBe(2);
     expect(loadQueryAdapter('org/other-model', dir)).toBeUndefined();
   });
+});
+
+describe('an adapter of another width than the model', () => {
+  it('adapterFitting keeps an adapter only for vectors of its width', () => {
+    const bytes = bytesOf(Float32Array.from([1, 0, 0, 1]));
+    const a = parseQueryAdapter(bytes, manifestFor(bytes, 2));
+    expect(adapterFitting(a, 2)).toBe(a);
+    expect(adapterFitting(a, 768)).toBeUndefined();
+    expect(adapterFitting(undefined, 2)).toBeUndefined();
+  });
+
+  it('is not applied by the real model (384-d) even when its manifest names that model', async () => {
+    // A 768x768 adapter for `all-MiniLM-L6-v2`, as a 768-d model folder of that name would meet the committed 384 one:
+    // applied, every search would throw adapter-size.
+    const dim = 768;
+    const w = new Float32Array(dim * dim);
+    for (let i = 0; i < dim; i++) w[i * dim + i] = 1;
+    const bytes = bytesOf(w);
+    const adapterDir = tempDir();
+    writeFileSync(join(adapterDir, 'query-adapter.f32'), bytes);
+    writeFileSync(join(adapterDir, 'query-adapter.json'), JSON.stringify(manifestFor(bytes, dim)));
+    expect(loadQueryAdapter('all-MiniLM-L6-v2', adapterDir)?.dim).toBe(dim);
+    const { embedder, reason } = await loadEmbedder({ modelsDir: requireModel(), adapterDir });
+    expect(reason).toBeUndefined();
+    expect(embedder?.dim).toBe(384);
+    expect(embedder?.embedQuery).toBeUndefined();
+    // The same model with the committed (384) adapter does get it.
+    expect((await loadEmbedder({ modelsDir: requireModel() })).embedder?.embedQuery).toBeDefined();
+  }, 60_000);
 });
 
 describe('the committed adapter', () => {

@@ -2,7 +2,6 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_NAME, LazyEmbedder, loadEmbedder, resolveModel } from '../../index/embedder.js';
-import { ToolIndex } from '../../index/tool-index.js';
 import { fakeEmbedder, requireModel, tempDir } from './helpers.js';
 
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
@@ -62,35 +61,6 @@ describe('a model given as a folder', () => {
     expect(embedder?.id).toBe(`${folder}:q8`);
     expect((await embedder!.embed('hello')).length).toBe(384);
   }, 60_000);
-});
-
-// all-mpnet-base-v2 (768-d) laid out by scripts/fetch-mpnet.sh; not in CI (400 MB of wheels and a torch venv).
-const MPNET = process.env.WASSETTE_TEST_MPNET;
-
-describe.skipIf(MPNET === undefined)('a 768-d model folder (WASSETTE_TEST_MPNET=/dir)', () => {
-  it('says its own width, gets no query adapter, and indexes and searches', async () => {
-    const { embedder, reason } = await loadEmbedder({ model: MPNET, modelsDir: tempDir() });
-    expect(reason).toBeUndefined();
-    if (embedder === undefined) throw new Error('no embedder');
-    expect(embedder.dim).toBe(768);
-    expect((await embedder.embed('hello')).length).toBe(768);
-    expect(embedder.embedQuery).toBeUndefined();
-    // Through the index: documents go into a 768-d HNSW, the query is embedded plain.
-    const index = ToolIndex.open(join(tempDir(), 'index.db'), { embedder: async () => embedder });
-    await index.replaceSource({
-      source: 'tools.json',
-      kind: 'mcp',
-      ref: 'mcp:tools.json',
-      tools: [
-        { name: 'get_weather', description: 'Current weather and forecast for a city' },
-        { name: 'sha256', description: 'Computes the SHA-256 digest of a string' },
-      ],
-    });
-    const res = await index.search('will it rain in Paris tomorrow', 2, 'dense');
-    expect(res.ranking).toBe('dense');
-    expect(res.results[0]?.name).toBe('get_weather');
-    await index.close();
-  }, 120_000);
 });
 
 describe('loadEmbedder with the real model', () => {

@@ -1,7 +1,8 @@
 // SQLite storage of the index: documents, their embeddings and an FTS5 table, replaced one source per transaction.
 import Database from 'better-sqlite3';
 import type { IndexDocument } from './documents.js';
-import { ftsMatchExpression } from './fts-query.js';
+import { candidateClauses, clausesExpression } from './fts-prune.js';
+import { queryTerms, termsExpression } from './fts-query.js';
 import {
   type Change,
   DEFAULT_FIELD_WEIGHTS,
@@ -19,6 +20,8 @@ export class IndexStore {
   readonly #weights: FieldWeights;
   /** Statements of the search path, prepared once: better-sqlite3's prepare costs more than running them. */
   readonly #statements = new Map<string, Database.Statement>();
+  /** How lexical queries were answered (every match ranked, the terms' intersection alone, a pruned set): benches and tests. */
+  readonly lexicalPlans = { all: 0, intersection: 0, pruned: 0 };
 
   constructor(path: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS) {
     this.#db = new Database(path);
@@ -111,16 +114,74 @@ export class IndexStore {
       .immediate();
   }
 
-  /** Top `limit` documents by weighted bm25; a query with no searchable word matches nothing. */
+  /**
+   * Top `limit` documents by weighted bm25; a query with no searchable word matches nothing. The same
+   * documents and scores as ranking every match, with bm25 computed only for those that can still reach
+   * the top (fts-prune.ts): the intersection of the query's terms gives a score `limit` documents reach.
+   */
   lexical(query: string, limit: number): LexicalHit[] {
-    const match = ftsMatchExpression(query);
-    if (match === undefined) return [];
+    const terms = queryTerms(query);
+    if (terms.length === 0) return [];
     const w = this.#weights;
-    const rows = this.#prepared(
+    const weights = [w.name, w.description, w.params, w.context];
+    const match = termsExpression(terms);
+    const pruned = terms.length > 1 && weights.every((x) => x >= 0) ? this.#pruned(terms, weights, limit) : undefined;
+    this.lexicalPlans[pruned === undefined ? 'all' : typeof pruned === 'string' ? 'pruned' : 'intersection']++;
+    const rows =
+      pruned === undefined
+        ? this.#ranked(weights, match, limit)
+        : typeof pruned === 'string'
+          ? // Unary + keeps the IN a filter on the scan (before bm25), not one FTS5 rowid lookup per candidate.
+            (this.#prepared(
+              `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
+                 WHERE documents_fts MATCH ? AND +rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)
+                 ORDER BY weighted LIMIT ?`,
+            ).all(...weights, match, pruned, limit) as { id: number; weighted: number }[])
+          : pruned;
+    return rows.map((r) => ({ id: r.id, score: -r.weighted }));
+  }
+
+  #ranked(weights: readonly number[], match: string, limit: number): { id: number; weighted: number }[] {
+    return this.#prepared(
       `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
          WHERE documents_fts MATCH ? ORDER BY weighted LIMIT ?`,
-    ).all(w.name, w.description, w.params, w.context, match, limit) as { id: number; weighted: number }[];
-    return rows.map((r) => ({ id: r.id, score: -r.weighted }));
+    ).all(...weights, match, limit) as { id: number; weighted: number }[];
+  }
+
+  /**
+   * Undefined: rank every match. Else the top rows themselves (the query's present terms all in one
+   * document decide it), or a MATCH expression for the only documents that can reach the top `limit`.
+   */
+  #pruned(terms: readonly string[], weights: readonly number[], limit: number): { id: number; weighted: number }[] | string | undefined {
+    const count = this.#prepared('SELECT count(*) AS n FROM documents_fts WHERE documents_fts MATCH ?');
+    const stats = terms.map((term) => ({ term, df: (count.get(termsExpression([term])) as { n: number }).n }));
+    const present = stats.filter((s) => s.df > 0);
+    if (present.length < 2) return undefined;
+    // FTS5's row count is at most the largest id (ids are never reused); a larger count only loosens the bounds.
+    const rows = (this.#prepared('SELECT max(id) AS n FROM documents').get() as { n: number | null }).n ?? 0;
+    // bm25 over some of the query's terms is at most a document's full score (each term adds >= 0), so the
+    // `limit`-th score of a probe is one `limit` documents reach. Rarest terms first: the smallest sets.
+    const byRarity = [...present].sort((a, b) => a.df - b.df || (a.term < b.term ? -1 : 1));
+    for (let j = present.length; j >= 2; j--) {
+      const chosen = new Set(byRarity.slice(0, j).map((s) => s.term));
+      // In query order: with every present term, the phrases are summed in the full query's order (absent
+      // terms add exactly 0), so these scores are bit for bit the full query's.
+      const probe = this.#ranked(
+        weights,
+        termsExpression(
+          terms.filter((t) => chosen.has(t)),
+          ' AND ',
+        ),
+        limit,
+      );
+      const kth = probe[limit - 1];
+      if (kth === undefined) continue;
+      const clauses = candidateClauses(stats, rows, -kth.weighted);
+      if (clauses === undefined) return undefined;
+      const onlyAll = j === present.length && clauses.length === 1 && clauses[0]?.length === present.length;
+      return onlyAll ? probe : clausesExpression(clauses);
+    }
+    return undefined;
   }
 
   documents(ids: readonly number[]): Map<number, StoredDocument> {

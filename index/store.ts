@@ -15,6 +15,11 @@ import {
   toVector,
 } from './store-schema.js';
 
+/** Below this many term matches (summed over the query's terms) every match is ranked: probing would cost as much. */
+const PRUNE_MIN_MATCHES = 5000;
+/** Probe queries tried for a pruning threshold before ranking every match. */
+const MAX_PROBES = 3;
+
 export class IndexStore {
   readonly #db: Database.Database;
   readonly #weights: FieldWeights;
@@ -153,17 +158,21 @@ export class IndexStore {
    * document decide it), or a MATCH expression for the only documents that can reach the top `limit`.
    */
   #pruned(terms: readonly string[], weights: readonly number[], limit: number): { id: number; weighted: number }[] | string | undefined {
+    // FTS5's row count is at most the largest id (ids are never reused); a larger count only loosens the bounds.
+    const rows = (this.#prepared('SELECT max(id) AS n FROM documents').get() as { n: number | null }).n ?? 0;
+    if (rows < PRUNE_MIN_MATCHES) return undefined;
     const count = this.#prepared('SELECT count(*) AS n FROM documents_fts WHERE documents_fts MATCH ?');
     const stats = terms.map((term) => ({ term, df: (count.get(termsExpression([term])) as { n: number }).n }));
     const present = stats.filter((s) => s.df > 0);
-    if (present.length < 2) return undefined;
-    // FTS5's row count is at most the largest id (ids are never reused); a larger count only loosens the bounds.
-    const rows = (this.#prepared('SELECT max(id) AS n FROM documents').get() as { n: number | null }).n ?? 0;
+    // Too few matches to be worth the probes: ranking them all is about as cheap.
+    if (present.length < 2 || present.reduce((n, s) => n + s.df, 0) < PRUNE_MIN_MATCHES) return undefined;
     // bm25 over some of the query's terms is at most a document's full score (each term adds >= 0), so the
-    // `limit`-th score of a probe is one `limit` documents reach. Rarest terms first: the smallest sets.
+    // `limit`-th best of the documents probed so far is a score `limit` documents reach. Probes: every present
+    // term, then without the rarest ones (larger sets, more likely to hold `limit` documents), at most a few.
+    const known = new Map<number, number>();
     const byRarity = [...present].sort((a, b) => a.df - b.df || (a.term < b.term ? -1 : 1));
-    for (let j = present.length; j >= 2; j--) {
-      const chosen = new Set(byRarity.slice(0, j).map((s) => s.term));
+    for (let drop = 0; drop <= Math.min(present.length - 2, MAX_PROBES - 1); drop++) {
+      const chosen = new Set(byRarity.slice(drop).map((s) => s.term));
       // In query order: with every present term, the phrases are summed in the full query's order (absent
       // terms add exactly 0), so these scores are bit for bit the full query's.
       const probe = this.#ranked(
@@ -174,11 +183,12 @@ export class IndexStore {
         ),
         limit,
       );
-      const kth = probe[limit - 1];
-      if (kth === undefined) continue;
-      const clauses = candidateClauses(stats, rows, -kth.weighted);
-      if (clauses === undefined) return undefined;
-      const onlyAll = j === present.length && clauses.length === 1 && clauses[0]?.length === present.length;
+      for (const r of probe) known.set(r.id, Math.max(known.get(r.id) ?? Number.NEGATIVE_INFINITY, -r.weighted));
+      if (known.size < limit) continue;
+      const theta = [...known.values()].sort((x, y) => y - x)[limit - 1] as number;
+      const clauses = candidateClauses(stats, rows, theta);
+      if (clauses === undefined) continue;
+      const onlyAll = drop === 0 && probe.length === limit && clauses.length === 1 && clauses[0]?.length === present.length;
       return onlyAll ? probe : clausesExpression(clauses);
     }
     return undefined;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type SourceInput, sourceDocuments } from '../../index/documents.js';
 import { ftsMatchExpression, MAX_QUERY_CHARS, queryTerms } from '../../index/fts-query.js';
 import { IndexStore } from '../../index/store.js';
+import type { FieldWeights } from '../../index/store-schema.js';
 import { mulberry32 } from '../helpers/prng.js';
 import { tempDir } from './helpers.js';
 
@@ -188,12 +189,12 @@ describe('IndexStore.lexical pruning', () => {
   const NOUNS = ['invoice', 'email', 'ticket', 'record', 'route', 'file', 'metric', 'quote'];
   const DOMAINS = ['billing', 'mail', 'helpdesk', 'crm', 'maps', 'storage'];
 
-  function corpus(): { store: IndexStore; path: string } {
+  function corpus(weights?: FieldWeights): { store: IndexStore; path: string } {
     const path = join(tempDir(), 'index.db');
-    const store = new IndexStore(path);
+    const store = new IndexStore(path, weights);
     const rand = mulberry32(3);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-    for (let c = 0; c < 300; c++) {
+    for (let c = 0; c < 1000; c++) {
       const domain = pick(DOMAINS);
       const tools = Array.from({ length: 8 }, (_, i) => {
         const verb = pick(VERBS);
@@ -241,12 +242,20 @@ describe('IndexStore.lexical pruning', () => {
     store.close();
   }, 60_000);
 
-  it('never prunes with a negative field weight (the bounds assume every term adds >= 0)', () => {
-    const path = join(tempDir(), 'index.db');
-    const store = new IndexStore(path, { name: -1, description: 1, params: 1, context: 1 });
-    put(store, source('a.json', ['send_email', 'send_invoice', 'email_invoice', 'list_email']));
-    store.lexical('send email invoice', 2);
-    expect(store.lexicalPlans).toEqual({ all: 1, intersection: 0, pruned: 0 });
-    store.close();
-  });
+  it('never prunes with a negative field weight (the bounds assume every term adds >= 0), nor a small match set', () => {
+    const query = 'send email invoice';
+    const pruned = corpus();
+    pruned.store.lexical(query, 5);
+    expect(pruned.store.lexicalPlans.all).toBe(0);
+    pruned.store.close();
+    const negative = corpus({ name: -1, description: 1, params: 1, context: 1 });
+    negative.store.lexical(query, 5);
+    expect(negative.store.lexicalPlans).toEqual({ all: 1, intersection: 0, pruned: 0 });
+    negative.store.close();
+    const small = new IndexStore(join(tempDir(), 'index.db'));
+    put(small, source('a.json', ['send_email', 'send_invoice', 'email_invoice', 'list_email']));
+    expect(small.lexical(query, 2)).toHaveLength(2);
+    expect(small.lexicalPlans).toEqual({ all: 1, intersection: 0, pruned: 0 });
+    small.close();
+  }, 60_000);
 });

@@ -20,15 +20,21 @@ const PRUNE_MIN_MATCHES = 5000;
 /** Probe queries tried for a pruning threshold before ranking every match. */
 const MAX_PROBES = 3;
 
+export interface StoreOptions {
+  /** Score only the documents that can reach the lexical top k (default); false ranks every match (the bench's A/B). */
+  readonly pruneLexical?: boolean;
+}
+
 export class IndexStore {
   readonly #db: Database.Database;
   readonly #weights: FieldWeights;
+  readonly #prune: boolean;
   /** Statements of the search path, prepared once: better-sqlite3's prepare costs more than running them. */
   readonly #statements = new Map<string, Database.Statement>();
   /** How lexical queries were answered (every match ranked, the terms' intersection alone, a pruned set): benches and tests. */
   readonly lexicalPlans = { all: 0, intersection: 0, pruned: 0 };
 
-  constructor(path: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS) {
+  constructor(path: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS, opts: StoreOptions = {}) {
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     // WAL + NORMAL still never loses a committed-then-checkpointed transaction's atomicity; a crash drops at most the last one whole.
@@ -36,6 +42,7 @@ export class IndexStore {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
     this.#weights = weights;
+    this.#prune = opts.pruneLexical ?? true;
   }
 
   #prepared(sql: string): Database.Statement {
@@ -130,7 +137,7 @@ export class IndexStore {
     const w = this.#weights;
     const weights = [w.name, w.description, w.params, w.context];
     const match = termsExpression(terms);
-    const pruned = terms.length > 1 && weights.every((x) => x >= 0) ? this.#pruned(terms, weights, limit) : undefined;
+    const pruned = this.#prune && limit > 0 && terms.length > 1 && weights.every((x) => x >= 0) ? this.#pruned(terms, weights, limit) : undefined;
     this.lexicalPlans[pruned === undefined ? 'all' : typeof pruned === 'string' ? 'pruned' : 'intersection']++;
     const rows =
       pruned === undefined

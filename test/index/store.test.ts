@@ -242,11 +242,15 @@ describe('IndexStore.lexical pruning', () => {
     store.close();
   }, 60_000);
 
-  it('never prunes with a negative field weight (the bounds assume every term adds >= 0), nor a small match set', () => {
+  it('never prunes when told not to, with a negative field weight (the bounds assume every term adds >= 0), nor a small match set', () => {
     const query = 'send email invoice';
     const pruned = corpus();
     pruned.store.lexical(query, 5);
     expect(pruned.store.lexicalPlans.all).toBe(0);
+    const off = new IndexStore(pruned.path, undefined, { pruneLexical: false });
+    expect(off.lexical(query, 5)).toEqual(pruned.store.lexical(query, 5));
+    expect(off.lexicalPlans).toEqual({ all: 1, intersection: 0, pruned: 0 });
+    off.close();
     pruned.store.close();
     const negative = corpus({ name: -1, description: 1, params: 1, context: 1 });
     negative.store.lexical(query, 5);

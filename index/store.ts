@@ -1,8 +1,8 @@
 // SQLite storage of the index: documents, their embeddings and an FTS5 table, replaced one source per transaction.
 import Database from 'better-sqlite3';
 import type { IndexDocument } from './documents.js';
-import { candidateClauses, clausesExpression } from './fts-prune.js';
-import { queryTerms, termsExpression } from './fts-query.js';
+import { type LexicalPlan, lexicalTopK } from './fts-lexical.js';
+import { queryTerms } from './fts-query.js';
 import {
   type Change,
   DEFAULT_FIELD_WEIGHTS,
@@ -14,11 +14,6 @@ import {
   type StoredEmbedding,
   toVector,
 } from './store-schema.js';
-
-/** Below this many term matches (summed over the query's terms) every match is ranked: probing would cost as much. */
-const PRUNE_MIN_MATCHES = 5000;
-/** Probe queries tried for a pruning threshold before ranking every match. */
-const MAX_PROBES = 3;
 
 export interface StoreOptions {
   /** Score only the documents that can reach the lexical top k (default); false ranks every match (the bench's A/B). */
@@ -32,7 +27,7 @@ export class IndexStore {
   /** Statements of the search path, prepared once: better-sqlite3's prepare costs more than running them. */
   readonly #statements = new Map<string, Database.Statement>();
   /** How lexical queries were answered (every match ranked, the terms' intersection alone, a pruned set): benches and tests. */
-  readonly lexicalPlans = { all: 0, intersection: 0, pruned: 0 };
+  readonly lexicalPlans: Record<LexicalPlan, number> = { all: 0, intersection: 0, pruned: 0 };
 
   constructor(path: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS, opts: StoreOptions = {}) {
     this.#db = new Database(path);
@@ -128,77 +123,15 @@ export class IndexStore {
 
   /**
    * Top `limit` documents by weighted bm25; a query with no searchable word matches nothing. The same
-   * documents and scores as ranking every match, with bm25 computed only for those that can still reach
-   * the top (fts-prune.ts): the intersection of the query's terms gives a score `limit` documents reach.
+   * documents and scores as ranking every match, with bm25 computed only where it can matter (fts-lexical.ts).
    */
   lexical(query: string, limit: number): LexicalHit[] {
     const terms = queryTerms(query);
     if (terms.length === 0) return [];
     const w = this.#weights;
-    const weights = [w.name, w.description, w.params, w.context];
-    const match = termsExpression(terms);
-    const pruned = this.#prune && limit > 0 && terms.length > 1 && weights.every((x) => x >= 0) ? this.#pruned(terms, weights, limit) : undefined;
-    this.lexicalPlans[pruned === undefined ? 'all' : typeof pruned === 'string' ? 'pruned' : 'intersection']++;
-    const rows =
-      pruned === undefined
-        ? this.#ranked(weights, match, limit)
-        : typeof pruned === 'string'
-          ? // Unary + keeps the IN a filter on the scan (before bm25), not one FTS5 rowid lookup per candidate.
-            (this.#prepared(
-              `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
-                 WHERE documents_fts MATCH ? AND +rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)
-                 ORDER BY weighted LIMIT ?`,
-            ).all(...weights, match, pruned, limit) as { id: number; weighted: number }[])
-          : pruned;
+    const { rows, plan } = lexicalTopK((sql) => this.#prepared(sql), terms, [w.name, w.description, w.params, w.context], limit, this.#prune);
+    this.lexicalPlans[plan]++;
     return rows.map((r) => ({ id: r.id, score: -r.weighted }));
-  }
-
-  #ranked(weights: readonly number[], match: string, limit: number): { id: number; weighted: number }[] {
-    return this.#prepared(
-      `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
-         WHERE documents_fts MATCH ? ORDER BY weighted LIMIT ?`,
-    ).all(...weights, match, limit) as { id: number; weighted: number }[];
-  }
-
-  /**
-   * Undefined: rank every match. Else the top rows themselves (the query's present terms all in one
-   * document decide it), or a MATCH expression for the only documents that can reach the top `limit`.
-   */
-  #pruned(terms: readonly string[], weights: readonly number[], limit: number): { id: number; weighted: number }[] | string | undefined {
-    // FTS5's row count is at most the largest id (ids are never reused); a larger count only loosens the bounds.
-    const rows = (this.#prepared('SELECT max(id) AS n FROM documents').get() as { n: number | null }).n ?? 0;
-    if (rows < PRUNE_MIN_MATCHES) return undefined;
-    const count = this.#prepared('SELECT count(*) AS n FROM documents_fts WHERE documents_fts MATCH ?');
-    const stats = terms.map((term) => ({ term, df: (count.get(termsExpression([term])) as { n: number }).n }));
-    const present = stats.filter((s) => s.df > 0);
-    // Too few matches to be worth the probes: ranking them all is about as cheap.
-    if (present.length < 2 || present.reduce((n, s) => n + s.df, 0) < PRUNE_MIN_MATCHES) return undefined;
-    // bm25 over some of the query's terms is at most a document's full score (each term adds >= 0), so the
-    // `limit`-th best of the documents probed so far is a score `limit` documents reach. Probes: every present
-    // term, then without the rarest ones (larger sets, more likely to hold `limit` documents), at most a few.
-    const known = new Map<number, number>();
-    const byRarity = [...present].sort((a, b) => a.df - b.df || (a.term < b.term ? -1 : 1));
-    for (let drop = 0; drop <= Math.min(present.length - 2, MAX_PROBES - 1); drop++) {
-      const chosen = new Set(byRarity.slice(drop).map((s) => s.term));
-      // In query order: with every present term, the phrases are summed in the full query's order (absent
-      // terms add exactly 0), so these scores are bit for bit the full query's.
-      const probe = this.#ranked(
-        weights,
-        termsExpression(
-          terms.filter((t) => chosen.has(t)),
-          ' AND ',
-        ),
-        limit,
-      );
-      for (const r of probe) known.set(r.id, Math.max(known.get(r.id) ?? Number.NEGATIVE_INFINITY, -r.weighted));
-      if (known.size < limit) continue;
-      const theta = [...known.values()].sort((x, y) => y - x)[limit - 1] as number;
-      const clauses = candidateClauses(stats, rows, theta);
-      if (clauses === undefined) continue;
-      const onlyAll = drop === 0 && probe.length === limit && clauses.length === 1 && clauses[0]?.length === present.length;
-      return onlyAll ? probe : clausesExpression(clauses);
-    }
-    return undefined;
   }
 
   documents(ids: readonly number[]): Map<number, StoredDocument> {

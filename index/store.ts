@@ -129,7 +129,10 @@ export class IndexStore {
     const terms = queryTerms(query);
     if (terms.length === 0) return [];
     const w = this.#weights;
-    const { rows, plan } = lexicalTopK((sql) => this.#prepared(sql), terms, [w.name, w.description, w.params, w.context], limit, this.#prune);
+    // One read transaction: the counts, probes and final query see one snapshot even while another process writes.
+    const { rows, plan } = this.#db.transaction(() =>
+      lexicalTopK((sql) => this.#prepared(sql), terms, [w.name, w.description, w.params, w.context], limit, this.#prune),
+    )();
     this.lexicalPlans[plan]++;
     return rows.map((r) => ({ id: r.id, score: -r.weighted }));
   }

@@ -40,6 +40,10 @@ export function queryTerms(query: string): string[] {
  */
 export function ftsMatchExpression(query: string): string | undefined {
   const terms = queryTerms(query);
-  if (terms.length === 0) return undefined;
-  return terms.map((t) => `"${t}"`).join(' OR ');
+  return terms.length === 0 ? undefined : termsExpression(terms);
+}
+
+/** Quoted terms joined by OR (or AND): terms from queryTerms, so no quote is inside one. */
+export function termsExpression(terms: readonly string[], join: ' OR ' | ' AND ' = ' OR '): string {
+  return terms.map((t) => `"${t}"`).join(join);
 }

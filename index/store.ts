@@ -1,7 +1,8 @@
 // SQLite storage of the index: documents, their embeddings and an FTS5 table, replaced one source per transaction.
 import Database from 'better-sqlite3';
 import type { IndexDocument } from './documents.js';
-import { ftsMatchExpression } from './fts-query.js';
+import { type LexicalPlan, lexicalTopK } from './fts-lexical.js';
+import { queryTerms } from './fts-query.js';
 import {
   type Change,
   DEFAULT_FIELD_WEIGHTS,
@@ -14,13 +15,21 @@ import {
   toVector,
 } from './store-schema.js';
 
+export interface StoreOptions {
+  /** Score only the documents that can reach the lexical top k (default); false ranks every match (the bench's A/B). */
+  readonly pruneLexical?: boolean;
+}
+
 export class IndexStore {
   readonly #db: Database.Database;
   readonly #weights: FieldWeights;
+  readonly #prune: boolean;
   /** Statements of the search path, prepared once: better-sqlite3's prepare costs more than running them. */
   readonly #statements = new Map<string, Database.Statement>();
+  /** How lexical queries were answered (every match ranked, the terms' intersection alone, a pruned set): benches and tests. */
+  readonly lexicalPlans: Record<LexicalPlan, number> = { all: 0, intersection: 0, pruned: 0 };
 
-  constructor(path: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS) {
+  constructor(path: string, weights: FieldWeights = DEFAULT_FIELD_WEIGHTS, opts: StoreOptions = {}) {
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     // WAL + NORMAL still never loses a committed-then-checkpointed transaction's atomicity; a crash drops at most the last one whole.
@@ -28,6 +37,7 @@ export class IndexStore {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
     this.#weights = weights;
+    this.#prune = opts.pruneLexical ?? true;
   }
 
   #prepared(sql: string): Database.Statement {
@@ -111,15 +121,19 @@ export class IndexStore {
       .immediate();
   }
 
-  /** Top `limit` documents by weighted bm25; a query with no searchable word matches nothing. */
+  /**
+   * Top `limit` documents by weighted bm25; a query with no searchable word matches nothing. The same
+   * documents and scores as ranking every match, with bm25 computed only where it can matter (fts-lexical.ts).
+   */
   lexical(query: string, limit: number): LexicalHit[] {
-    const match = ftsMatchExpression(query);
-    if (match === undefined) return [];
+    const terms = queryTerms(query);
+    if (terms.length === 0) return [];
     const w = this.#weights;
-    const rows = this.#prepared(
-      `SELECT rowid AS id, bm25(documents_fts, ?, ?, ?, ?) AS weighted FROM documents_fts
-         WHERE documents_fts MATCH ? ORDER BY weighted LIMIT ?`,
-    ).all(w.name, w.description, w.params, w.context, match, limit) as { id: number; weighted: number }[];
+    // One read transaction: the counts, probes and final query see one snapshot even while another process writes.
+    const { rows, plan } = this.#db.transaction(() =>
+      lexicalTopK((sql) => this.#prepared(sql), terms, [w.name, w.description, w.params, w.context], limit, this.#prune),
+    )();
+    this.lexicalPlans[plan]++;
     return rows.map((r) => ({ id: r.id, score: -r.weighted }));
   }
 

@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { type SourceInput, sourceDocuments } from '../../index/documents.js';
 import { ftsMatchExpression, MAX_QUERY_CHARS, queryTerms } from '../../index/fts-query.js';
 import { IndexStore } from '../../index/store.js';
+import type { FieldWeights } from '../../index/store-schema.js';
+import { mulberry32 } from '../helpers/prng.js';
 import { tempDir } from './helpers.js';
 
 function source(name: string, tools: string[], description = 'does things'): SourceInput {
@@ -178,4 +181,85 @@ describe('IndexStore', () => {
     expect(new Set(names).size).toBe(1);
     store.close();
   }, 30_000);
+});
+
+describe('IndexStore.lexical pruning', () => {
+  // A small vocabulary over thousands of tools: every word matches hundreds of documents, as common words do at 100k.
+  const VERBS = ['get', 'list', 'create', 'delete', 'send', 'render', 'parse', 'export'];
+  const NOUNS = ['invoice', 'email', 'ticket', 'record', 'route', 'file', 'metric', 'quote'];
+  const DOMAINS = ['billing', 'mail', 'helpdesk', 'crm', 'maps', 'storage'];
+
+  function corpus(weights?: FieldWeights): { store: IndexStore; path: string } {
+    const path = join(tempDir(), 'index.db');
+    const store = new IndexStore(path, weights);
+    const rand = mulberry32(3);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    for (let c = 0; c < 1000; c++) {
+      const domain = pick(DOMAINS);
+      const tools = Array.from({ length: 8 }, (_, i) => {
+        const verb = pick(VERBS);
+        const noun = pick(NOUNS);
+        // Varying lengths and repeats, so term frequencies and document lengths differ between documents.
+        const extra = Array.from({ length: Math.floor(rand() * 6) }, () => pick([...NOUNS, ...DOMAINS])).join(' ');
+        return { name: `${verb}_${noun}_${i}`, description: `${verb} ${noun} ${extra} in ${domain}`, params: [{ name: `${pick(NOUNS)}_id` }] };
+      });
+      const input: SourceInput = { source: `c${c}`, kind: 'component', ref: `oci://x/c${c}`, name: domain, description: `${domain} tools`, tools };
+      const docs = sourceDocuments(input);
+      store.replaceSource(
+        input.source,
+        input.kind,
+        docs,
+        docs.map(() => undefined),
+      );
+    }
+    return { store, path };
+  }
+
+  it('returns exactly the ids and scores of ranking every match, and prunes most queries', () => {
+    const { store, path } = corpus();
+    const db = new Database(path, { readonly: true });
+    const all = db.prepare(
+      'SELECT rowid AS id, bm25(documents_fts, 3, 1, 0.5, 0.3) AS weighted FROM documents_fts WHERE documents_fts MATCH ? ORDER BY weighted LIMIT ?',
+    );
+    const rand = mulberry32(11);
+    const words = [...VERBS, ...NOUNS, ...DOMAINS, 'outage', 'paris'];
+    let compared = 0;
+    for (let q = 0; q < 150; q++) {
+      const query = Array.from({ length: 2 + Math.floor(rand() * 4) }, () => words[Math.floor(rand() * words.length)]).join(' ');
+      const match = ftsMatchExpression(query);
+      if (match === undefined) continue;
+      for (const limit of [5, 50]) {
+        const expected = (all.all(match, limit) as { id: number; weighted: number }[]).map((r) => ({ id: r.id, score: -r.weighted }));
+        expect(store.lexical(query, limit), `${query} (limit ${limit})`).toEqual(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(250);
+    // The comparison is only worth something if the pruned paths ran, both of them.
+    expect(store.lexicalPlans.pruned).toBeGreaterThan(20);
+    expect(store.lexicalPlans.intersection).toBeGreaterThan(20);
+    db.close();
+    store.close();
+  }, 60_000);
+
+  it('never prunes when told not to, with a negative field weight (the bounds assume every term adds >= 0), nor a small match set', () => {
+    const query = 'send email invoice';
+    const pruned = corpus();
+    pruned.store.lexical(query, 5);
+    expect(pruned.store.lexicalPlans.all).toBe(0);
+    const off = new IndexStore(pruned.path, undefined, { pruneLexical: false });
+    expect(off.lexical(query, 5)).toEqual(pruned.store.lexical(query, 5));
+    expect(off.lexicalPlans).toEqual({ all: 1, intersection: 0, pruned: 0 });
+    off.close();
+    pruned.store.close();
+    const negative = corpus({ name: -1, description: 1, params: 1, context: 1 });
+    negative.store.lexical(query, 5);
+    expect(negative.store.lexicalPlans).toEqual({ all: 1, intersection: 0, pruned: 0 });
+    negative.store.close();
+    const small = new IndexStore(join(tempDir(), 'index.db'));
+    put(small, source('a.json', ['send_email', 'send_invoice', 'email_invoice', 'list_email']));
+    expect(small.lexical(query, 2)).toHaveLength(2);
+    expect(small.lexicalPlans).toEqual({ all: 1, intersection: 0, pruned: 0 });
+    small.close();
+  }, 60_000);
 });

@@ -1,7 +1,9 @@
 // Sentence embedder: all-MiniLM-L6-v2 (int8 ONNX) through @huggingface/transformers, loaded on first use only.
+// Another model folder brings its own pooling and query prompt (index/model-settings.ts).
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { truncateQuery } from './fts-query.js';
+import { DEFAULT_SETTINGS, type ModelSettings, type Pooling, readModelSettings } from './model-settings.js';
 import { MODEL_FILES_DIR, adaptQuery, adapterFitting, loadQueryAdapter } from './query-adapter.js';
 
 /** What the index needs from a model; unit tests of plumbing pass a deterministic fake. */
@@ -66,7 +68,7 @@ export function resolveModel(opts: EmbedderOptions): Resolved | undefined {
   return { localModelPath: opts.modelsDir, name: id, remote: true };
 }
 
-type Extractor = (text: string, opts: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
+type Extractor = (text: string, opts: { pooling: Pooling; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
 
 /** Loads the model now; undefined (never a throw) when it cannot be loaded, so search falls back to lexical. */
 export async function loadEmbedder(opts: EmbedderOptions): Promise<{ embedder?: Embedder; reason?: string }> {
@@ -75,6 +77,8 @@ export async function loadEmbedder(opts: EmbedderOptions): Promise<{ embedder?: 
     return { reason: `no embedding model found (${opts.model ?? join(opts.modelsDir, DEFAULT_MODEL_NAME)}) and downloads are off` };
   }
   try {
+    // A download has no folder yet: it is a hub copy of the default, whose ways are MiniLM's.
+    const settings: ModelSettings = where.remote ? DEFAULT_SETTINGS : readModelSettings(join(where.localModelPath, where.name));
     // Dynamic: onnxruntime and the tokenizer cost ~250 MB, paid only by a process that searches.
     const { pipeline, env } = await import('@huggingface/transformers');
     env.localModelPath = where.localModelPath;
@@ -92,7 +96,7 @@ export async function loadEmbedder(opts: EmbedderOptions): Promise<{ embedder?: 
     const id = embedderId(where);
     const embed = async (text: string): Promise<Float32Array> => {
       // The tokenizer cuts at 256 tokens anyway; cutting the characters first keeps a huge query cheap.
-      const out = await extractor(truncateQuery(text), { pooling: 'mean', normalize: true });
+      const out = await extractor(truncateQuery(text), { pooling: settings.pooling, normalize: true });
       return Float32Array.from(out.data);
     };
     // The model says its width by what it returns (MiniLM 384, mpnet-base 768): one embedding at load.
@@ -100,12 +104,15 @@ export async function loadEmbedder(opts: EmbedderOptions): Promise<{ embedder?: 
     // Fitted to this model's query vectors only; another model (WASSETTE_EMBED_MODEL), or a folder of the
     // adapter's model name whose vectors are another width, gets none.
     const adapter = adapterFitting(loadQueryAdapter(where.name, opts.adapterDir ?? MODEL_FILES_DIR), dim);
+    const { queryPrefix } = settings;
+    const queryVector = queryPrefix === '' ? embed : (text: string) => embed(queryPrefix + text);
+    const embedQuery = adapter === undefined ? queryVector : async (text: string) => adaptQuery(adapter, await queryVector(text));
     const embedder: Embedder = {
-      // Document vectors do not depend on the adapter, so it is not part of the id (no re-embedding).
+      // Document vectors do not depend on the adapter or the query prompt, so neither is part of the id (no re-embedding).
       id,
       dim,
       embed,
-      ...(adapter === undefined ? {} : { embedQuery: async (text: string) => adaptQuery(adapter, await embed(text)) }),
+      ...(embedQuery === embed ? {} : { embedQuery }),
     };
     return { embedder };
   } catch (e) {

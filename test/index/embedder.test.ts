@@ -63,6 +63,43 @@ describe('a model given as a folder', () => {
   }, 60_000);
 });
 
+describe('a model folder with sentence-transformers settings (MiniLM copied, under another name: no adapter)', () => {
+  const copy = (settings: Record<string, unknown>): string => {
+    const folder = join(tempDir(), 'minilm-settings');
+    cpSync(join(requireModel(), DEFAULT_MODEL_NAME), folder, { recursive: true });
+    for (const [file, json] of Object.entries(settings)) {
+      mkdirSync(join(folder, file, '..'), { recursive: true });
+      writeFileSync(join(folder, file), JSON.stringify(json));
+    }
+    return folder;
+  };
+
+  it('pools as 1_Pooling/config.json says: CLS gives other vectors than mean, an explicit mean the same', async () => {
+    const text = 'weather forecast for tomorrow';
+    const plain = await loadEmbedder({ model: copy({}), modelsDir: tempDir() });
+    const mean = await loadEmbedder({ model: copy({ '1_Pooling/config.json': { pooling_mode_mean_tokens: true } }), modelsDir: tempDir() });
+    const cls = await loadEmbedder({ model: copy({ '1_Pooling/config.json': { pooling_mode_cls_token: true } }), modelsDir: tempDir() });
+    const [p, m, c] = await Promise.all([plain, mean, cls].map(({ embedder }) => embedder!.embed(text)));
+    expect(Array.from(m!)).toEqual(Array.from(p!));
+    expect(Math.hypot(...c!)).toBeCloseTo(1, 4);
+    expect(dot(p!, c!)).toBeLessThan(0.99);
+  }, 60_000);
+
+  it('puts the query prompt before search requests only, never before documents', async () => {
+    const { embedder } = await loadEmbedder({ model: copy({ 'config_sentence_transformers.json': { prompts: { query: 'query: ' } } }), modelsDir: tempDir() });
+    if (embedder?.embedQuery === undefined) throw new Error('no query embedding');
+    const text = 'will it rain tomorrow';
+    expect(Array.from(await embedder.embedQuery(text))).toEqual(Array.from(await embedder.embed(`query: ${text}`)));
+    expect(dot(await embedder.embedQuery(text), await embedder.embed(text))).toBeLessThan(0.999);
+  }, 60_000);
+
+  it('an unsupported pooling is a reason to fall back to lexical, not a silent mean', async () => {
+    const { embedder, reason } = await loadEmbedder({ model: copy({ '1_Pooling/config.json': { pooling_mode_max_tokens: true } }), modelsDir: tempDir() });
+    expect(embedder).toBeUndefined();
+    expect(reason).toMatch(/pooling max_tokens is not supported/);
+  });
+});
+
 describe('loadEmbedder with the real model', () => {
   it('embeds to unit-length 384-d vectors where related texts are closer', async () => {
     const { embedder, reason } = await loadEmbedder({ modelsDir: requireModel() });

@@ -160,15 +160,20 @@ export class ComponentInstance {
       );
     }
     const denials: Denial[] = [];
-    const chunks = { stdout: [] as Uint8Array[], stderr: [] as Uint8Array[] };
-    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+    // Most calls print nothing: buffers and decoders are made on the first output.
+    let chunks: { stdout: Uint8Array[]; stderr: Uint8Array[] } | undefined;
+    let decoders: { stdout: TextDecoder; stderr: TextDecoder } | undefined;
     const onEvent = (msg: FromWorker): void => {
       if (msg.type === 'denial') {
         denials.push(msg.denial);
         hooks.onDenial?.(msg.denial);
       } else if (msg.type === 'output') {
+        chunks ??= { stdout: [], stderr: [] };
         chunks[msg.stream].push(msg.chunk);
-        hooks.onOutput?.(msg.stream, decoders[msg.stream].decode(msg.chunk, { stream: true }));
+        if (hooks.onOutput) {
+          decoders ??= { stdout: new TextDecoder(), stderr: new TextDecoder() };
+          hooks.onOutput(msg.stream, decoders[msg.stream].decode(msg.chunk, { stream: true }));
+        }
       }
     };
     this.busy = true;
@@ -178,7 +183,9 @@ export class ComponentInstance {
     } finally {
       this.busy = false;
     }
-    const output = { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') };
+    const output = chunks
+      ? { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') }
+      : { stdout: '', stderr: '' };
     const durationMs = performance.now() - started;
     if (reply.ok) return { ok: true, value: reply.value, denials, output, durationMs };
     const { code, message, data } = reply.error;
@@ -196,7 +203,9 @@ export class ComponentInstance {
     if (this.closed) return fail(ErrorCode.UnknownComponent, 'the component was unloaded');
     let live: Live;
     try {
-      live = await this.ensure(spec, onEvent);
+      // A hot call finds its worker running with this spec: no await (each one is a turn of the microtask queue).
+      const current = this.live;
+      live = current && !current.dead && current.isReady && current.specKey === specKey(spec) ? current : await this.ensure(spec, onEvent);
     } catch (e) {
       if (isFailure(e)) return e;
       if (e instanceof WassetteError) return fail(e.code, e.message, e.data);

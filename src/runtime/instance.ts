@@ -311,7 +311,16 @@ export class ComponentInstance {
   private async ensure(spec: SandboxSpec, onEvent: (m: FromWorker) => void): Promise<Live> {
     const key = specKey(spec);
     if (this.live && !this.live.dead && this.live.specKey !== key) this.kill('spec changed');
-    if (!this.live || this.live.dead) this.live = await this.start(spec, key, onEvent);
+    if (!this.live || this.live.dead) {
+      const started = await this.start(spec, key, onEvent);
+      if (this.closed) {
+        // terminate() ran between the spawn and here: it could not see this worker.
+        started.dead = true;
+        void started.worker.terminate();
+        throw fail(ErrorCode.UnknownComponent, 'the component was unloaded');
+      }
+      this.live = started;
+    }
     const live = this.live;
     await live.ready;
     return live;
@@ -320,6 +329,9 @@ export class ComponentInstance {
   private async start(spec: SandboxSpec, key: string, onEvent: (m: FromWorker) => void): Promise<Live> {
     const fdSlots = createFdSlots();
     const init: WorkerInit = { ...(await this.opts.load(spec)), spec, maxStreamBytes: this.opts.maxStreamBytes ?? 1024 * 1024, fdSlots };
+    // Terminated while the modules were loading (a close right after a load, during its warm-up): no worker, or
+    // one would start after terminate() and keep the process alive.
+    if (this.closed) throw fail(ErrorCode.UnknownComponent, 'the component was unloaded');
     const worker = this.opts.spawn
       ? this.opts.spawn(init)
       : spawnWorker({ log: this.opts.log, ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}) }, init);

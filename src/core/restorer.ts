@@ -17,6 +17,8 @@ export interface RestorerDeps {
   runtime: ComponentRuntime;
   catalog: Catalog;
   log: Logger;
+  /** The store's external change counter (default: read it each time). */
+  generation?: () => number;
   /** Fetches and verifies a source as a new load would. */
   fetch(source: string): Promise<FetchedComponent>;
   /** Called when a repaired component is served again (tool names and list_changed). */
@@ -31,11 +33,15 @@ export class Restorer {
   private syncedGeneration = -1;
   private syncing: Promise<boolean> | undefined;
 
-  constructor(private readonly deps: RestorerDeps) {}
+  private readonly generation: () => number;
+
+  constructor(private readonly deps: RestorerDeps) {
+    this.generation = deps.generation ?? (() => deps.store.externalChangeCounter());
+  }
 
   async restoreAll(): Promise<void> {
     for (const record of this.deps.store.components.list()) await this.restore(record);
-    this.syncedGeneration = this.deps.store.externalChangeCounter();
+    this.syncedGeneration = this.generation();
   }
 
   /**
@@ -43,7 +49,7 @@ export class Restorer {
    * counter says when): serves new records, drops removed or replaced ones. True when anything changed.
    */
   sync(): Promise<boolean> {
-    const generation = this.deps.store.externalChangeCounter();
+    const generation = this.generation();
     if (generation === this.syncedGeneration) return this.syncing ?? Promise.resolve(false);
     this.syncedGeneration = generation;
     const run = async (): Promise<boolean> => {

@@ -47,6 +47,7 @@ import type { Progress } from './call-context.js';
 import { Restorer } from './restorer.js';
 import { Secrets } from './secrets.js';
 import { SpecCache } from './spec-cache.js';
+import { perStretch } from './stretch-memo.js';
 import { callComponentTool } from './tool-caller.js';
 
 export type LoadRequestResult = (ComponentSummary & { status?: 'unavailable' }) | { status: 'denied' | 'pending'; request_id: string; message: string };
@@ -133,8 +134,10 @@ export class Wassette {
       },
       ...(this.session ? { session: this.session } : {}),
     });
+    // One read of the change counter per stretch serves the policy watch, the restorer and the sandbox specs.
+    const generation = perStretch(() => store.externalChangeCounter());
     this.#policies = new PolicyWatch(
-      () => store.externalChangeCounter(),
+      generation,
       () => this.#catalog.list().map((c) => c.id),
       (id) => JSON.stringify(this.#service.listGrants(id)),
     );
@@ -162,6 +165,7 @@ export class Wassette {
     });
     this.#restorer = new Restorer({
       store,
+      generation,
       blobs,
       runtime,
       catalog: this.#catalog,
@@ -177,10 +181,7 @@ export class Wassette {
       maxRows: config.auditMaxRows,
       maxAgeMs: config.auditMaxAgeDays * 24 * 3600_000,
     });
-    this.#specs = new SpecCache(
-      () => store.externalChangeCounter(),
-      (id) => this.#buildSpec(id),
-    );
+    this.#specs = new SpecCache(generation, (id) => this.#buildSpec(id));
     this.#discovery = new Discovery(config, (m) => log.warn(m));
   }
 

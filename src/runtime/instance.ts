@@ -160,15 +160,20 @@ export class ComponentInstance {
       );
     }
     const denials: Denial[] = [];
-    const chunks = { stdout: [] as Uint8Array[], stderr: [] as Uint8Array[] };
-    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+    // Most calls print nothing: buffers and decoders are made on the first output.
+    let chunks: { stdout: Uint8Array[]; stderr: Uint8Array[] } | undefined;
+    let decoders: { stdout: TextDecoder; stderr: TextDecoder } | undefined;
     const onEvent = (msg: FromWorker): void => {
       if (msg.type === 'denial') {
         denials.push(msg.denial);
         hooks.onDenial?.(msg.denial);
       } else if (msg.type === 'output') {
+        chunks ??= { stdout: [], stderr: [] };
         chunks[msg.stream].push(msg.chunk);
-        hooks.onOutput?.(msg.stream, decoders[msg.stream].decode(msg.chunk, { stream: true }));
+        if (hooks.onOutput) {
+          decoders ??= { stdout: new TextDecoder(), stderr: new TextDecoder() };
+          hooks.onOutput(msg.stream, decoders[msg.stream].decode(msg.chunk, { stream: true }));
+        }
       }
     };
     this.busy = true;
@@ -178,7 +183,9 @@ export class ComponentInstance {
     } finally {
       this.busy = false;
     }
-    const output = { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') };
+    const output = chunks
+      ? { stdout: Buffer.concat(chunks.stdout).toString('utf8'), stderr: Buffer.concat(chunks.stderr).toString('utf8') }
+      : { stdout: '', stderr: '' };
     const durationMs = performance.now() - started;
     if (reply.ok) return { ok: true, value: reply.value, denials, output, durationMs };
     const { code, message, data } = reply.error;
@@ -196,7 +203,9 @@ export class ComponentInstance {
     if (this.closed) return fail(ErrorCode.UnknownComponent, 'the component was unloaded');
     let live: Live;
     try {
-      live = await this.ensure(spec, onEvent);
+      // A hot call finds its worker running with this spec: no await (each one is a turn of the microtask queue).
+      const current = this.live;
+      live = current && !current.dead && current.isReady && current.specKey === specKey(spec) ? current : await this.ensure(spec, onEvent);
     } catch (e) {
       if (isFailure(e)) return e;
       if (e instanceof WassetteError) return fail(e.code, e.message, e.data);
@@ -302,7 +311,16 @@ export class ComponentInstance {
   private async ensure(spec: SandboxSpec, onEvent: (m: FromWorker) => void): Promise<Live> {
     const key = specKey(spec);
     if (this.live && !this.live.dead && this.live.specKey !== key) this.kill('spec changed');
-    if (!this.live || this.live.dead) this.live = await this.start(spec, key, onEvent);
+    if (!this.live || this.live.dead) {
+      const started = await this.start(spec, key, onEvent);
+      if (this.closed) {
+        // terminate() ran between the spawn and here: it could not see this worker.
+        started.dead = true;
+        void started.worker.terminate();
+        throw fail(ErrorCode.UnknownComponent, 'the component was unloaded');
+      }
+      this.live = started;
+    }
     const live = this.live;
     await live.ready;
     return live;
@@ -311,6 +329,9 @@ export class ComponentInstance {
   private async start(spec: SandboxSpec, key: string, onEvent: (m: FromWorker) => void): Promise<Live> {
     const fdSlots = createFdSlots();
     const init: WorkerInit = { ...(await this.opts.load(spec)), spec, maxStreamBytes: this.opts.maxStreamBytes ?? 1024 * 1024, fdSlots };
+    // Terminated while the modules were loading (a close right after a load, during its warm-up): no worker, or
+    // one would start after terminate() and keep the process alive.
+    if (this.closed) throw fail(ErrorCode.UnknownComponent, 'the component was unloaded');
     const worker = this.opts.spawn
       ? this.opts.spawn(init)
       : spawnWorker({ log: this.opts.log, ...(this.opts.heapMb !== undefined ? { heapMb: this.opts.heapMb } : {}) }, init);

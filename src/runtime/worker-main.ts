@@ -89,7 +89,8 @@ type WithoutHandles<T> = T extends unknown ? Omit<T, 'handles'> : never;
 
 /** Every result says how many resource handles the instance holds now (the host keeps such an instance running). */
 function postResult(msg: WithoutHandles<Result>): void {
-  post({ ...msg, handles: table.size } as Result);
+  (msg as Result).handles = table.size;
+  post(msg as Result);
 }
 
 function post(msg: FromWorker): void {

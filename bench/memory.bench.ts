@@ -51,7 +51,8 @@ export async function run(): Promise<string> {
   try {
     // 1. Fresh loads (each one transpiles), idle stop off: every instance stays running.
     const loadMs: number[] = [];
-    let s = await startStdioSession({ home: t.home, env: { WASSETTE_IDLE_STOP_MS: '0' } });
+    // Started as the installed `wassette` bin is (its sh line sets the mmap threshold, then execs node: same pid).
+    let s = await startStdioSession({ home: t.home, env: { WASSETTE_IDLE_STOP_MS: '0' }, asProgram: true });
     try {
       await s.client.listTools();
       await sleep(500);
@@ -72,7 +73,7 @@ export async function run(): Promise<string> {
     }
 
     // 2. The same home restarted (transpile cache warm) with idle stop on.
-    s = await startStdioSession({ home: t.home, env: { WASSETTE_IDLE_STOP_MS: String(IDLE_MS) } });
+    s = await startStdioSession({ home: t.home, env: { WASSETTE_IDLE_STOP_MS: String(IDLE_MS) }, asProgram: true });
     const restartMs: number[] = [];
     const hotMs: number[] = [];
     try {
@@ -94,10 +95,10 @@ export async function run(): Promise<string> {
     return [
       '## Memory: server RSS with 10 JS components, idle stop, restart time',
       '',
-      `Real \`wassette serve\` over stdio; ${COUNT} variants of the 12 MB JS \`text-tools\` component (a custom section makes`,
-      'each digest distinct, so every load transpiles), each called once after loading. RSS from /proc of the server process',
-      '(its worker threads included; transpiling runs in a separate process, not counted). One run; on this machine the',
-      'figures move by tens of MiB from run to run (cause not pinned down).',
+      `Real \`wassette serve\` over stdio, started as the \`wassette\` bin is (\`/bin/sh dist/src/cli/main.js serve\`: the launcher`,
+      `line sets MALLOC_MMAP_THRESHOLD_=1048576 and execs node, same pid); ${COUNT} variants of the 12 MB JS \`text-tools\` component`,
+      '(a custom section makes each digest distinct, so every load transpiles), each called once after loading. RSS from /proc',
+      'of the server process (its worker threads included; transpiling runs in a separate process, not counted). One run.',
       '',
       '| state | server RSS |',
       '|---|---|',

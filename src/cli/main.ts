@@ -1,5 +1,13 @@
-#!/usr/bin/env node
+#!/bin/sh
+//bin/true 2>/dev/null; export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1048576}"; exec node "$0" "$@"
 // The `wassette` command: dispatches to one module per subcommand; the only place that sets the exit code.
+// Run as a program (the `wassette` bin), this file is first a shell script: the line above sets glibc's mmap threshold
+// (it must be in the environment when the process starts) and execs node on this same file, in the same process, so
+// stdio, signals and the exit code are node's own. To node that line is a comment (to sh, `//bin/true` is /bin/true). With the threshold
+// fixed, malloc blocks of 1 MiB and more are mmapped and go back to the system when freed; left dynamic, the first
+// freed 12 MB buffer (a component's bytes) raises it to 12 MB, later buffers just below that land in the brk heap and
+// stay there as free memory: 40-100 MiB of a server that loaded 10 JS components (bench/RESULTS.md, Memory).
+// `node dist/src/cli/main.js` skips the line: set MALLOC_MMAP_THRESHOLD_=1048576 yourself there.
 import { errorMessage, isWassetteError } from '../errors.js';
 import { missingSubcommand, usageText, wantsHelp } from './help.js';
 import { printLine, type CommandHelp } from './io.js';

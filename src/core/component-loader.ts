@@ -45,10 +45,13 @@ export function describeFetched(id: string, fetched: FetchedComponent, now = Dat
   };
 }
 
-/** Transpiles once per digest; a component jco cannot translate is an invalid component, not a crash. */
-export async function transpile(runtime: ComponentRuntime, digest: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Transpiles once per digest; a component jco cannot translate is an invalid component, not a crash. `file`: where
+ * the blob cache holds the same bytes (the transpile process reads them from there).
+ */
+export async function transpile(runtime: ComponentRuntime, digest: string, bytes: Uint8Array, file?: string): Promise<void> {
   try {
-    await runtime.prepare(digest, bytes);
+    await runtime.prepare(digest, bytes, file);
   } catch (e) {
     if (isWassetteError(e)) throw e;
     throw new WassetteError(ErrorCode.InvalidComponent, `cannot translate the component for the JS runtime: ${errorMessage(e)}`, { cause: e });

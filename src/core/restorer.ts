@@ -110,7 +110,7 @@ export class Restorer {
     const fetched: FetchedComponent = { bytes, digest: record.digest, source: record.source, warnings: [] };
     if (record.verification) fetched.verification = record.verification as NonNullable<FetchedComponent['verification']>;
     const { component } = describeFetched(record.id, fetched, record.loadedAt);
-    await transpile(this.deps.runtime, record.digest, bytes);
+    await transpile(this.deps.runtime, record.digest, bytes, this.deps.blobs.path(record.digest));
     this.deps.catalog.put(component);
     this.unavailable.delete(record.id);
   }

@@ -350,7 +350,7 @@ export class Wassette {
       if (this.#preparingAhead >= MAX_PREPARING_AHEAD || bytes.length > MAX_PREPARE_AHEAD_BYTES) return;
       this.#preparingAhead++;
       try {
-        await transpile(this.#runtime, digest, bytes);
+        await transpile(this.#runtime, digest, bytes, this.#blobs.path(digest));
       } finally {
         this.#preparingAhead--;
       }
@@ -380,7 +380,7 @@ export class Wassette {
     const bytes = await this.#bytesOf(fetched);
     await this.#blobs.put(bytes, fetched.digest);
     onStage?.('transpile', `translating ${component.id} for the JS runtime (cached by digest)`);
-    await transpile(this.#runtime, fetched.digest, bytes);
+    await transpile(this.#runtime, fetched.digest, bytes, this.#blobs.path(fetched.digest));
     const names = this.#catalog.previewNames(component);
     const previous = this.#catalog.get(component.id);
     this.#store.components.upsert({

@@ -49,10 +49,11 @@ export class ComponentRuntime {
   /**
    * Transpiles the component once per digest (reusing the on-disk cache across restarts).
    * Throws `digest-mismatch` when the bytes do not hash to `digest`, `invalid-component` when
-   * they cannot be transpiled. Returns the import names the generated code needs.
+   * they cannot be transpiled. Returns the import names the generated code needs. `file` (optional) holds the
+   * same bytes, for the transpile process to read itself (see TranspileCache.ensure).
    */
-  async prepare(digest: string, bytes: Uint8Array): Promise<TranspiledComponent> {
-    const t = await this.cache.ensure(digest, bytes);
+  async prepare(digest: string, bytes: Uint8Array, file?: string): Promise<TranspiledComponent> {
+    const t = await this.cache.ensure(digest, bytes, file);
     this.prepared.set(t.digest, t);
     return t;
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ErrorCode, WassetteError, errorMessage, isWassetteError } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
 import { ENTRY_FILE } from './transpile-files.js';
-import { TranspileService } from './transpile-service.js';
+import { TranspileService, TranspileSourceUnusable } from './transpile-service.js';
 
 export { ENTRY_FILE };
 const MANIFEST_FILE = 'manifest.json';
@@ -88,17 +88,22 @@ export class TranspileCache {
     }
   }
 
-  /** Returns the transpiled form of `bytes`, transpiling only when no complete entry exists. */
-  ensure(digest: string, bytes: Uint8Array): Promise<TranspiledComponent> {
+  /**
+   * Returns the transpiled form of `bytes`, transpiling only when no complete entry exists. `file`, a file known
+   * to hold the same bytes (the blob cache), is what the transpile process reads: the bytes are then not copied
+   * into an IPC message, whose serializer buffers (twice the component's size) would stay in this process's
+   * malloc heap. Should the file be gone or changed by then, the bytes are sent after all.
+   */
+  ensure(digest: string, bytes: Uint8Array, file?: string): Promise<TranspiledComponent> {
     const hex = digestHex(digest);
     const pending = this.inflight.get(hex);
     if (pending) return pending;
-    const p = this.build(hex, bytes).finally(() => this.inflight.delete(hex));
+    const p = this.build(hex, bytes, file).finally(() => this.inflight.delete(hex));
     this.inflight.set(hex, p);
     return p;
   }
 
-  private async build(hex: string, bytes: Uint8Array): Promise<TranspiledComponent> {
+  private async build(hex: string, bytes: Uint8Array, file: string | undefined): Promise<TranspiledComponent> {
     const cached = await this.lookup(hex);
     if (cached) return cached;
     const actual = sha256Hex(bytes);
@@ -109,7 +114,14 @@ export class TranspileCache {
     const final = join(this.cacheDir, hex);
     try {
       await mkdir(tmp, { recursive: true });
-      const { coreModules, imports, sizes } = await this.transpiler.transpile(bytes, tmp).catch((e: unknown) => {
+      const transpiled =
+        file === undefined
+          ? this.transpiler.transpile(bytes, tmp)
+          : this.transpiler.transpile({ file, digest: `sha256:${hex}` }, tmp).catch((e: unknown) => {
+              if (e instanceof TranspileSourceUnusable) return this.transpiler.transpile(bytes, tmp);
+              throw e;
+            });
+      const { coreModules, imports, sizes } = await transpiled.catch((e: unknown) => {
         // A transpile that ran out of time keeps its code: the component may be fine, the limit or the machine not.
         const code = isWassetteError(e, ErrorCode.Timeout) ? ErrorCode.Timeout : ErrorCode.InvalidComponent;
         throw new WassetteError(code, `cannot transpile component sha256:${hex}: ${errorMessage(e)}`, {

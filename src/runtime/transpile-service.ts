@@ -3,7 +3,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { DEFAULT_TRANSPILE_TIMEOUT_MS } from '../config.js';
 import { ErrorCode, WassetteError } from '../errors.js';
-import type { TranspileJob, TranspileReply } from './transpile-child.js';
+import type { TranspileJob, TranspileReply, TranspileSource } from './transpile-child.js';
 import type { TranspiledFiles } from './transpile-files.js';
 import { childEntryArgs } from './worker-entry.js';
 
@@ -12,8 +12,13 @@ export const TRANSPILE_IDLE_MS = 3000;
 /** Stderr kept for the error message when the process dies mid-job. */
 const MAX_STDERR = 4096;
 
+export type { TranspileSource };
+
+/** The job's file source was missing or held other bytes than its digest names; the bytes themselves can still be sent. */
+export class TranspileSourceUnusable extends Error {}
+
 interface Job {
-  bytes: Uint8Array;
+  source: TranspileSource;
   dir: string;
   resolve: (files: TranspiledFiles) => void;
   reject: (e: Error) => void;
@@ -34,13 +39,16 @@ export class TranspileService {
   ) {}
 
   /**
-   * Transpiles `bytes` into `dir` (which must exist); jobs run one at a time. A job still running after `timeoutMs`
+   * Transpiles the component (its bytes, or a file holding them, which the process reads itself) into `dir`
+   * (which must exist); jobs run one at a time. A file source that is missing or holds other bytes than its
+   * digest fails with TranspileSourceUnusable. A job still running after `timeoutMs`
    * (counted from when its process gets it, not while it waits its turn) fails with a `timeout` WassetteError and
    * its process is killed; the next job starts a fresh one.
    */
-  transpile(bytes: Uint8Array, dir: string): Promise<TranspiledFiles> {
+  transpile(source: Uint8Array | TranspileSource, dir: string): Promise<TranspiledFiles> {
+    const s: TranspileSource = source instanceof Uint8Array ? { bytes: source } : source;
     return new Promise((resolve, reject) => {
-      this.queue.push({ bytes, dir, resolve, reject });
+      this.queue.push({ source: s, dir, resolve, reject });
       this.pump();
     });
   }
@@ -84,7 +92,7 @@ export class TranspileService {
       );
       this.fail(child, error.message, error, 'SIGKILL');
     }, this.timeoutMs);
-    child.send({ id: job.id, bytes: job.bytes, dir: job.dir } satisfies TranspileJob, (e) => {
+    child.send({ id: job.id, source: job.source, dir: job.dir } satisfies TranspileJob, (e) => {
       if (e) this.fail(child, `cannot send the component to the transpile process: ${e.message}`);
     });
   }
@@ -107,7 +115,7 @@ export class TranspileService {
       this.current = undefined;
       clearTimeout(this.jobTimer);
       if (reply.ok) job.resolve({ coreModules: reply.coreModules, imports: reply.imports, sizes: reply.sizes });
-      else job.reject(new Error(reply.message));
+      else job.reject(reply.sourceUnusable ? new TranspileSourceUnusable(reply.message) : new Error(reply.message));
       this.afterJob(child);
     });
     child.on('error', (e) => this.fail(child, `the transpile process failed: ${e.message}`));

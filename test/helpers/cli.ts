@@ -73,12 +73,17 @@ export interface SessionOptions {
   elicit?: (message: string, schema: Record<string, unknown>, signal: AbortSignal) => ElicitResult | Promise<ElicitResult>;
   /** Extra arguments after `serve`. */
   args?: string[];
+  /**
+   * Run the CLI file as a program (`/bin/sh <file>`, what its `#!/bin/sh` line makes the kernel do for the installed
+   * `wassette` bin) instead of `node <file>`: the way users start it, with the launcher line's environment.
+   */
+  asProgram?: boolean;
 }
 
 export async function startStdioSession(opts: SessionOptions): Promise<McpSession> {
   assertBuilt();
   const transport = new StdioClientTransport({
-    command: process.execPath,
+    command: opts.asProgram ? '/bin/sh' : process.execPath,
     args: [CLI, 'serve', ...(opts.args ?? [])],
     env: childEnv(opts.home, opts.env),
     cwd: ROOT,

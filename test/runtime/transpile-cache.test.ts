@@ -103,6 +103,27 @@ describe('TranspileCache', () => {
     expect((process.memoryUsage().rss - before) / 2 ** 20).toBeLessThan(48);
   }, 60_000);
 
+  it('with a file holding the bytes, the transpile process reads that file; a file gone or changed meanwhile falls back to the bytes', async () => {
+    const bytes = await parse(MATH_WAT);
+    const hex = sha256Hex(bytes);
+    const src = tempDir();
+    const file = join(src, 'blob');
+    // Not the bytes the digest names (a blob replaced between caching and transpiling): the bytes in hand are used.
+    writeFileSync(file, new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    const cache = new TranspileCache(tempDir());
+    try {
+      const changed = await cache.ensure(hex, bytes, file);
+      expect(existsSync(changed.entry)).toBe(true);
+      const gone = await new TranspileCache(tempDir()).ensure(hex, bytes, join(src, 'missing'));
+      expect(existsSync(gone.entry)).toBe(true);
+      writeFileSync(file, bytes);
+      const fromFile = await new TranspileCache(tempDir()).ensure(hex, bytes, file);
+      expect(readFileSync(fromFile.entry, 'utf8')).toBe(readFileSync(changed.entry, 'utf8'));
+    } finally {
+      cache.close();
+    }
+  }, 60_000);
+
   it('a transpile past the time limit is a timeout error naming the limit, and leaves no partial entry', async () => {
     const dir = tempDir();
     const bytes = await parse(MATH_WAT);

@@ -2,12 +2,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { ErrorCode, isWassetteError } from '../../src/errors.js';
-import { TranspileService } from '../../src/runtime/transpile-service.js';
+import { TranspileService, TranspileSourceUnusable } from '../../src/runtime/transpile-service.js';
+import { sha256Digest } from '../../src/oci/digest.js';
 import { fixturePath } from '../fixtures/load-fixture.js';
 import { MATH_WAT } from './wat-components.js';
 
@@ -129,6 +130,32 @@ describe('TranspileService', () => {
         setTimeout(() => resolve(svc.transpile(bytes, tempDir())), idleMs),
       );
       expect((await next).coreModules.length).toBeGreaterThan(0);
+    } finally {
+      svc.close();
+    }
+  }, 60_000);
+
+  it('reads a file source itself, and refuses a missing file or one holding other bytes than its digest, writing nothing', async () => {
+    const svc = new TranspileService(500);
+    try {
+      const bytes = await parse(MATH_WAT);
+      const file = join(tempDir(), 'component.wasm');
+      writeFileSync(file, bytes);
+      const digest = sha256Digest(bytes);
+      const files = await svc.transpile({ file, digest }, tempDir());
+      expect(files.sizes['component.mjs']).toBeGreaterThan(0);
+      for (const source of [
+        { file: join(tempDir(), 'missing.wasm'), digest },
+        { file, digest: `sha256:${'0'.repeat(64)}` },
+      ]) {
+        const dir = tempDir();
+        const err = await svc.transpile(source, dir).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(TranspileSourceUnusable);
+        expect(String((err as Error).message)).toMatch(
+          source.digest === digest ? /cannot read .*missing\.wasm/ : /holds sha256:[0-9a-f]{64}, not sha256:0{64}/,
+        );
+        expect(readdirSync(dir)).toEqual([]);
+      }
     } finally {
       svc.close();
     }

@@ -94,6 +94,22 @@ describe('SessionEventStore', () => {
     expect(budget.usedBytes).toBe(0);
   });
 
+  it('every resume of an event hands out the same stored bytes, the JSON the SDK frames, parsed only when asked', async () => {
+    const s = new SessionEventStore(new EventBudget());
+    const p = await s.storeEvent('post', priming);
+    const big = { jsonrpc: '2.0', id: 3, result: { text: 'é'.repeat(100_000) } } as JSONRPCMessage;
+    await s.storeEvent('post', big);
+    const [a, b] = [s.resume(p), s.resume(p)];
+    if (a.kind !== 'found' || b.kind !== 'found') throw new Error('not found');
+    // One Buffer for every replay: a resume storm of sockets that do not read holds references, not copies.
+    expect(a.events[0]!.data).toBeInstanceOf(Buffer);
+    expect(a.events[0]!.data).toBe(b.events[0]!.data);
+    expect(a.events[0]!.data.toString('utf8')).toBe(JSON.stringify(big));
+    expect(a.events[0]!.response).toBe(true);
+    expect(a.events[0]!.message).toEqual(big);
+    expect(s.bytes).toBe(Buffer.byteLength(JSON.stringify(big)));
+  });
+
   it('after a batch, a stream holding a response is no longer reported answered (more responses may follow)', async () => {
     const s = new SessionEventStore(new EventBudget());
     const p = await s.storeEvent('post', priming);

@@ -68,7 +68,7 @@ export function answerResume(
       .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message, data: { reason: r.kind } }, id: null }));
     return true;
   }
-  const bytes = r.events.reduce((n, e) => n + e.data.length, 0);
+  const bytes = r.events.reduce((n, e) => n + e.bytes, 0);
   if (!gate.admit(bytes, res)) {
     const message = `replays of ${gate.inFlightBytes} bytes are still being sent (at most ${gate.maxBytes} at once); resume again in a moment`;
     res

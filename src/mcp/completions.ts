@@ -14,7 +14,7 @@ type Params = CompleteRequest['params'];
  * at most 100, with `total` and `hasMore` telling the client how many matched.
  */
 export function completeArgument(componentIds: readonly string[], ref: Params['ref'], argument: Params['argument']): CompleteResult['completion'] {
-  if (ref.type === 'ref/prompt') throw new McpError(McpErrorCode.InvalidParams, `Unknown prompt: ${ref.name} (wassette has no prompts)`);
+  if (ref.type === 'ref/prompt') throw new McpError(McpErrorCode.InvalidParams, `Unknown prompt: ${ref.name.slice(0, 64)} (wassette has no prompts)`);
   if (!RESOURCE_TEMPLATES.some((t) => t.uriTemplate === ref.uri)) {
     const known = RESOURCE_TEMPLATES.map((t) => t.uriTemplate).join(', ');
     throw new McpError(McpErrorCode.InvalidParams, `Unknown resource template: ${ref.uri.slice(0, 256)} (completable: ${known})`);

@@ -14,8 +14,44 @@ export function resumeEventId(req: IncomingMessage): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
+/**
+ * Bytes of the replays answered here that Node still holds (not yet handed to the kernel), across all sessions. A
+ * replay copies what the store holds once, so without it a resume storm multiplies the store: 500 GETs that never
+ * read the replay of one 3.8 MB result grew the server from 139 to 759 MiB. One replay is always admitted, so a
+ * result up to the per-session cap still resumes however small the cap.
+ */
+export class ReplayGate {
+  readonly maxBytes: number;
+  #inFlight = 0;
+
+  constructor(maxBytes: number) {
+    this.maxBytes = maxBytes;
+  }
+
+  get inFlightBytes(): number {
+    return this.#inFlight;
+  }
+
+  /** Takes `bytes` until `res` closes (sent in full, or its connection gone), or returns false when over the cap. */
+  admit(bytes: number, res: ServerResponse): boolean {
+    if (this.#inFlight > 0 && this.#inFlight + bytes > this.maxBytes) return false;
+    this.#inFlight += bytes;
+    res.once('close', () => {
+      this.#inFlight -= bytes;
+    });
+    return true;
+  }
+}
+
 /** Answers the resume and returns true, or returns false to leave it to the SDK transport. */
-export function answerResume(store: SessionEventStore, sessionId: string, lastEventId: string, req: IncomingMessage, res: ServerResponse): boolean {
+export function answerResume(
+  store: SessionEventStore,
+  gate: ReplayGate,
+  sessionId: string,
+  lastEventId: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
   // Requests the SDK transport refuses anyway (wrong Accept, bad protocol version) get its answers.
   if (!/\btext\/event-stream\b/i.test(req.headers.accept ?? '') || protocolVersionError(req.headers['mcp-protocol-version'])) return false;
   const r = store.resume(lastEventId);
@@ -32,18 +68,39 @@ export function answerResume(store: SessionEventStore, sessionId: string, lastEv
       .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message, data: { reason: r.kind } }, id: null }));
     return true;
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'mcp-session-id': sessionId });
-  // The SDK transport's event framing, so the client's parser sees no difference.
-  const frame = (e: (typeof r.events)[number]): string => `event: message\nid: ${e.id}\ndata: ${JSON.stringify(e.message)}\n\n`;
-  // The notifications go first and the response a moment later: the SDK client drops a progress notification read in
-  // the same chunk as its response (typescript-sdk #2580; the live path waits the same way, see mcp-server.ts).
-  const split = r.events.findIndex((e) => 'id' in e.message && !('method' in e.message));
-  if (split <= 0) {
-    res.end(r.events.map(frame).join(''));
+  const bytes = r.events.reduce((n, e) => n + e.bytes, 0);
+  if (!gate.admit(bytes, res)) {
+    const message = `replays of ${gate.inFlightBytes} bytes are still being sent (at most ${gate.maxBytes} at once); resume again in a moment`;
+    res
+      .writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', 'mcp-session-id': sessionId })
+      .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message, data: { reason: 'busy' } }, id: null }));
     return true;
   }
-  res.write(r.events.slice(0, split).map(frame).join(''));
-  setTimeout(() => res.end(r.events.slice(split).map(frame).join('')), REPLAY_SETTLE_MS);
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', 'mcp-session-id': sessionId });
+  // The SDK transport's event framing (its data is JSON.stringify of the message, the bytes the store holds), so the
+  // client's parser sees no difference. The stored bytes are written as they are: no copy per replay.
+  const write = (events: typeof r.events): void => {
+    res.cork();
+    for (const e of events) {
+      res.write(`event: message\nid: ${e.id}\ndata: `);
+      res.write(e.data);
+      res.write('\n\n');
+    }
+    res.uncork();
+  };
+  // The notifications go first and the response a moment later: the SDK client drops a progress notification read in
+  // the same chunk as its response (typescript-sdk #2580; the live path waits the same way, see mcp-server.ts).
+  const split = r.events.findIndex((e) => e.response);
+  if (split <= 0) {
+    write(r.events);
+    res.end();
+    return true;
+  }
+  write(r.events.slice(0, split));
+  setTimeout(() => {
+    write(r.events.slice(split));
+    res.end();
+  }, REPLAY_SETTLE_MS);
   return true;
 }
 

@@ -11,7 +11,7 @@ import type { ControlPlaneEndpoint } from '../sandbox/spec.js';
 import { DEFAULT_EVENT_BUDGET_BYTES, DEFAULT_EVENT_STORE_LIMITS, EventBudget, SessionEventStore } from './event-store.js';
 import { bearerChallenge, bearerMatches } from './http-auth.js';
 import { JsonPath, jsonEligible } from './http-json-path.js';
-import { answerResume, resumeEventId } from './http-resume.js';
+import { ReplayGate, answerResume, resumeEventId } from './http-resume.js';
 import { createMcpServer, type McpBackend } from './mcp-server.js';
 
 export { parseListenAddress } from './listen-address.js';
@@ -108,6 +108,8 @@ export async function serveHttp(
   const maxSessions = Math.max(1, opts.maxSessions ?? DEFAULT_MAX_SESSIONS);
   let allowed: string[] = [];
   const budget = new EventBudget(opts.eventStore?.totalBytes ?? DEFAULT_EVENT_BUDGET_BYTES);
+  // Replays in flight hold at most what the stores hold together.
+  const replays = new ReplayGate(budget.maxBytes);
   const storeLimits = {
     maxEvents: opts.eventStore?.maxEvents ?? DEFAULT_EVENT_STORE_LIMITS.maxEvents,
     maxBytes: opts.eventStore?.maxBytes ?? DEFAULT_EVENT_STORE_LIMITS.maxBytes,
@@ -134,7 +136,7 @@ export async function serveHttp(
       sessions.delete(sessionId);
       sessions.set(sessionId, existing);
       const lastEventId = resumeEventId(req);
-      if (lastEventId !== undefined && answerResume(existing.events, sessionId, lastEventId, req, res)) return;
+      if (lastEventId !== undefined && answerResume(existing.events, replays, sessionId, lastEventId, req, res)) return;
       if (Array.isArray(body) && body.filter(isJSONRPCRequest).length > 1) existing.events.noteBatch();
       if (jsonResponses && req.method === 'POST' && jsonEligible(body, req.headers.accept)) return existing.json.handle(body, req, res);
       return existing.transport.handleRequest(req, res, body);

@@ -45,4 +45,18 @@ describe('completeArgument', () => {
     expect((e as McpError).code).toBe(-32602);
     expect((e as McpError).message).toContain(message);
   });
+
+  it.each([
+    [{ type: 'ref/prompt' as const, name: 'p'.repeat(1 << 20) }, 'id'],
+    [{ type: 'ref/resource' as const, uri: 'u'.repeat(1 << 20) }, 'id'],
+    [WIT, 'n'.repeat(1 << 20)],
+  ])('a 1 MiB name in a refused reference is not echoed back whole (%#)', (ref, name) => {
+    try {
+      completeArgument(IDS, ref, { name, value: '' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as McpError).code).toBe(-32602);
+      expect((err as McpError).message.length).toBeLessThan(400);
+    }
+  });
 });

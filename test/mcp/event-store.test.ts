@@ -2,7 +2,7 @@
 // shared budget holding under many events, oldest-first eviction, and unknown or evicted ids told apart.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { EventBudget, SessionEventStore } from '../../src/mcp/event-store.js';
+import { EVENT_OVERHEAD_BYTES, EventBudget, SessionEventStore } from '../../src/mcp/event-store.js';
 
 const note = (i: number, pad = 0): JSONRPCMessage => ({
   jsonrpc: '2.0',
@@ -85,13 +85,43 @@ describe('SessionEventStore', () => {
       expect(budget.usedBytes).toBeLessThanOrEqual(20_000);
     }
     expect(stores[0]!.resume(first)).toEqual({ kind: 'evicted' });
-    expect(stores.reduce((n, s) => n + s.bytes, 0)).toBe(budget.usedBytes);
+    expect(stores.reduce((n, s) => n + s.bytes + s.size * EVENT_OVERHEAD_BYTES, 0)).toBe(budget.usedBytes);
     for (const s of stores) s.close();
     expect(budget.usedBytes).toBe(0);
     expect(budget.events).toBe(0);
     // A call finishing after its session closed keeps nothing.
     await stores[0]!.storeEvent('s', note(1, 500));
     expect(budget.usedBytes).toBe(0);
+  });
+
+  it('the shared budget charges each event its overhead too: priming events (no text) of 1,000 sessions are evicted', async () => {
+    const budget = new EventBudget(1024 * 1024);
+    const stores = Array.from({ length: 1000 }, () => new SessionEventStore(budget));
+    let last = '';
+    for (let round = 0; round < 100; round++) for (const s of stores) last = await s.storeEvent(`post-${round}`, priming);
+    // 100,000 events offered; the budget holds what 1 MiB pays for, not every one of them.
+    expect(budget.events).toBe(Math.floor((1024 * 1024) / EVENT_OVERHEAD_BYTES));
+    expect(budget.usedBytes).toBeLessThanOrEqual(1024 * 1024);
+    // The newest events stay (oldest first out), the first ones went.
+    expect(stores.at(-1)!.resume(last)).toMatchObject({ kind: 'found', events: [] });
+    expect(stores[0]!.resume('1')).toEqual({ kind: 'evicted' });
+  });
+
+  it('every resume of an event hands out the same stored bytes, the JSON the SDK frames, parsed only when asked', async () => {
+    const s = new SessionEventStore(new EventBudget());
+    const p = await s.storeEvent('post', priming);
+    const big = { jsonrpc: '2.0', id: 3, result: { text: 'é'.repeat(100_000) } } as JSONRPCMessage;
+    await s.storeEvent('post', big);
+    const [a, b] = [s.resume(p), s.resume(p)];
+    if (a.kind !== 'found' || b.kind !== 'found') throw new Error('not found');
+    // One Buffer for every replay: a resume storm of sockets that do not read holds references, not copies.
+    expect(a.events[0]!.data).toBeInstanceOf(Buffer);
+    expect(a.events[0]!.data).toBe(b.events[0]!.data);
+    expect(a.events[0]!.data.toString('utf8')).toBe(JSON.stringify(big));
+    expect(a.events[0]!.bytes).toBe(Buffer.byteLength(JSON.stringify(big)));
+    expect(a.events[0]!.response).toBe(true);
+    expect(a.events[0]!.message).toEqual(big);
+    expect(s.bytes).toBe(Buffer.byteLength(JSON.stringify(big)));
   });
 
   it('after a batch, a stream holding a response is no longer reported answered (more responses may follow)', async () => {

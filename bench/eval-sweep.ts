@@ -1,34 +1,13 @@
 // Method search on the MetaTool dev sample only: field weights and fusion weights, with query embeddings cached.
 import { rmSync } from 'node:fs';
-import type { Embedder } from '../index/embedder.js';
 import type { FieldWeights } from '../index/store-schema.js';
 import { loadMetaTool } from './eval-data.js';
 import { score } from './eval-metrics.js';
 import { METATOOL_DIR, buildIndex, evalQueries, judge, realEmbedder } from './eval-search.js';
-
-/** Same vectors as the real model; repeated configurations do not pay for the query embedding again. */
-function cached(e: Embedder): Embedder {
-  const memo = new Map<string, Float32Array>();
-  const once = (key: string, make: () => Promise<Float32Array>) => async (): Promise<Float32Array> => {
-    let v = memo.get(key);
-    if (v === undefined) {
-      v = await make();
-      memo.set(key, v);
-    }
-    return v;
-  };
-  const embedQuery = e.embedQuery?.bind(e);
-  return {
-    id: e.id,
-    dim: e.dim,
-    embed: (text) => once(`d:${text}`, () => e.embed(text))(),
-    // The query adapter (when the model has one) is what search_tools uses: keep it.
-    ...(embedQuery === undefined ? {} : { embedQuery: (text: string) => once(`q:${text}`, () => embedQuery(text))() }),
-  };
-}
+import { cachedEmbedder } from './cached-embedder.js';
 
 const set = loadMetaTool(METATOOL_DIR);
-const embedder = cached(await realEmbedder());
+const embedder = cachedEmbedder(await realEmbedder());
 const { dev } = evalQueries(set);
 const fieldGrid: FieldWeights[] = [
   { name: 1, description: 1, params: 1, context: 1 },

@@ -5,36 +5,16 @@
 // env: SWEEP_DENSE (default 0.6,0.7,0.8,0.9).
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import type { Embedder } from '../../index/embedder.js';
 import { loadMetaTool } from '../../bench/eval-data.js';
 import { METRICS_HEADER, metricsRow, score } from '../../bench/eval-metrics.js';
 import { METATOOL_DIR, buildIndex, evalQueries, judge, realEmbedder } from '../../bench/eval-search.js';
 import { machineSummary } from '../../bench/run.js';
-
-/** Memoised vectors: repeated fusion settings do not pay for the query embedding again. */
-function cached(e: Embedder): Embedder {
-  const memo = new Map<string, Float32Array>();
-  const once = async (key: string, make: () => Promise<Float32Array>): Promise<Float32Array> => {
-    let v = memo.get(key);
-    if (v === undefined) {
-      v = await make();
-      memo.set(key, v);
-    }
-    return v;
-  };
-  const embedQuery = e.embedQuery?.bind(e);
-  return {
-    id: e.id,
-    dim: e.dim,
-    embed: (text) => once(`d:${text}`, () => e.embed(text)),
-    ...(embedQuery === undefined ? {} : { embedQuery: (text: string) => once(`q:${text}`, () => embedQuery(text)) }),
-  };
-}
+import { cachedEmbedder } from '../../bench/cached-embedder.js';
 
 async function main(): Promise<void> {
   const set = loadMetaTool(METATOOL_DIR);
   const real = await realEmbedder();
-  const embedder = cached(real);
+  const embedder = cachedEmbedder(real);
   const queries = evalQueries(set);
   const weights = (process.env.SWEEP_DENSE ?? '0.6,0.7,0.8,0.9').split(',').map(Number);
   console.log(machineSummary());

@@ -21,7 +21,7 @@ describe('SessionEventStore', () => {
     await s.storeEvent('post-1', note(2));
     const open = s.resume(p);
     expect(open).toMatchObject({ kind: 'found', streamId: 'post-1', answered: false });
-    expect(open.kind === 'found' && open.events.map((e) => (e.message as { params: { progress: number } }).params.progress)).toEqual([1, 2]);
+    expect(open.kind === 'found' && open.events.map((e) => (e.message as unknown as { params: { progress: number } }).params.progress)).toEqual([1, 2]);
     await s.storeEvent('post-1', result(7));
     const done = s.resume(n1);
     expect(done).toMatchObject({ kind: 'found', answered: true });

@@ -73,6 +73,11 @@ export interface Config {
   httpEventStoreEvents: number;
   httpEventStoreBytes: number;
   httpEventStoreTotalBytes: number;
+  /**
+   * `http_session_idle_ms` / `WASSETTE_HTTP_SESSION_IDLE_MS`: an HTTP session with nothing open or unanswered for this
+   * long is closed. 1 s to 24 h; no "never" (0), since a client that never sends DELETE would pin its session.
+   */
+  httpSessionIdleMs: number;
 }
 
 /** Server credentials kept out of `Config.env`, so no environment grant can hand them to a component. */
@@ -132,6 +137,18 @@ export const DEFAULT_IDLE_STOP_MS = 600_000;
 /** A transpile running longer is stopped; a 12 MB JS component takes about 2 s here. */
 export const DEFAULT_TRANSPILE_TIMEOUT_MS = 120_000;
 
+/** As DEFAULT_SESSION_IDLE_MS in mcp/http-idle.ts (config sits below mcp), with its bounds. */
+export const DEFAULT_HTTP_SESSION_IDLE_MS = 30 * 60_000;
+const SESSION_IDLE_RANGE_MS = [1000, 24 * 60 * 60_000] as const;
+
+/** Out of range is an error, not a silent clamp: 500 meant as seconds would otherwise become 1 s. */
+function sessionIdleMs(value: unknown): number {
+  const n = positiveInt(value, 'http_session_idle_ms');
+  const [lo, hi] = SESSION_IDLE_RANGE_MS;
+  if (n < lo || n > hi) throw new WassetteError(ErrorCode.InvalidConfig, `http_session_idle_ms: ${n} is outside ${lo}..${hi} ms (1 s to 24 h)`);
+  return n;
+}
+
 /** setTimeout treats longer delays as 1 ms, which would time every call out at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -180,6 +197,7 @@ const FILE_KEYS = [
   'http_event_store_events',
   'http_event_store_bytes',
   'http_event_store_total_bytes',
+  'http_session_idle_ms',
   'audit',
   'load_tool_wait_ms',
 ];
@@ -294,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       String(pick('http_event_store_total_bytes', 'WASSETTE_HTTP_EVENT_STORE_TOTAL_BYTES') ?? '64Mi'),
       'http_event_store_total_bytes',
     ),
+    httpSessionIdleMs: sessionIdleMs(pick('http_session_idle_ms', 'WASSETTE_HTTP_SESSION_IDLE_MS') ?? DEFAULT_HTTP_SESSION_IDLE_MS),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   if (merged.memoryLimitBytes > merged.maxMemoryLimitBytes) {

@@ -150,3 +150,16 @@ describe('stdio and audit bounds', () => {
     expect(() => loadConfig(env({ WASSETTE_AUDIT_MAX_ROWS: '0' }))).toThrow(/audit.max_rows/);
   });
 });
+
+describe('http_session_idle_ms', () => {
+  it('defaults to 30 minutes and takes the env over the file', () => {
+    expect(loadConfig(env()).httpSessionIdleMs).toBe(1_800_000);
+    writeFileSync(join(home, 'config.yaml'), 'http_session_idle_ms: 60000\n');
+    expect(loadConfig(env()).httpSessionIdleMs).toBe(60_000);
+    expect(loadConfig(env({ WASSETTE_HTTP_SESSION_IDLE_MS: '1500' })).httpSessionIdleMs).toBe(1500);
+  });
+
+  it.each(['0', '999', '86400001', '-5', '1.5', 'never'])('refuses %s (1 s to 24 h, no "never")', (value) => {
+    expect(() => loadConfig(env({ WASSETTE_HTTP_SESSION_IDLE_MS: value }))).toThrow(/http_session_idle_ms/);
+  });
+});

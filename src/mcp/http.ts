@@ -35,7 +35,8 @@ export interface HttpOptions {
   jsonResponses?: boolean;
   /**
    * Caps of the SSE event store that lets a client resume a lost stream (Last-Event-ID): events and bytes per
-   * session, bytes across sessions; the oldest events go first. Defaults: 1000 events, 4 MiB, 64 MiB.
+   * session, bytes across sessions; the oldest events go first. Defaults: 1000 events, 13 MiB (one largest result at the 4 MiB output limit, see
+   * resumableResultBytes), 64 MiB.
    */
   eventStore?: { maxEvents?: number; maxBytes?: number; totalBytes?: number };
   /**

@@ -73,6 +73,11 @@ export interface Config {
   httpEventStoreEvents: number;
   httpEventStoreBytes: number;
   httpEventStoreTotalBytes: number;
+  /**
+   * `http_session_idle_ms` / `WASSETTE_HTTP_SESSION_IDLE_MS`: an HTTP session with nothing open or unanswered for this
+   * long is closed. 1 s to 24 h; no "never" (0), since a client that never sends DELETE would pin its session.
+   */
+  httpSessionIdleMs: number;
 }
 
 /** Server credentials kept out of `Config.env`, so no environment grant can hand them to a component. */
@@ -132,6 +137,30 @@ export const DEFAULT_IDLE_STOP_MS = 600_000;
 /** A transpile running longer is stopped; a 12 MB JS component takes about 2 s here. */
 export const DEFAULT_TRANSPILE_TIMEOUT_MS = 120_000;
 
+export const DEFAULT_MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+const DEFAULT_EVENT_TOTAL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The per-session event store default: room for one largest tool result as the server sends it. Its JSON (at most
+ * max_output_bytes) appears twice, as structuredContent and as the text in content, where escaping can double it
+ * (every quote and backslash gains a backslash): 3x, plus 1 MiB for the envelope and the events around it.
+ */
+export function resumableResultBytes(maxOutputBytes: number): number {
+  return 3 * maxOutputBytes + 1024 * 1024;
+}
+
+/** As DEFAULT_SESSION_IDLE_MS in mcp/http-idle.ts (config sits below mcp), with its bounds. */
+export const DEFAULT_HTTP_SESSION_IDLE_MS = 30 * 60_000;
+const SESSION_IDLE_RANGE_MS = [1000, 24 * 60 * 60_000] as const;
+
+/** Out of range is an error, not a silent clamp: 500 meant as seconds would otherwise become 1 s. */
+function sessionIdleMs(value: unknown): number {
+  const n = positiveInt(value, 'http_session_idle_ms');
+  const [lo, hi] = SESSION_IDLE_RANGE_MS;
+  if (n < lo || n > hi) throw new WassetteError(ErrorCode.InvalidConfig, `http_session_idle_ms: ${n} is outside ${lo}..${hi} ms (1 s to 24 h)`);
+  return n;
+}
+
 /** setTimeout treats longer delays as 1 ms, which would time every call out at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -180,6 +209,7 @@ const FILE_KEYS = [
   'http_event_store_events',
   'http_event_store_bytes',
   'http_event_store_total_bytes',
+  'http_session_idle_ms',
   'audit',
   'load_tool_wait_ms',
 ];
@@ -258,6 +288,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const pick = (key: string, envKey: string): unknown => env[envKey] ?? file[key];
   const auditFile = auditSection(file.audit);
 
+  const maxOutputBytes =
+    overrides.maxOutputBytes ?? positiveInt(pick('max_output_bytes', 'WASSETTE_MAX_OUTPUT_BYTES') ?? DEFAULT_MAX_OUTPUT_BYTES, 'max_output_bytes');
+  const storeBytes = pick('http_event_store_bytes', 'WASSETTE_HTTP_EVENT_STORE_BYTES');
+  const httpEventStoreBytes =
+    storeBytes === undefined ? resumableResultBytes(maxOutputBytes) : parseMemoryQuantity(String(storeBytes), 'http_event_store_bytes');
+  const totalBytes = pick('http_event_store_total_bytes', 'WASSETTE_HTTP_EVENT_STORE_TOTAL_BYTES');
   const cfg: Config = {
     home,
     configFile,
@@ -268,7 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     memoryLimitBytes: parseMemoryQuantity(String(pick('memory_limit', 'WASSETTE_MEMORY_LIMIT') ?? '512Mi'), 'memory_limit'),
     maxMemoryLimitBytes: parseMemoryQuantity(String(pick('max_memory_limit', 'WASSETTE_MAX_MEMORY_LIMIT') ?? DEFAULT_MAX_MEMORY_LIMIT), 'max_memory_limit'),
     maxCallTimeoutMs: timeoutMs(pick('max_call_timeout_ms', 'WASSETTE_MAX_CALL_TIMEOUT_MS') ?? DEFAULT_MAX_CALL_TIMEOUT_MS, 'max_call_timeout_ms'),
-    maxOutputBytes: positiveInt(pick('max_output_bytes', 'WASSETTE_MAX_OUTPUT_BYTES') ?? 4 * 1024 * 1024, 'max_output_bytes'),
+    maxOutputBytes,
     maxMessageBytes: positiveInt(pick('max_message_bytes', 'WASSETTE_MAX_MESSAGE_BYTES') ?? 16 * 1024 * 1024, 'max_message_bytes'),
     toolsPageSize: positiveInt(pick('tools_page_size', 'WASSETTE_TOOLS_PAGE_SIZE') ?? DEFAULT_TOOLS_PAGE_SIZE, 'tools_page_size'),
     auditMaxRows: positiveInt(env.WASSETTE_AUDIT_MAX_ROWS ?? auditFile.max_rows ?? 100_000, 'audit.max_rows'),
@@ -289,11 +325,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     loadToolWaitMs: nonNegativeInt(pick('load_tool_wait_ms', 'WASSETTE_LOAD_TOOL_WAIT_MS') ?? 55_000, 'load_tool_wait_ms'),
     httpJsonResponses: bool(pick('http_json_responses', 'WASSETTE_HTTP_JSON_RESPONSES') ?? true, 'http_json_responses'),
     httpEventStoreEvents: positiveInt(pick('http_event_store_events', 'WASSETTE_HTTP_EVENT_STORE_EVENTS') ?? 1000, 'http_event_store_events'),
-    httpEventStoreBytes: parseMemoryQuantity(String(pick('http_event_store_bytes', 'WASSETTE_HTTP_EVENT_STORE_BYTES') ?? '4Mi'), 'http_event_store_bytes'),
-    httpEventStoreTotalBytes: parseMemoryQuantity(
-      String(pick('http_event_store_total_bytes', 'WASSETTE_HTTP_EVENT_STORE_TOTAL_BYTES') ?? '64Mi'),
-      'http_event_store_total_bytes',
-    ),
+    httpEventStoreBytes,
+    // The 64 MiB default grows only when one resumable result would not fit in it (max_output_bytes above ~21 MiB).
+    httpEventStoreTotalBytes:
+      totalBytes === undefined
+        ? Math.max(DEFAULT_EVENT_TOTAL_BYTES, httpEventStoreBytes)
+        : parseMemoryQuantity(String(totalBytes), 'http_event_store_total_bytes'),
+    httpSessionIdleMs: sessionIdleMs(pick('http_session_idle_ms', 'WASSETTE_HTTP_SESSION_IDLE_MS') ?? DEFAULT_HTTP_SESSION_IDLE_MS),
   };
   const merged = { ...cfg, ...stripUndefined(overrides), home };
   if (merged.memoryLimitBytes > merged.maxMemoryLimitBytes) {

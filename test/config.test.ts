@@ -150,3 +150,39 @@ describe('stdio and audit bounds', () => {
     expect(() => loadConfig(env({ WASSETTE_AUDIT_MAX_ROWS: '0' }))).toThrow(/audit.max_rows/);
   });
 });
+
+describe('http_session_idle_ms', () => {
+  it('defaults to 30 minutes and takes the env over the file', () => {
+    expect(loadConfig(env()).httpSessionIdleMs).toBe(1_800_000);
+    writeFileSync(join(home, 'config.yaml'), 'http_session_idle_ms: 60000\n');
+    expect(loadConfig(env()).httpSessionIdleMs).toBe(60_000);
+    expect(loadConfig(env({ WASSETTE_HTTP_SESSION_IDLE_MS: '1500' })).httpSessionIdleMs).toBe(1500);
+  });
+
+  it.each(['0', '999', '86400001', '-5', '1.5', 'never'])('refuses %s (1 s to 24 h, no "never")', (value) => {
+    expect(() => loadConfig(env({ WASSETTE_HTTP_SESSION_IDLE_MS: value }))).toThrow(/http_session_idle_ms/);
+  });
+});
+
+describe('http_event_store_bytes', () => {
+  const MiB = 1024 * 1024;
+  it('defaults to 3x max_output_bytes + 1 MiB (one largest result as sent) and keeps the 64 MiB total', () => {
+    expect(loadConfig(env())).toMatchObject({ maxOutputBytes: 4 * MiB, httpEventStoreBytes: 13 * MiB, httpEventStoreTotalBytes: 64 * MiB });
+    expect(loadConfig(env({ WASSETTE_MAX_OUTPUT_BYTES: String(8 * MiB) }))).toMatchObject({
+      httpEventStoreBytes: 25 * MiB,
+      httpEventStoreTotalBytes: 64 * MiB,
+    });
+    // The total grows only when one result would not fit in 64 MiB.
+    expect(loadConfig(env({ WASSETTE_MAX_OUTPUT_BYTES: String(32 * MiB) }))).toMatchObject({
+      httpEventStoreBytes: 97 * MiB,
+      httpEventStoreTotalBytes: 97 * MiB,
+    });
+  });
+
+  it('takes explicit caps as given', () => {
+    expect(loadConfig(env({ WASSETTE_HTTP_EVENT_STORE_BYTES: '2Mi', WASSETTE_HTTP_EVENT_STORE_TOTAL_BYTES: '32Mi' }))).toMatchObject({
+      httpEventStoreBytes: 2 * MiB,
+      httpEventStoreTotalBytes: 32 * MiB,
+    });
+  });
+});

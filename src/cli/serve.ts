@@ -115,6 +115,7 @@ export async function run(argv: string[]): Promise<void> {
         token,
         jsonResponses: config.httpJsonResponses,
         eventStore: { maxEvents: config.httpEventStoreEvents, maxBytes: config.httpEventStoreBytes, totalBytes: config.httpEventStoreTotalBytes },
+        sessionIdleMs: config.httpSessionIdleMs,
         onListening: (endpoints) => wassette.setControlPlane(endpoints),
       },
       logLine,

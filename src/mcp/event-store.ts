@@ -3,6 +3,7 @@
 // (events and bytes per session, bytes across all sessions), evicting the oldest first; no I/O here.
 import type { EventId, EventStore, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, resumableResultBytes } from '../config.js';
 
 export interface EventStoreLimits {
   /** Events one session keeps. */
@@ -11,10 +12,13 @@ export interface EventStoreLimits {
   maxBytes: number;
 }
 
-/** 4 MiB is max_output_bytes' default, so one largest tool result still resumes. */
-export const DEFAULT_EVENT_STORE_LIMITS: Readonly<EventStoreLimits> = Object.freeze({ maxEvents: 1000, maxBytes: 4 * 1024 * 1024 });
+/** 13 MiB: one largest tool result at max_output_bytes' default (4 MiB) as sent, so it still resumes. */
+export const DEFAULT_EVENT_STORE_LIMITS: Readonly<EventStoreLimits> = Object.freeze({
+  maxEvents: 1000,
+  maxBytes: resumableResultBytes(DEFAULT_MAX_OUTPUT_BYTES),
+});
 
-/** Bytes all sessions' stores hold together; without it 1,000 sessions x 4 MiB could pin 4 GiB. */
+/** Bytes all sessions' stores hold together; without it 1,000 sessions x 13 MiB could pin 13 GiB. */
 export const DEFAULT_EVENT_BUDGET_BYTES = 64 * 1024 * 1024;
 
 /**

@@ -11,6 +11,7 @@ import type { ControlPlaneEndpoint } from '../sandbox/spec.js';
 import { DEFAULT_EVENT_BUDGET_BYTES, DEFAULT_EVENT_STORE_LIMITS, EventBudget, SessionEventStore } from './event-store.js';
 import { bearerChallenge, bearerMatches } from './http-auth.js';
 import { JsonPath, jsonEligible } from './http-json-path.js';
+import { DEFAULT_SESSION_IDLE_MS, SessionActivity, startIdleSweep } from './http-idle.js';
 import { ReplayGate, answerResume, resumeEventId } from './http-resume.js';
 import { createMcpServer, type McpBackend } from './mcp-server.js';
 
@@ -34,15 +35,22 @@ export interface HttpOptions {
   jsonResponses?: boolean;
   /**
    * Caps of the SSE event store that lets a client resume a lost stream (Last-Event-ID): events and bytes per
-   * session, bytes across sessions; the oldest events go first. Defaults: 1000 events, 4 MiB, 64 MiB.
+   * session, bytes across sessions; the oldest events go first. Defaults: 1000 events, 13 MiB (one largest result at the 4 MiB output limit, see
+   * resumableResultBytes), 64 MiB.
    */
   eventStore?: { maxEvents?: number; maxBytes?: number; totalBytes?: number };
+  /**
+   * A session with no open response (GET stream, call stream) and no unanswered request for this long is closed and
+   * its event store freed; its id then gets the 404 of an unknown session. Default 30 minutes.
+   */
+  sessionIdleMs?: number;
 }
 
 interface Session {
   transport: StreamableHTTPServerTransport;
   json: JsonPath;
   events: SessionEventStore;
+  activity: SessionActivity;
 }
 
 /** Idle keep-alive sockets stay open this long (Node's default of 5 s makes a client pausing between calls reconnect). */
@@ -115,6 +123,13 @@ export async function serveHttp(
     maxBytes: opts.eventStore?.maxBytes ?? DEFAULT_EVENT_STORE_LIMITS.maxBytes,
   };
 
+  const idleMs = opts.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const sweep = startIdleSweep(sessions, idleMs, performance.now.bind(performance), (id, s) => {
+    sessions.delete(id);
+    log(`closing MCP session ${id}: idle for more than ${idleMs} ms`);
+    void s.transport.close().catch(() => undefined);
+  });
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz' || url.pathname === '/readyz') return sendJson(res, 200, { status: 'ok' });
@@ -130,6 +145,8 @@ export async function serveHttp(
     }
 
     const sessionId = req.headers['mcp-session-id'];
+    // Busy from arrival, so a slow body cannot let the sweep close the session under it.
+    if (typeof sessionId === 'string') sessions.get(sessionId)?.activity.begin(res);
     const body = req.method === 'POST' ? await readBody(req) : undefined;
     const existing = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
     if (existing && typeof sessionId === 'string') {
@@ -148,6 +165,8 @@ export async function serveHttp(
       return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: no valid session ID' }, id: null });
     }
     let session: Session | undefined;
+    const activity = new SessionActivity(performance.now.bind(performance));
+    activity.begin(res);
     const events = new SessionEventStore(budget, storeLimits);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -168,7 +187,8 @@ export async function serveHttp(
       events.close();
     };
     await createMcpServer(backend, log).connect(transport);
-    session = { transport, json: new JsonPath(transport), events };
+    session = { transport, json: new JsonPath(transport), events, activity };
+    activity.track(transport);
     await transport.handleRequest(req, res, body);
     // Refused before it started a session (406, 415, a bad protocol version): nothing can reach this server again, so
     // it must not stay attached to the backend's change listeners.
@@ -198,6 +218,7 @@ export async function serveHttp(
     server,
     url: `http://${shown}:${port}/mcp`,
     close: async () => {
+      sweep.stop();
       await Promise.all([...sessions.values()].map((x) => x.transport.close().catch(() => undefined)));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Sessions are closed, but a client's SSE or keep-alive socket would otherwise hold close() open for

@@ -20,6 +20,7 @@ import { exceptionResult } from '../core/tool-result.js';
 import { isWassetteError } from '../errors.js';
 import { completeArgument } from './completions.js';
 import { paginate } from './paginate.js';
+import { parseRequest } from './request-params.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
 import { listResources, RESOURCE_TEMPLATES, readResource, resourceText, type ResourceSource } from './resources.js';
 
@@ -184,7 +185,9 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
     });
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({ resourceTemplates: RESOURCE_TEMPLATES }));
     // The templates' `id` argument completes to the loaded components' ids.
-    server.setRequestHandler(CompleteRequestSchema, async (request) => {
+    // Parsed here, not by the SDK: a non-string argument.value is then -32602 with one line, not -32603 and a dump.
+    server.setRequestHandler(CompleteRequestSchema.pick({ method: true }).loose(), async (raw) => {
+      const request = parseRequest(CompleteRequestSchema, raw);
       await resources.sync();
       return { completion: completeArgument(resources.componentIds(), request.params.ref, request.params.argument) };
     });

@@ -2,7 +2,9 @@
 // shared budget holding under many events, oldest-first eviction, and unknown or evicted ids told apart.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { EVENT_OVERHEAD_BYTES, EventBudget, SessionEventStore } from '../../src/mcp/event-store.js';
+import { DEFAULT_MAX_OUTPUT_BYTES } from '../../src/config.js';
+import { okResult } from '../../src/core/tool-result.js';
+import { DEFAULT_EVENT_STORE_LIMITS, EVENT_OVERHEAD_BYTES, EventBudget, SessionEventStore } from '../../src/mcp/event-store.js';
 
 const note = (i: number, pad = 0): JSONRPCMessage => ({
   jsonrpc: '2.0',
@@ -131,5 +133,23 @@ describe('SessionEventStore', () => {
     expect(s.resume(p)).toMatchObject({ answered: true });
     s.noteBatch();
     expect(s.resume(p)).toMatchObject({ answered: false });
+  });
+});
+
+describe('default per-session cap', () => {
+  it('holds one largest result at the default output limit as sent, so it resumes', async () => {
+    // A string of quotes whose JSON is exactly the 4 MiB limit: each quote is 2 bytes in structuredContent and 4 in
+    // the escaped text copy, the worst case (about 3x the limit in all).
+    const value = '"'.repeat((DEFAULT_MAX_OUTPUT_BYTES - 2) / 2);
+    expect(Buffer.byteLength(JSON.stringify(value))).toBe(DEFAULT_MAX_OUTPUT_BYTES);
+    const response: JSONRPCMessage = { jsonrpc: '2.0', id: 1, result: okResult({ result: value }) };
+    expect(Buffer.byteLength(JSON.stringify(response))).toBeGreaterThan(3 * DEFAULT_MAX_OUTPUT_BYTES);
+
+    const s = new SessionEventStore(new EventBudget(), DEFAULT_EVENT_STORE_LIMITS);
+    const p = await s.storeEvent('post-1', priming);
+    await s.storeEvent('post-1', response);
+    const r = s.resume(p);
+    expect(r).toMatchObject({ kind: 'found', answered: true });
+    expect(r.kind === 'found' && r.events.map((e) => e.bytes)).toEqual([Buffer.byteLength(JSON.stringify(response))]);
   });
 });

@@ -2,7 +2,7 @@
 // and unsubscribe, and notifications/resources/updated for exactly the subscribed resources whose text changed.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CompleteResultSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMcpServer, type McpBackend } from '../../src/mcp/mcp-server.js';
 
@@ -168,5 +168,29 @@ describe('resources/subscribe', () => {
     await close?.();
     close = undefined;
     await expect.poll(() => f.listeners.size).toBe(0);
+  });
+});
+
+describe('completion/complete params', () => {
+  const ref = { type: 'ref/resource', uri: 'wassette://components/{id}/policy' };
+  const complete = (client: Client, params: unknown) => client.request({ method: 'completion/complete', params } as never, CompleteResultSchema);
+
+  it.each([
+    [{ ref, argument: { name: 'id', value: 5 } }, 'argument.value'],
+    [{ ref, argument: { name: 'id' } }, 'argument.value'],
+    [{ ref: { type: 'ref/nope' }, argument: { name: 'id', value: '' } }, 'ref'],
+  ])('%j is -32602 invalid params naming %s, in one short line', async (params, field) => {
+    const { client } = await connect(fakeBackend().backend);
+    const e = (await complete(client, params).catch((x: unknown) => x)) as McpError;
+    expect(e).toBeInstanceOf(McpError);
+    expect(e.code).toBe(-32602);
+    expect(e.message).toContain(`invalid completion/complete params: ${field}`);
+    expect(e.message).not.toContain('\n');
+    expect(e.message.length).toBeLessThan(320);
+  });
+
+  it('still completes a valid request', async () => {
+    const { client } = await connect(fakeBackend().backend);
+    expect((await complete(client, { ref, argument: { name: 'id', value: 'a' } })).completion.values).toEqual(['alpha']);
   });
 });

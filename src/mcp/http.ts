@@ -124,7 +124,8 @@ export async function serveHttp(
   };
 
   const idleMs = opts.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
-  const sweep = startIdleSweep(sessions, idleMs, performance.now.bind(performance), (id, s) => {
+  const clock = performance.now.bind(performance);
+  const sweep = startIdleSweep(sessions, idleMs, clock, (id, s) => {
     sessions.delete(id);
     log(`closing MCP session ${id}: idle for more than ${idleMs} ms`);
     void s.transport.close().catch(() => undefined);
@@ -165,7 +166,7 @@ export async function serveHttp(
       return sendJson(res, 400, { jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: no valid session ID' }, id: null });
     }
     let session: Session | undefined;
-    const activity = new SessionActivity(performance.now.bind(performance));
+    const activity = new SessionActivity(clock);
     activity.begin(res);
     const events = new SessionEventStore(budget, storeLimits);
     const transport = new StreamableHTTPServerTransport({

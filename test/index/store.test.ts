@@ -203,14 +203,7 @@ describe('IndexStore.lexical pruning', () => {
         const extra = Array.from({ length: Math.floor(rand() * 6) }, () => pick([...NOUNS, ...DOMAINS])).join(' ');
         return { name: `${verb}_${noun}_${i}`, description: `${verb} ${noun} ${extra} in ${domain}`, params: [{ name: `${pick(NOUNS)}_id` }] };
       });
-      const input: SourceInput = { source: `c${c}`, kind: 'component', ref: `oci://x/c${c}`, name: domain, description: `${domain} tools`, tools };
-      const docs = sourceDocuments(input);
-      store.replaceSource(
-        input.source,
-        input.kind,
-        docs,
-        docs.map(() => undefined),
-      );
+      put(store, { source: `c${c}`, kind: 'component', ref: `oci://x/c${c}`, name: domain, description: `${domain} tools`, tools });
     }
     return { store, path };
   }

@@ -138,7 +138,8 @@ export const DEFAULT_IDLE_STOP_MS = 600_000;
 export const DEFAULT_TRANSPILE_TIMEOUT_MS = 120_000;
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
-const DEFAULT_EVENT_TOTAL_BYTES = 64 * 1024 * 1024;
+/** Bytes all HTTP sessions' event stores hold together; without it 1,000 sessions could pin gigabytes. */
+export const DEFAULT_EVENT_TOTAL_BYTES = 64 * 1024 * 1024;
 
 /**
  * The per-session event store default: room for one largest tool result as the server sends it. Its JSON (at most
@@ -149,7 +150,7 @@ export function resumableResultBytes(maxOutputBytes: number): number {
   return 3 * maxOutputBytes + 1024 * 1024;
 }
 
-/** As DEFAULT_SESSION_IDLE_MS in mcp/http-idle.ts (config sits below mcp), with its bounds. */
+/** Thirty minutes: longer than an agent's usual pause between calls; a forgotten session frees its store. */
 export const DEFAULT_HTTP_SESSION_IDLE_MS = 30 * 60_000;
 const SESSION_IDLE_RANGE_MS = [1000, 24 * 60 * 60_000] as const;
 

@@ -3,7 +3,7 @@
 // (events and bytes per session, bytes across all sessions), evicting the oldest first; no I/O here.
 import type { EventId, EventStore, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { DEFAULT_MAX_OUTPUT_BYTES, resumableResultBytes } from '../config.js';
+import { DEFAULT_EVENT_TOTAL_BYTES, DEFAULT_MAX_OUTPUT_BYTES, resumableResultBytes } from '../config.js';
 
 export interface EventStoreLimits {
   /** Events one session keeps. */
@@ -19,7 +19,7 @@ export const DEFAULT_EVENT_STORE_LIMITS: Readonly<EventStoreLimits> = Object.fre
 });
 
 /** Bytes all sessions' stores hold together; without it 1,000 sessions x 13 MiB could pin 13 GiB. */
-export const DEFAULT_EVENT_BUDGET_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_EVENT_BUDGET_BYTES = DEFAULT_EVENT_TOTAL_BYTES;
 
 /**
  * What one held event costs the shared budget besides its text: its entry, map slots and ids. Measured ~200 B of

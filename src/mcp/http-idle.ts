@@ -4,11 +4,10 @@
 import type { ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse } from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_HTTP_SESSION_IDLE_MS } from '../config.js';
 
-/** Thirty minutes: longer than an agent's usual pause between calls; a forgotten session frees its store. */
-export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
-export const MIN_SESSION_IDLE_MS = 1000;
-export const MAX_SESSION_IDLE_MS = 24 * 60 * 60_000;
+/** The default and its bounds live with the other settings in config.ts. */
+export const DEFAULT_SESSION_IDLE_MS = DEFAULT_HTTP_SESSION_IDLE_MS;
 
 type Id = string | number;
 

@@ -117,7 +117,7 @@ export class TranspileCache {
       const transpiled =
         file === undefined
           ? this.transpiler.transpile(bytes, tmp)
-          : this.transpiler.transpile({ file, digest: `sha256:${hex}` }, tmp).catch((e: unknown) => {
+          : this.transpiler.transpile({ file, digest: `sha256:${hex}`, size: bytes.length }, tmp).catch((e: unknown) => {
               if (e instanceof TranspileSourceUnusable) return this.transpiler.transpile(bytes, tmp);
               throw e;
             });

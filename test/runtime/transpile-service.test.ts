@@ -135,25 +135,29 @@ describe('TranspileService', () => {
     }
   }, 60_000);
 
-  it('reads a file source itself, and refuses a missing file or one holding other bytes than its digest, writing nothing', async () => {
+  it('reads a file source itself, and refuses a missing file, one of another size or one holding other bytes than its digest, writing nothing', async () => {
     const svc = new TranspileService(500);
     try {
       const bytes = await parse(MATH_WAT);
       const file = join(tempDir(), 'component.wasm');
       writeFileSync(file, bytes);
       const digest = sha256Digest(bytes);
-      const files = await svc.transpile({ file, digest }, tempDir());
+      const size = bytes.length;
+      const files = await svc.transpile({ file, digest, size }, tempDir());
       expect(files.sizes['component.mjs']).toBeGreaterThan(0);
-      for (const source of [
-        { file: join(tempDir(), 'missing.wasm'), digest },
-        { file, digest: `sha256:${'0'.repeat(64)}` },
-      ]) {
+      // A file grown meanwhile (a hostile local process, a half-written copy) is refused by its size, before reading.
+      const grown = join(tempDir(), 'grown.wasm');
+      writeFileSync(grown, Buffer.concat([bytes, Buffer.alloc(1024 * 1024)]));
+      const cases: [{ file: string; digest: string; size: number }, RegExp][] = [
+        [{ file: join(tempDir(), 'missing.wasm'), digest, size }, /cannot read .*missing\.wasm/],
+        [{ file, digest: `sha256:${'0'.repeat(64)}`, size }, /holds sha256:[0-9a-f]{64}, not sha256:0{64}/],
+        [{ file: grown, digest, size }, new RegExp(`grown\\.wasm holds ${size + 1024 * 1024} bytes, not ${size}`)],
+      ];
+      for (const [source, message] of cases) {
         const dir = tempDir();
         const err = await svc.transpile(source, dir).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(TranspileSourceUnusable);
-        expect(String((err as Error).message)).toMatch(
-          source.digest === digest ? /cannot read .*missing\.wasm/ : /holds sha256:[0-9a-f]{64}, not sha256:0{64}/,
-        );
+        expect(String((err as Error).message)).toMatch(message);
         expect(readdirSync(dir)).toEqual([]);
       }
     } finally {

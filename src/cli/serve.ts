@@ -86,7 +86,21 @@ export async function run(argv: string[]): Promise<void> {
   const backend = wassetteBackend(wassette);
   const logLine = (m: string) => log.error(m);
 
-  let closeTransport: () => Promise<void>;
+  let closeTransport: () => Promise<void> = async () => undefined;
+  let poll: NodeJS.Timeout | undefined;
+  let closing = false;
+  async function shutdown(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    clearInterval(poll);
+    await closeTransport().catch(() => undefined);
+    await wassette.close();
+    process.exit(0);
+  }
+  // In place before the transport opens: whoever waits for the ready line may signal at once.
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  let ready: string;
   if (http === undefined) {
     const server = createMcpServer(backend, logLine);
     const maxMessage = config.maxMessageBytes;
@@ -101,7 +115,7 @@ export async function run(argv: string[]): Promise<void> {
     closeTransport = () => server.close();
     // The client closing stdin ends the session.
     process.stdin.on('end', () => void shutdown());
-    log.info(`serving MCP over stdio (${(await backend.listTools()).length} tools, ready in ${Date.now() - started} ms)`);
+    ready = `serving MCP over stdio (${(await backend.listTools()).length} tools, ready in ${Date.now() - started} ms)`;
   } else {
     const allowed = (p.values['allowed-host'] as string[] | undefined) ?? [];
     if (noAuth) log.warn('--no-auth: the HTTP transport accepts requests without a bearer token; any local process or user can drive this server');
@@ -122,24 +136,13 @@ export async function run(argv: string[]): Promise<void> {
     );
     closeTransport = h.close;
     const auth = token === null ? 'no authentication' : 'bearer token required (`wassette http-token` prints it)';
-    log.info(`serving MCP over Streamable HTTP at ${h.url} (${auth}; ready in ${Date.now() - started} ms)`);
+    ready = `serving MCP over Streamable HTTP at ${h.url} (${auth}; ready in ${Date.now() - started} ms)`;
   }
 
   // Loads, unloads and grants made by the CLI or the approvals UI show up without a restart.
-  const poll = setInterval(() => {
+  poll = setInterval(() => {
     wassette.syncFromStore().catch((e: unknown) => log.warn(`sync with the store failed: ${(e as Error).message}`));
   }, 1000);
   poll.unref();
-
-  let closing = false;
-  async function shutdown(): Promise<void> {
-    if (closing) return;
-    closing = true;
-    clearInterval(poll);
-    await closeTransport().catch(() => undefined);
-    await wassette.close();
-    process.exit(0);
-  }
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  log.info(ready);
 }

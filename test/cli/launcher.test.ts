@@ -37,12 +37,21 @@ describe('the wassette bin as a program', () => {
     async (_what, extra, expected) => {
       const p = startProgram(['serve'], childEnv(t.home, extra));
       try {
-        const end = Date.now() + 20_000;
-        while (!/serving MCP over stdio/.test(p.stderr()) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+        // SIGTERM goes out in the same tick the ready line arrives, as a supervisor would send it: the server must
+        // already handle it then.
         const pid = p.child.pid!;
-        expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('node');
-        expect(environOf(pid).MALLOC_MMAP_THRESHOLD_).toBe(expected);
-        p.child.kill('SIGTERM');
+        let seen: { comm: string; threshold: string | undefined } | undefined;
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no ready line in 20 s: ${p.stderr()}`)), 20_000);
+          p.child.stderr.on('data', () => {
+            if (seen || !/serving MCP over stdio/.test(p.stderr())) return;
+            seen = { comm: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), threshold: environOf(pid).MALLOC_MMAP_THRESHOLD_ };
+            p.child.kill('SIGTERM');
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        expect(seen).toEqual({ comm: 'node', threshold: expected });
         const r = await p.done;
         expect(r.code).toBe(0);
         expect(r.stdout).toBe('');

@@ -1,5 +1,4 @@
 // The approval request queue over SQLite: wait for the user's decision (decided in any process), expire stale requests, describe them.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, isWassetteError, WassetteError } from '../errors.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import { describeGrant, parseGrant } from '../sandbox/grants.js';
@@ -23,26 +22,118 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
+interface Waiter {
+  id: string;
+  settle(outcome: () => ApprovalRequest): void;
+}
+
+/**
+ * The requests one store connection's waiters watch, looked up together: one query per poll however many wait (each
+ * waiter polling on its own made 1,000 pending requests 4,000 reads a second).
+ */
+class Watch {
+  readonly waiters = new Set<Waiter>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly approvals: ApprovalsTable,
+    private readonly pollMs: number,
+    private readonly onIdle: () => void,
+  ) {}
+
+  add(w: Waiter): void {
+    this.waiters.add(w);
+    this.timer ??= setTimeout(() => this.tick(), this.pollMs);
+  }
+
+  remove(w: Waiter): void {
+    this.waiters.delete(w);
+    if (this.waiters.size > 0) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.onIdle();
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    let status: Map<string, string> | undefined;
+    let failure: unknown;
+    try {
+      status = this.approvals.statusOf([...new Set([...this.waiters].map((w) => w.id))]);
+    } catch (e) {
+      failure = e;
+    }
+    for (const w of [...this.waiters]) {
+      if (failure !== undefined) {
+        w.settle(() => {
+          throw failure;
+        });
+        continue;
+      }
+      const s = status!.get(w.id);
+      if (s === 'pending') continue;
+      // Gone, or decided: read it whole (a decision is rare; the common poll reads statuses only).
+      w.settle(() => current(this.approvals, w.id));
+    }
+    if (this.waiters.size > 0) this.timer = setTimeout(() => this.tick(), this.pollMs);
+  }
+}
+
+const watches = new WeakMap<ApprovalsTable, Map<number, Watch>>();
+
+function watchFor(approvals: ApprovalsTable, pollMs: number): Watch {
+  const byPoll = watches.get(approvals) ?? new Map<number, Watch>();
+  watches.set(approvals, byPoll);
+  let w = byPoll.get(pollMs);
+  if (!w) {
+    w = new Watch(approvals, pollMs, () => byPoll.delete(pollMs));
+    byPoll.set(pollMs, w);
+  }
+  return w;
+}
+
+function current(approvals: ApprovalsTable, id: string): ApprovalRequest {
+  const req = approvals.get(id);
+  if (!req) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${id}`);
+  return req;
+}
+
 /**
  * Resolves with the request once it is no longer pending: approved, denied, or expired (by this
  * timeout or by someone else). Never rejects for a decision; callers branch on `status`.
  */
-export async function waitForDecision(approvals: ApprovalsTable, id: string, options: WaitOptions): Promise<ApprovalRequest> {
-  const deadline = Date.now() + options.timeoutMs;
-  const pollMs = Math.max(10, options.pollMs ?? 250);
-  for (;;) {
-    const req = approvals.get(id);
-    if (!req) throw new WassetteError(ErrorCode.NotFound, `no approval request with id ${id}`);
-    if (req.status !== 'pending') return req;
-    if (options.signal?.aborted) return req;
-    const left = deadline - Date.now();
-    if (left <= 0) return expire(approvals, id);
+export function waitForDecision(approvals: ApprovalsTable, id: string, options: WaitOptions): Promise<ApprovalRequest> {
+  const pollMs = Math.max(10, Math.floor(options.pollMs ?? 250));
+  return new Promise<ApprovalRequest>((resolve, reject) => {
+    let first: ApprovalRequest;
     try {
-      await sleep(Math.min(pollMs, left), undefined, options.signal ? { signal: options.signal } : {});
-    } catch {
-      // aborted: the next loop turn returns the still-pending request
+      first = current(approvals, id);
+    } catch (e) {
+      return reject(e);
     }
-  }
+    if (first.status !== 'pending' || options.signal?.aborted) return resolve(first);
+    if (options.timeoutMs <= 0) return resolve(expire(approvals, id));
+    const watch = watchFor(approvals, pollMs);
+    let deadline: NodeJS.Timeout | undefined;
+    const onAbort = () => waiter.settle(() => current(approvals, id));
+    const waiter: Waiter = {
+      id,
+      settle(outcome) {
+        if (!watch.waiters.has(waiter)) return;
+        watch.remove(waiter);
+        clearTimeout(deadline);
+        options.signal?.removeEventListener('abort', onAbort);
+        try {
+          resolve(outcome());
+        } catch (e) {
+          reject(e);
+        }
+      },
+    };
+    watch.add(waiter);
+    deadline = setTimeout(() => waiter.settle(() => expire(approvals, id)), options.timeoutMs);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** Marks a request expired; if it was decided a moment earlier, returns that decision instead. */

@@ -131,6 +131,15 @@ export class ApprovalsTable {
     return r && fromRow(r);
   }
 
+  /** The status of each of `ids` that exists, in one query (however many are asked for). */
+  statusOf(ids: readonly string[]): Map<string, ApprovalStatus> {
+    const rows = this.sql('SELECT id, status FROM approvals WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as {
+      id: string;
+      status: ApprovalStatus;
+    }[];
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
   /** Oldest first. Without a status, every request. */
   list(filter: { status?: ApprovalStatus; limit?: number } = {}): ApprovalRequest[] {
     const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 1000)), 10_000);

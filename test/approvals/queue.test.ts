@@ -54,6 +54,61 @@ describe('waitForDecision', () => {
   });
 });
 
+describe('waitForDecision with many waiters', () => {
+  it('looks 1,000 requests up together, one query per poll, and settles each on its own decision', async () => {
+    const reqs = Array.from({ length: 1000 }, () => create());
+    const ac = new AbortController();
+    let statusQueries = 0;
+    let reads = 0;
+    const statusOf = store.approvals.statusOf.bind(store.approvals);
+    const get = store.approvals.get.bind(store.approvals);
+    store.approvals.statusOf = (ids) => {
+      statusQueries++;
+      return statusOf(ids);
+    };
+    store.approvals.get = (id) => {
+      reads++;
+      return get(id);
+    };
+    const waits = reqs.map((r) => waitForDecision(store.approvals, r.id, { timeoutMs: 60_000, pollMs: 20, signal: ac.signal }));
+    const ui = openStore(home);
+    ui.approvals.decide(reqs[3]!.id, 'approved');
+    ui.approvals.decide(reqs[500]!.id, 'denied');
+    ui.close();
+    const decided = await Promise.all([waits[3], waits[500]]);
+    expect(decided.map((r) => r!.status)).toEqual(['approved', 'denied']);
+    await new Promise((r) => setTimeout(r, 200));
+    // About 10 polls in 200 ms; each read whole only the first time and when decided.
+    expect(statusQueries).toBeGreaterThan(2);
+    expect(statusQueries).toBeLessThan(40);
+    expect(reads).toBe(1000 + 2);
+    ac.abort();
+    const rest = await Promise.all(waits);
+    expect(rest.filter((r) => r.status === 'pending')).toHaveLength(998);
+    const after = statusQueries;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(statusQueries).toBe(after);
+  });
+
+  it('expires each at its own deadline while others keep waiting', async () => {
+    const a = create();
+    const b = create();
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const wa = waitForDecision(store.approvals, a.id, { timeoutMs: 60, pollMs: 1000 });
+    const wb = waitForDecision(store.approvals, b.id, { timeoutMs: 60_000, pollMs: 1000, signal: ac.signal });
+    expect((await wa).status).toBe('expired');
+    expect(Date.now() - t0).toBeLessThan(900);
+    expect(store.approvals.get(b.id)?.status).toBe('pending');
+    ac.abort();
+    expect((await wb).status).toBe('pending');
+  });
+
+  it('refuses an unknown id at once', async () => {
+    await expect(waitForDecision(store.approvals, 'no-such-id', { timeoutMs: 1000 })).rejects.toThrow(/no approval request with id no-such-id/);
+  });
+});
+
 describe('expiry', () => {
   it('expire keeps a decision that won the race', () => {
     const req = create();

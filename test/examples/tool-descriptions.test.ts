@@ -9,6 +9,18 @@ describe('example tool descriptions', () => {
   const t = tempHome('wassette-descriptions-');
   afterAll(() => t.cleanup());
 
+  it('evaluate says how round and % treat what a person might read either way', async () => {
+    const built = await buildExamples(['--only', 'eval'], t.home);
+    expect(built.code, built.stderr).toBe(0);
+    const r = await runCli(['inspect', join(ROOT, 'examples', 'build', 'eval.wasm'), '--json'], { home: t.home });
+    expect(r.code, r.stderr).toBe(0);
+    const tools = (JSON.parse(r.stdout) as { tools: Array<{ name: string; description: string }> }).tools;
+    const evaluate = tools.find((x) => x.name === 'evaluate')?.description ?? '';
+    // Python's round() rounds halves to even; fmod keeps the dividend's sign (what the component computes).
+    expect(evaluate).toMatch(/round\(2\.5\)\s+is\s+2/);
+    expect(evaluate).toMatch(/-7 % 3\s+is\s+-1/);
+  }, 180_000);
+
   it('get_file_info says what unit `modified` is in', async () => {
     const built = await buildExamples(['--only', 'filesystem'], t.home);
     expect(built.code, built.stderr).toBe(0);

@@ -21,6 +21,13 @@ export interface StoredDocument {
   readonly metadata: { readonly permissions?: unknown; readonly signature?: unknown };
 }
 
+/** What the index holds for one source: the crawler's "seen at this digest" check and the signature status it recorded. */
+export interface SourceSummary {
+  readonly ref: string;
+  readonly tools: number;
+  readonly signature?: unknown;
+}
+
 export interface LexicalHit {
   readonly id: number;
   /** Higher is better (bm25() negated). */

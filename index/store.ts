@@ -10,6 +10,7 @@ import {
   type FieldWeights,
   type LexicalHit,
   SCHEMA,
+  type SourceSummary,
   type StoredDocument,
   type StoredEmbedding,
   toVector,
@@ -220,13 +221,17 @@ export class IndexStore {
   }
 
   /** Each source with the ref its documents carry and how many tools it holds (what an incremental crawl compares). */
-  sourceSummaries(): Map<string, { ref: string; tools: number }> {
-    const rows = this.#db.prepare("SELECT source, MIN(ref) AS ref, SUM(kind = 'tool') AS tools FROM documents GROUP BY source").all() as {
-      source: string;
-      ref: string;
-      tools: number;
-    }[];
-    return new Map(rows.map((r) => [r.source, { ref: r.ref, tools: r.tools }]));
+  /** Per source: its pinned ref, tool count and recorded signature status (every document of a source carries the same). */
+  sourceSummaries(): Map<string, SourceSummary> {
+    const rows = this.#db
+      .prepare("SELECT source, MIN(ref) AS ref, SUM(kind = 'tool') AS tools, MIN(metadata) AS metadata FROM documents GROUP BY source")
+      .all() as { source: string; ref: string; tools: number; metadata: string }[];
+    return new Map(
+      rows.map((r) => {
+        const signature = (JSON.parse(r.metadata) as StoredDocument['metadata']).signature;
+        return [r.source, { ref: r.ref, tools: r.tools, ...(signature === undefined ? {} : { signature }) }];
+      }),
+    );
   }
 
   close(): void {

@@ -4,7 +4,7 @@ import { type SourceInput, sourceDocuments } from './documents.js';
 import { type Embedder, type EmbedderOptions, LazyEmbedder } from './embedder.js';
 import { DEFAULT_FUSION, type FusionOptions, type Ranking, type SearchResponse, searchIndex } from './search.js';
 import { IndexStore } from './store.js';
-import { type Change, DEFAULT_FIELD_WEIGHTS, type FieldWeights, type StoredEmbedding } from './store-schema.js';
+import { type Change, DEFAULT_FIELD_WEIGHTS, type FieldWeights, type SourceSummary, type StoredEmbedding } from './store-schema.js';
 import { VectorIndex } from './vectors.js';
 
 export const MAX_SEARCH_LIMIT = 50;
@@ -201,8 +201,8 @@ export class ToolIndex {
     return this.#store.sources();
   }
 
-  /** Source -> the ref its documents carry and its tool count. */
-  sourceSummaries(): Map<string, { ref: string; tools: number }> {
+  /** Source -> the ref its documents carry, its tool count and the signature status recorded with it. */
+  sourceSummaries(): Map<string, SourceSummary> {
     return this.#store.sourceSummaries();
   }
 

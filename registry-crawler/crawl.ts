@@ -4,6 +4,7 @@
 import type { SourceInput } from '../index/documents.js';
 import { ErrorCode, type ErrorCodeValue, errorMessage, isWassetteError } from '../src/errors.js';
 import type { RegistryClient, RepoTarget } from '../src/oci/client.js';
+import { stillTrusted, type VerificationOutcome } from '../src/oci/signatures.js';
 import type { TrustPolicy } from '../src/oci/trust-policy.js';
 import { currentTag } from './current-tag.js';
 import { type DescribeLimits, describeComponent } from './describe.js';
@@ -11,10 +12,16 @@ import { type CrawlTarget, inTarget } from './targets.js';
 
 /** Where crawled components go (the tool index); each `put` replaces one source atomically. */
 export interface CrawlSink {
-  /** What is indexed now: source -> the pinned ref its documents carry, and its tool count. */
-  known(): Map<string, { ref: string; tools: number }>;
+  /** What is indexed now: source -> the pinned ref its documents carry, its tool count and recorded signature status. */
+  known(): Map<string, KnownSource>;
   put(input: SourceInput): Promise<void>;
   remove(source: string): Promise<void>;
+}
+
+export interface KnownSource {
+  ref: string;
+  tools: number;
+  signature?: unknown;
 }
 
 export interface CrawlOptions {
@@ -143,7 +150,17 @@ export async function crawl(targets: readonly CrawlTarget[], o: CrawlOptions): P
   return s;
 }
 
-async function crawlRepository(o: CrawlOptions, target: RepoTarget, prior: { ref: string; tools: number } | undefined, s: CrawlSummary): Promise<void> {
+/**
+ * Whether the signature status recorded with an unchanged digest still stands under today's trust policy (the check a
+ * load from the cache makes): a key trusted or distrusted since the last crawl must not leave the old status in search.
+ */
+function recordedStatusStands(prior: KnownSource, trust: TrustPolicy): boolean {
+  const recorded = prior.signature as VerificationOutcome | undefined;
+  if (typeof recorded !== 'object' || recorded === null || typeof recorded.status !== 'string') return true;
+  return stillTrusted(recorded, prior.ref, trust);
+}
+
+async function crawlRepository(o: CrawlOptions, target: RepoTarget, prior: KnownSource | undefined, s: CrawlSummary): Promise<void> {
   const source = sourceOf(target);
   let tags: string[];
   try {
@@ -167,13 +184,21 @@ async function crawlRepository(o: CrawlOptions, target: RepoTarget, prior: { ref
   const resolved = await withRetries(o, () => o.client.resolve(target, tag));
   if (!resolved) throw new Error(`tag ${tag} disappeared while crawling`);
   const ref = `${source}@${resolved.digest}`;
-  if (prior?.ref === ref) {
+  const same = prior?.ref === ref;
+  if (same && recordedStatusStands(prior, o.trust)) {
     s.unchanged++;
     s.components++;
     s.tools += prior.tools;
     return;
   }
   const described = await withRetries(o, () => describeComponent(o.client, target, resolved.digest, tag, o.trust, o.limits));
+  if (same && JSON.stringify(described.input.signature) === JSON.stringify(prior.signature)) {
+    // Checked again and still what was recorded (an untrusted signer stays untrusted): nothing to re-index.
+    s.unchanged++;
+    s.components++;
+    s.tools += prior.tools;
+    return;
+  }
   await o.sink.put(described.input);
   if (prior) s.updated++;
   else s.added++;

@@ -17,6 +17,12 @@ function checkUrl(url) {
     throw `"${url}" is not an absolute URL; give one like https://example.com/page`;
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw `only http and https URLs can be fetched, not ${u.protocol}`;
+  // Both would leave the component as a request naming no host (the sandbox then refuses it even when the host is
+  // granted, with a reason that does not say why): refuse them here with the real one.
+  if (u.username !== '' || u.password !== '') throw `"${url}" carries a user name or password; give the URL without them`;
+  if (u.hostname.startsWith('[')) {
+    throw `IPv6 address literals such as ${u.hostname} cannot be fetched by this tool; use a host name or an IPv4 address`;
+  }
   return u.href;
 }
 

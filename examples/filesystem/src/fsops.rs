@@ -3,7 +3,7 @@
 use crate::glob;
 use std::fs;
 use std::io::{self, ErrorKind, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 pub const MAX_FILE: u64 = 1 << 20;
@@ -59,6 +59,21 @@ fn absolute(path: &str) -> Result<&Path, String> {
     Ok(Path::new(path))
 }
 
+/// A directory to walk or list: an absolute path, and not the sandbox's root unless `/` itself is granted. The root
+/// is a deny-by-default view that lists as empty; saying which directories are readable is what the agent needs.
+fn directory(path: &str) -> Result<&Path, String> {
+    let dir = absolute(path)?;
+    let only_root = dir.components().all(|c| matches!(c, Component::RootDir | Component::CurDir));
+    if !only_root || root_is_granted() {
+        return Ok(dir);
+    }
+    let granted = allowed_directories();
+    if granted.is_empty() {
+        return Err("/ is not readable and no directory has been granted yet: the user can grant one with grant_storage_permission".to_string());
+    }
+    Err(format!("/ is not a granted directory; the granted ones are: {} (allowed-directories lists them)", granted.join(", ")))
+}
+
 /// An I/O error as a sentence; a refusal says how to get access.
 fn describe(path: &Path, e: io::Error) -> String {
     match e.kind() {
@@ -71,13 +86,20 @@ fn describe(path: &Path, e: io::Error) -> String {
     }
 }
 
+/// Whether `/` is the user's grant of the whole filesystem rather than the host's deny-by-default root view, which is
+/// preopened as `/` too but lists nothing (a real root always has entries).
+fn root_is_granted() -> bool {
+    fs::read_dir("/").map(|mut d| d.next().is_some()).unwrap_or(false)
+}
+
 /// The preopened directories the host gave this instance, as WASI preview1 lists them.
 pub fn allowed_directories() -> Vec<String> {
-    crate::preopens::list().into_iter().filter(|d| d != "/" && d != ".").collect()
+    let root = root_is_granted();
+    crate::preopens::list().into_iter().filter(|d| d != "." && (d != "/" || root)).collect()
 }
 
 pub fn list_directory(path: &str) -> Result<Vec<Entry>, String> {
-    let dir = absolute(path)?;
+    let dir = directory(path)?;
     let mut out = Vec::new();
     for item in fs::read_dir(dir).map_err(|e| describe(dir, e))? {
         let item = item.map_err(|e| describe(dir, e))?;
@@ -166,7 +188,7 @@ fn walk(root: &Path, visit: &mut dyn FnMut(&Path, &str, Kind) -> Result<bool, St
 }
 
 pub fn find_files(path: &str, pattern: &str) -> Result<Vec<String>, String> {
-    let root = absolute(path)?;
+    let root = directory(path)?;
     if pattern.is_empty() {
         return Err("pattern is empty: use e.g. `*.md`".to_string());
     }
@@ -184,7 +206,7 @@ pub fn find_files(path: &str, pattern: &str) -> Result<Vec<String>, String> {
 }
 
 pub fn search_files(path: &str, text: &str) -> Result<Vec<Hit>, String> {
-    let root = absolute(path)?;
+    let root = directory(path)?;
     if text.is_empty() {
         return Err("text is empty: give the text to look for".to_string());
     }

@@ -1,0 +1,33 @@
+// What an agent reads about the examples' tools (`wassette inspect --json` of examples/build): every field whose
+// meaning is not in its name is explained in the tool's own description, since record-field docs do not reach it.
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildExamples } from '../helpers/examples.js';
+import { ROOT, runCli, tempHome } from '../helpers/cli.js';
+import { join } from 'node:path';
+
+describe('example tool descriptions', () => {
+  const t = tempHome('wassette-descriptions-');
+  afterAll(() => t.cleanup());
+
+  it('evaluate says how round and % treat what a person might read either way', async () => {
+    const built = await buildExamples(['--only', 'eval'], t.home);
+    expect(built.code, built.stderr).toBe(0);
+    const r = await runCli(['inspect', join(ROOT, 'examples', 'build', 'eval.wasm'), '--json'], { home: t.home });
+    expect(r.code, r.stderr).toBe(0);
+    const tools = (JSON.parse(r.stdout) as { tools: Array<{ name: string; description: string }> }).tools;
+    const evaluate = tools.find((x) => x.name === 'evaluate')?.description ?? '';
+    // Python's round() rounds halves to even; fmod keeps the dividend's sign (what the component computes).
+    expect(evaluate).toMatch(/round\(2\.5\)\s+is\s+2/);
+    expect(evaluate).toMatch(/-7 % 3\s+is\s+-1/);
+  }, 180_000);
+
+  it('get_file_info says what unit `modified` is in', async () => {
+    const built = await buildExamples(['--only', 'filesystem'], t.home);
+    expect(built.code, built.stderr).toBe(0);
+    const r = await runCli(['inspect', join(ROOT, 'examples', 'build', 'filesystem.wasm'), '--json'], { home: t.home });
+    expect(r.code, r.stderr).toBe(0);
+    const tools = (JSON.parse(r.stdout) as { tools: Array<{ name: string; description: string }> }).tools;
+    const info = tools.find((x) => x.name === 'get_file_info');
+    expect(info?.description).toMatch(/`modified` is in seconds\s+since 1970-01-01 UTC/);
+  }, 120_000);
+});

@@ -4,6 +4,8 @@
 import type { SourceInput } from '../index/documents.js';
 import { ErrorCode, type ErrorCodeValue, errorMessage, isWassetteError } from '../src/errors.js';
 import type { RegistryClient, RepoTarget } from '../src/oci/client.js';
+import { cosignSignatureTag } from '../src/oci/cosign.js';
+import { NOTATION_ARTIFACT_TYPE } from '../src/oci/notation.js';
 import { stillTrusted, type VerificationOutcome } from '../src/oci/signatures.js';
 import type { TrustPolicy } from '../src/oci/trust-policy.js';
 import { currentTag } from './current-tag.js';
@@ -160,6 +162,16 @@ function recordedStatusStands(prior: KnownSource, trust: TrustPolicy): boolean {
   return stillTrusted(recorded, prior.ref, trust);
 }
 
+/**
+ * Whether an artifact recorded as unsigned has been signed since: signing adds a cosign `.sig` tag (in the tag list
+ * already read) or a Notation referrer, and leaves the digest as it was. One referrers request, for unsigned ones only.
+ */
+async function signedSince(o: CrawlOptions, target: RepoTarget, prior: KnownSource, digest: string, tags: readonly string[]): Promise<boolean> {
+  if ((prior.signature as VerificationOutcome | undefined)?.status !== 'unsigned') return false;
+  if (tags.includes(cosignSignatureTag(digest))) return true;
+  return (await withRetries(o, () => o.client.referrers(target, digest, NOTATION_ARTIFACT_TYPE))).length > 0;
+}
+
 async function crawlRepository(o: CrawlOptions, target: RepoTarget, prior: KnownSource | undefined, s: CrawlSummary): Promise<void> {
   const source = sourceOf(target);
   let tags: string[];
@@ -185,7 +197,7 @@ async function crawlRepository(o: CrawlOptions, target: RepoTarget, prior: Known
   if (!resolved) throw new Error(`tag ${tag} disappeared while crawling`);
   const ref = `${source}@${resolved.digest}`;
   const same = prior?.ref === ref;
-  if (same && recordedStatusStands(prior, o.trust)) {
+  if (same && recordedStatusStands(prior, o.trust) && !(await signedSince(o, target, prior, resolved.digest, tags))) {
     s.unchanged++;
     s.components++;
     s.tools += prior.tools;

@@ -13,14 +13,12 @@ let reg: RunningRegistry;
 const home = tempHome('wassette-crawl-trust-');
 const pub = join(home.home, 'key.pub');
 
-async function crawled(): Promise<{ summary: Record<string, any>; signature: Record<string, any> }> {
+async function crawled(repo = 'tools/text-tools'): Promise<{ summary: Record<string, any>; signature: Record<string, any> }> {
   const c = await runCli(['crawl', '--registry', reg.registry, '--json'], { home: home.home, env });
   expect(c.code, c.stderr).toBe(0);
   const s = await runCli(['search', 'reverse a string', '--json'], { home: home.home, env });
   expect(s.code, s.stderr).toBe(0);
-  const hit = (JSON.parse(s.stdout) as { results: Array<{ ref: string; signature: Record<string, any> }> }).results.find((r) =>
-    r.ref.includes('/tools/text-tools@'),
-  );
+  const hit = (JSON.parse(s.stdout) as { results: Array<{ ref: string; signature: Record<string, any> }> }).results.find((r) => r.ref.includes(`/${repo}@`));
   expect(hit, s.stdout).toBeDefined();
   return { summary: JSON.parse(c.stdout), signature: hit!.signature };
 }
@@ -64,5 +62,24 @@ describe('crawl after a trust policy change', () => {
     const revoked = await crawled();
     expect(revoked.signature).toMatchObject({ status: 'failed' });
     expect(revoked.summary).toMatchObject({ updated: 1 });
+  });
+});
+
+describe('crawl after an unchanged artifact is signed', () => {
+  it('notices the new signature (the digest is the same) and records it; an unsigned one stays unchanged', async () => {
+    const ref = `oci://${reg.registry}/later/text-tools:1.0.0`;
+    const p = await runCli(['publish', fixture('text-tools'), ref], { home: home.home });
+    expect(p.code, p.stderr).toBe(0);
+    const unsigned = await crawled('later/text-tools');
+    expect(unsigned.signature).toMatchObject({ status: 'unsigned' });
+    const still = await crawled('later/text-tools');
+    expect(still.signature).toMatchObject({ status: 'unsigned' });
+    const updatedBefore = still.summary.updated;
+
+    const g = await runCli(['sign', ref, '--key', join(home.home, 'key.pem')], { home: home.home });
+    expect(g.code, g.stderr).toBe(0);
+    const signed = await crawled('later/text-tools');
+    expect(signed.signature).toMatchObject({ status: 'failed', kind: 'untrusted-signer' });
+    expect(signed.summary.updated).toBe(updatedBefore + 1);
   });
 });

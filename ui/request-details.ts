@@ -16,7 +16,11 @@ export interface DetailLine {
   indent?: number;
 }
 
-const line = (text: string, tone: Tone = 'plain', indent?: number): DetailLine => (indent === undefined ? { text, tone } : { text, tone, indent });
+/** One fact per line: a line break inside a field (an agent's reason or ref) would start a forged line at column 0. */
+const line = (raw: string, tone: Tone = 'plain', indent?: number): DetailLine => {
+  const text = raw.replace(/[\r\n]+/g, ' ');
+  return indent === undefined ? { text, tone } : { text, tone, indent };
+};
 
 function field(payload: unknown, key: string): string | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;

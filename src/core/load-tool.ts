@@ -11,7 +11,7 @@ import { requestedPermissions } from '../sandbox/requested-permissions.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import type { CallContext } from './call-context.js';
 import { LOAD_STAGES } from './load-progress.js';
-import type { ComponentSummary, Prepared } from './summary.js';
+import type { ComponentSummary, Prepared, Replacing } from './summary.js';
 import { loadQuestion, subjectSignature, type TrustRules } from './trust.js';
 
 export type LoadToolResult =
@@ -20,6 +20,8 @@ export type LoadToolResult =
 
 export interface LoadToolDeps {
   prepare(ref: string): Promise<Prepared>;
+  /** `p` described as the upgrade of `previous` (under its id), or `p` itself when `previous` no longer holds that digest. */
+  upgrading(p: Prepared, previous: Replacing): Prepared;
   register(p: Prepared, policy: Policy | undefined): Promise<ComponentSummary>;
   /** Loaded components: summary plus what their effective policy allows now. */
   loaded(): Array<ComponentSummary & { permissions: string[] }>;
@@ -62,13 +64,16 @@ export async function loadTool(
   ctx: Pick<CallContext, 'elicit' | 'progress' | 'signal'> = {},
 ): Promise<LoadToolResult> {
   const { elicit } = ctx;
-  const p = await d.prepare(ref);
+  const fetched = await d.prepare(ref);
   const loaded = d.loaded();
-  const same = loaded.find((c) => c.digest === p.fetched.digest && c.source === p.fetched.source);
+  const same = loaded.find((c) => c.digest === fetched.fetched.digest && c.source === fetched.fetched.source);
   if (same) return { status: 'loaded', component_id: same.id, tools: same.tools, already_loaded: true };
 
-  const asked = requestedPermissions(p.policy);
-  const previous = loaded.find((c) => sourceKey(c.source) === sourceKey(p.fetched.source));
+  const asked = requestedPermissions(fetched.policy);
+  // Another version of the same source: this load replaces it (same id), and the request says what changes.
+  const previous = loaded.find((c) => sourceKey(c.source) === sourceKey(fetched.fetched.source));
+  const p = previous ? d.upgrading(fetched, { id: previous.id, digest: previous.digest }) : fetched;
+  const replaces = previous && p.component.id === previous.id ? previous : undefined;
   const toolNames = p.tools.map((t) => t.name);
   const payload: ToolLoadPayload = {
     ref,
@@ -83,7 +88,10 @@ export async function loadTool(
     subject: { source: p.fetched.source, signature: subjectSignature(p.component.verification), permissions: asked },
     ...(previous
       ? {
-          changes: changesFrom({ digest: previous.digest, tools: previous.tools, permissions: previous.permissions }, { tools: toolNames, permissions: asked }),
+          changes: {
+            ...changesFrom({ digest: previous.digest, tools: previous.tools, permissions: previous.permissions }, { tools: toolNames, permissions: asked }),
+            ...(replaces ? { component: replaces.id } : {}),
+          },
         }
       : {}),
   };
@@ -102,13 +110,14 @@ export async function loadTool(
     apply: async () => (d.approvals.markApplied(gate.requestId) ? d.register(p, p.policy) : undefined),
     onBackgroundError: d.warn,
   });
+  const isThis = (c: { digest: string; source: string }): boolean => c.digest === p.fetched.digest && c.source === p.fetched.source;
   if (flow.status === 'approved') {
-    const s = flow.value ?? d.loaded().find((c) => c.digest === p.fetched.digest);
+    const s = flow.value ?? d.loaded().find(isThis);
     return s ? done(s) : { status: 'pending', request_id: gate.requestId, message: 'approved; loading in another process' };
   }
   if (flow.status === 'denied') return { status: 'denied', request_id: flow.requestId, message: 'the user denied loading this tool' };
   if (ctx.progress && d.waitMs > 0) {
-    const waited = await waitForUser(d, flow.requestId, p.fetched.digest, ctx as WaitContext);
+    const waited = await waitForUser(d, flow.requestId, isThis, ctx as WaitContext);
     if (waited) return waited;
   }
   return {
@@ -127,7 +136,12 @@ type WaitContext = Pick<CallContext, 'signal'> & Required<Pick<CallContext, 'pro
  * while the approved load completes. Undefined when the wait ran out or the client went away: the caller answers
  * `pending` as usual and the request stays answerable.
  */
-async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, ctx: WaitContext): Promise<LoadToolResult | undefined> {
+async function waitForUser(
+  d: LoadToolDeps,
+  requestId: string,
+  isThis: (c: { digest: string; source: string }) => boolean,
+  ctx: WaitContext,
+): Promise<LoadToolResult | undefined> {
   if (ctx.signal?.aborted) return undefined;
   const stop = new AbortController();
   const abort = (): void => stop.abort();
@@ -152,7 +166,7 @@ async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, c
     const until = Date.now() + LOADING_WAIT_MS;
     while (Date.now() < until && !ctx.signal?.aborted) {
       await d.sync();
-      const s = d.loaded().find((c) => c.digest === digest);
+      const s = d.loaded().find(isThis);
       if (s) return { status: 'loaded', component_id: s.id, tools: s.tools };
       const failed = d.approvals.get(requestId)?.applyError;
       if (failed) throw new Error(`request ${requestId} was approved, but the component could not be loaded: ${failed}`);

@@ -26,7 +26,7 @@ import type { ControlPlaneEndpoint, SandboxSpec } from '../sandbox/spec.js';
 import type { AuditEntry, AuditQuery } from '../store/audit.js';
 import { openStore, type Store } from '../store/db.js';
 import { ApprovalRequests } from './approval-requests.js';
-import type { ComponentSummary, Prepared } from './summary.js';
+import type { ComponentSummary, Prepared, Replacing } from './summary.js';
 import { AuditQueue, DEFAULT_AUDIT_RETENTION } from './audit-queue.js';
 import { pruneCaches, type PruneReport } from './cache-prune.js';
 import type { CallContext } from './call-context.js';
@@ -159,7 +159,7 @@ export class Wassette {
     this.approvals = new ApprovalRequests({
       approvals: store.approvals,
       trust: this.trust,
-      fetch: (ref) => this.prepare(ref),
+      fetch: (ref, replacing) => this.prepare(ref, undefined, undefined, replacing),
       register: (p, policy) => this.#register(p, policy),
       applyGrant: (id) => void this.permissions.applyApproved(id),
     });
@@ -247,8 +247,12 @@ export class Wassette {
     return this.#registryClient;
   }
 
-  /** Fetches, verifies and describes a component without registering it. */
-  async prepare(path: string, policyFile?: string, onStage?: OnLoadStage): Promise<Prepared> {
+  /**
+   * Fetches, verifies and describes a component without registering it. With `replacing` (a loaded version of the
+   * same source that this one is to replace), it is described under that version's id, so loading it is an upgrade
+   * in place; ignored when that id no longer holds that digest.
+   */
+  async prepare(path: string, policyFile?: string, onStage?: OnLoadStage, replacing?: Replacing): Promise<Prepared> {
     const source = parseSource(path);
     const fetched = await fetchComponent(source, {
       blobs: this.#blobs,
@@ -269,7 +273,13 @@ export class Wassette {
     }
     const existing = this.#store.components.list().find((c) => c.source === fetched.source);
     onStage?.('describe', `decoding the WIT interface of ${fetched.source}`);
-    const id = existing?.id ?? chooseId(baseIdFor(source), (x) => this.#catalog.has(x) || this.#store.components.get(x) !== undefined);
+    const upgrade = replacing && this.#store.components.get(replacing.id)?.digest === replacing.digest ? replacing.id : undefined;
+    const id = existing?.id ?? upgrade ?? chooseId(baseIdFor(source), (x) => this.#catalog.has(x) || this.#store.components.get(x) !== undefined);
+    return this.#described(id, fetched);
+  }
+
+  /** A fetched component described under `id`, with its tools named as they would be if it were loaded now. */
+  #described(id: string, fetched: Prepared['fetched']): Prepared {
     const d = describeFetched(id, fetched);
     const names = this.#catalog.previewNames(d.component);
     const tools = d.component.tools.map((t, i) => ({
@@ -506,6 +516,8 @@ export class Wassette {
     return loadTool(
       {
         prepare: (r) => this.prepare(r, undefined, onStage),
+        upgrading: (p, previous) =>
+          p.component.id === previous.id || this.#store.components.get(previous.id)?.digest !== previous.digest ? p : this.#described(previous.id, p.fetched),
         register: (p, policy) => this.#register(p, policy, onStage),
         loaded: () => this.#catalog.list().map((c) => ({ ...this.#summary(c), permissions: requestedPermissions(this.#service.effectivePolicy(c.id)) })),
         service: this.#service,

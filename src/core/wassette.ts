@@ -393,14 +393,21 @@ export class Wassette {
     await transpile(this.#runtime, fetched.digest, bytes, this.#blobs.path(fetched.digest));
     const names = this.#catalog.previewNames(component);
     const previous = this.#catalog.get(component.id);
-    this.#store.components.upsert({
-      id: component.id,
-      source: component.source,
-      digest: component.digest,
-      policy: policy ? policyToJson(policy) : null,
-      verification: component.verification ?? null,
-      tools: names,
-    });
+    const recorded = this.#store.components.get(component.id);
+    this.#store.db
+      .transaction(() => {
+        this.#store.components.upsert({
+          id: component.id,
+          source: component.source,
+          digest: component.digest,
+          policy: policy ? policyToJson(policy) : null,
+          verification: component.verification ?? null,
+          tools: names,
+        });
+        // Other code now answers to this id (an upgrade): grant requests asked for the code it replaces end here.
+        if (recorded && recorded.digest !== component.digest) this.#store.approvals.expireForComponent(component.id);
+      })
+      .immediate();
     // Rights given to other code under this id (an earlier load, or before an unload) do not carry over.
     const dropped = dropForeignRights(this.#store, this.#secretFiles, component.id, { source: component.source, digest: component.digest });
     if (dropped) warnings = [...warnings, dropped];

@@ -105,7 +105,12 @@ describe('a new digest of a loaded source, approved from the CLI', () => {
         expect(ok.code, ok.stderr).toBe(0);
       };
       await approve(refs.v1 as string);
+      // Asked for the version loaded now: it must not stay answerable for the code that replaces it.
+      const grant = await call(s, 'grant_environment_variable_permission', { component_id: 'tools', details: { key: 'PATH' } });
+      expect(grant.structuredContent?.status, text(grant)).toBe('pending');
       await approve(refs.v2 as string);
+      const all = JSON.parse((await runCli(['approvals', 'list', '--all', '--json'], { home: h.home, env: PROMPT })).stdout).requests;
+      expect(all.find((r: { id: string }) => r.id === grant.structuredContent?.request_id)?.status).toBe('expired');
       let names: string[] = [];
       for (let i = 0; i < 20 && !(names.includes('has_env') && !names.includes('hello')); i++) {
         await sleep(100);

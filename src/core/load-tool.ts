@@ -50,6 +50,16 @@ export function sourceKey(source: string): string {
   return colon < 0 ? name : name.slice(0, colon);
 }
 
+/**
+ * The same artifact named two ways: an OCI source is its repository plus its manifest digest (`repo:1@sha256:m` is
+ * `repo@sha256:m`), whatever tag it was asked by; any other source is itself.
+ */
+export function samePublication(a: string, b: string): boolean {
+  if (!a.startsWith('oci://') || !b.startsWith('oci://')) return a === b;
+  const pin = (s: string): string | undefined => (s.includes('@') ? s.slice(s.indexOf('@') + 1) : undefined);
+  return sourceKey(a) === sourceKey(b) && pin(a) !== undefined && pin(a) === pin(b);
+}
+
 function signatureLine(p: Prepared): string {
   const v = p.component.verification;
   if (v?.status === 'verified') return `signed (${v.method}) by ${v.signer}`;
@@ -66,7 +76,7 @@ export async function loadTool(
   const { elicit } = ctx;
   const fetched = await d.prepare(ref);
   const loaded = d.loaded();
-  const same = loaded.find((c) => c.digest === fetched.fetched.digest && c.source === fetched.fetched.source);
+  const same = loaded.find((c) => c.digest === fetched.fetched.digest && samePublication(c.source, fetched.fetched.source));
   if (same) return { status: 'loaded', component_id: same.id, tools: same.tools, already_loaded: true };
 
   const asked = requestedPermissions(fetched.policy);

@@ -25,6 +25,8 @@ async function publish(name: string, file: string, tag: string, policy?: string)
   const pub = await runCli(args, { home: work.home });
   expect(pub.code, pub.stderr).toBe(0);
   refs[name] = ref;
+  // The first line is the artifact pinned by its manifest digest (what search_tools offers as `ref`).
+  refs[`${name}@`] = pub.stdout.split('\n')[0] ?? '';
 }
 
 const ENV_HOME = 'version: "1.0"\npermissions:\n  environment:\n    allow:\n      - key: HOME\n';
@@ -73,6 +75,11 @@ describe('a new digest of a loaded source, approved in the form', () => {
     const first = await call(s, 'load_tool', { ref: refs.v1 });
     expect(first.structuredContent, text(first)).toMatchObject({ status: 'loaded', component_id: 'tools' });
     const tools = first.structuredContent?.tools as string[];
+    // The same artifact named by its digest instead of its tag is what is loaded already: no question.
+    expect(refs['v1@']).toMatch(/^oci:\/\/.*@sha256:[0-9a-f]{64}$/);
+    const again = await call(s, 'load_tool', { ref: refs['v1@'] });
+    expect(again.structuredContent, text(again)).toMatchObject({ status: 'loaded', component_id: 'tools', tools, already_loaded: true });
+    expect(asked).toHaveLength(1);
     const next = await call(s, 'load_tool', { ref: refs.v1env });
     expect(next.structuredContent, text(next)).toMatchObject({ status: 'loaded', component_id: 'tools', tools });
     expect(asked[1]).toContain('permissions added: environment HOME');

@@ -1,7 +1,7 @@
 // `load_tool`: the agent's request to add a found tool. One request covers fetching, verification, loading and the
 // permissions the starting policy asks for; the user sees everything the decision is about (approvals/tool-request.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { seekApproval } from '../approvals/flow.js';
+import { type FlowOutcome, seekApproval } from '../approvals/flow.js';
 import { waitForDecision } from '../approvals/queue.js';
 import { recordPolicy } from '../approvals/load-request.js';
 import { changesFrom, describeToolLoad, permissionAsks, publisherOf, type ToolLoadPayload } from '../approvals/tool-request.js';
@@ -60,6 +60,19 @@ export function samePublication(a: string, b: string): boolean {
   return sourceKey(a) === sourceKey(b) && pin(a) !== undefined && pin(a) === pin(b);
 }
 
+/** Whether a recorded load_tool payload asks for the same artifact (source, digest, policy, version replaced) as `p`. */
+function isSameLoad(recorded: unknown, p: ToolLoadPayload): boolean {
+  const r = recorded as Partial<ToolLoadPayload> | null;
+  return (
+    typeof r?.source === 'string' &&
+    r.digest === p.digest &&
+    samePublication(r.source, p.source) &&
+    JSON.stringify(r.policy ?? null) === JSON.stringify(p.policy) &&
+    (r.changes?.from ?? null) === (p.changes?.from ?? null) &&
+    (r.changes?.component ?? null) === (p.changes?.component ?? null)
+  );
+}
+
 function signatureLine(p: Prepared): string {
   const v = p.component.verification;
   if (v?.status === 'verified') return `signed (${v.method}) by ${v.signer}`;
@@ -106,20 +119,25 @@ export async function loadTool(
       : {}),
   };
   const done = (s: ComponentSummary): LoadToolResult => ({ status: 'loaded', component_id: s.id, tools: s.tools });
-  const gate = d.service.requestLoad('agent', 'load_tool', payload);
-  if (gate.status === 'allowed') return done(await d.register(p, p.policy));
   const question = loadQuestion(d.trust, payload.subject);
-  if (question.trustedBy === undefined) d.prepareAhead(p);
-  const flow = await seekApproval({
-    approvals: d.approvals,
-    requestId: gate.requestId,
-    message: describeToolLoad(payload),
-    elicit,
-    ...question,
-    trust: (r) => d.trust.trustRequest(r, 'user (elicitation)'),
-    apply: async () => (d.approvals.markApplied(gate.requestId) ? d.register(p, p.policy) : undefined),
-    onBackgroundError: d.warn,
-  });
+  // Asked again before the user decided (a retry, another server on this home): the request already waiting
+  // answers, so repeats neither bury the queue nor use up its room. A client that can ask the user still asks.
+  const sameAs = elicit || question.trustedBy !== undefined ? undefined : (r: ApprovalRequest) => isSameLoad(r.payload, payload);
+  const gate = d.service.requestLoad('agent', 'load_tool', payload, 'agent', sameAs);
+  if (gate.status === 'allowed') return done(await d.register(p, p.policy));
+  if (question.trustedBy === undefined && !gate.reused) d.prepareAhead(p);
+  const flow: FlowOutcome<ComponentSummary | undefined> = gate.reused
+    ? { status: 'pending', requestId: gate.requestId }
+    : await seekApproval({
+        approvals: d.approvals,
+        requestId: gate.requestId,
+        message: describeToolLoad(payload),
+        elicit,
+        ...question,
+        trust: (r) => d.trust.trustRequest(r, 'user (elicitation)'),
+        apply: async () => (d.approvals.markApplied(gate.requestId) ? d.register(p, p.policy) : undefined),
+        onBackgroundError: d.warn,
+      });
   const isThis = (c: { digest: string; source: string }): boolean => c.digest === p.fetched.digest && c.source === p.fetched.source;
   if (flow.status === 'approved') {
     const s = flow.value ?? d.loaded().find(isThis);

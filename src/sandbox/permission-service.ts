@@ -17,7 +17,7 @@ import { policyFromJson, type Policy } from './policy.js';
 export const MAX_PENDING_REQUESTS = 100;
 
 export type GrantOutcome = { status: 'applied'; grant: Grant } | { status: 'pending'; requestId: string };
-export type LoadOutcome = { status: 'allowed' } | { status: 'pending'; requestId: string };
+export type LoadOutcome = { status: 'allowed' } | { status: 'pending'; requestId: string; reused?: true };
 
 export interface PermissionServiceOptions {
   approvalMode: ApprovalMode;
@@ -176,8 +176,17 @@ export class PermissionService {
    * Gate for agent-initiated loads: 'allowed' to go ahead now, or 'pending' with an approvals row
    * whose payload is what to load (e.g. `{ref}`); the caller loads once the request is approved.
    */
-  requestLoad(actor: Actor, kind: Extract<ApprovalKind, 'load_component' | 'load_tool'>, payload: unknown, requestedBy: string = actor): LoadOutcome {
+  requestLoad(
+    actor: Actor,
+    kind: Extract<ApprovalKind, 'load_component' | 'load_tool'>,
+    payload: unknown,
+    requestedBy: string = actor,
+    /** A pending request of this kind that already asks the same: answered with it instead of a new one. */
+    sameAs?: (pending: ApprovalRequest) => boolean,
+  ): LoadOutcome {
     if (decide({ actor, action: kind, approvalMode: this.options.approvalMode }) === 'allow') return { status: 'allowed' };
+    const waiting = sameAs && this.store.approvals.listPending().find((r) => r.kind === kind && sameAs(r));
+    if (waiting) return { status: 'pending', requestId: waiting.id, reused: true };
     this.requireRoomForRequest();
     const req: ApprovalRequest = this.store.approvals.create({ kind, payload, requestedBy, createdAt: this.now() });
     return { status: 'pending', requestId: req.id };

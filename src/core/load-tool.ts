@@ -1,10 +1,12 @@
 // `load_tool`: the agent's request to add a found tool. One request covers fetching, verification, loading and the
 // permissions the starting policy asks for; the user sees everything the decision is about (approvals/tool-request.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MCP_REF_PREFIX } from '../../index/import-tools-list.js';
 import { type FlowOutcome, seekApproval } from '../approvals/flow.js';
 import { waitForDecision } from '../approvals/queue.js';
 import { recordPolicy } from '../approvals/load-request.js';
 import { changesFrom, describeToolLoad, permissionAsks, publisherOf, type ToolLoadPayload } from '../approvals/tool-request.js';
+import { ErrorCode, WassetteError } from '../errors.js';
 import type { PermissionService } from '../sandbox/permission-service.js';
 import type { Policy } from '../sandbox/policy.js';
 import { requestedPermissions } from '../sandbox/requested-permissions.js';
@@ -87,6 +89,14 @@ export async function loadTool(
   ctx: Pick<CallContext, 'elicit' | 'progress' | 'signal'> = {},
 ): Promise<LoadToolResult> {
   const { elicit } = ctx;
+  if (ref.startsWith(MCP_REF_PREFIX)) {
+    const [file, tool] = ref.slice(MCP_REF_PREFIX.length).split('#');
+    throw new WassetteError(
+      ErrorCode.InvalidArgument,
+      `${ref} is the tool ${tool ?? '?'} of another MCP server (imported from ${file}); ` +
+        'Wassette loads only WebAssembly components: add that server to the MCP client to use it',
+    );
+  }
   const fetched = await d.prepare(ref);
   const loaded = d.loaded();
   const same = loaded.find((c) => c.digest === fetched.fetched.digest && samePublication(c.source, fetched.fetched.source));

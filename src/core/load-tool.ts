@@ -219,9 +219,17 @@ async function waitForUser(
 }
 
 /** What `approval_status` answers. */
-export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<{ id: string; digest: string; tools: readonly string[] }>): Record<string, unknown> {
+export function approvalStatus(
+  r: ApprovalRequest,
+  loaded: ReadonlyArray<{ id: string; digest: string; tools: readonly string[] }>,
+  now = Date.now(),
+): Record<string, unknown> {
   const digest = (r.payload as { digest?: unknown } | null)?.digest;
   const component = r.kind !== 'grant' && r.appliedAt !== null ? loaded.find((c) => c.digest === digest) : undefined;
+  // Claimed but not loaded: still fetching and transpiling within the time an approved load is waited for, else
+  // it was loaded and has been unloaded or replaced since (it must not read as loading for ever).
+  const missing = r.kind !== 'grant' && r.appliedAt !== null && !component && r.applyError === null;
+  const stillLoading = missing && now - (r.appliedAt ?? 0) < LOADING_WAIT_MS;
   return {
     request_id: r.id,
     kind: r.kind,
@@ -231,7 +239,7 @@ export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<{ id: s
     ...(r.componentId ? { component_id: r.componentId } : {}),
     ...(component ? { component_id: component.id, tools: component.tools } : {}),
     ...(r.applyError !== null ? { error: `approved, but it could not be carried out: ${r.applyError}` } : {}),
-    // Claimed by a process that is still fetching and transpiling it.
-    ...(r.kind !== 'grant' && r.appliedAt !== null && !component && r.applyError === null ? { loading: true } : {}),
+    ...(stillLoading ? { loading: true } : {}),
+    ...(missing && !stillLoading ? { loaded: false, message: 'it was loaded, and has been unloaded or replaced by another version since' } : {}),
   };
 }

@@ -92,6 +92,7 @@ export function App(props: AppProps) {
   const snapRef = useRef(snapshot);
   snapRef.current = snapshot;
   const refreshRef = useRef<() => void>(() => {});
+  const loadedRef = useRef(false);
 
   // Polling: one snapshot at a time; a new request id rings the bell once (none for those there at start).
   useEffect(() => {
@@ -110,9 +111,10 @@ export function App(props: AppProps) {
         const s = await data.snapshot(stateRef.current.filter);
         if (stopped) return;
         const ids = s.pending.map((r) => r.id);
+        const count = { text: `${ids.length} pending request${ids.length === 1 ? '' : 's'}`, tone: 'plain' } as const;
         if (seen.current === undefined) {
           seen.current = new Set(ids);
-          setStatus({ text: `${ids.length} pending request${ids.length === 1 ? '' : 's'}`, tone: 'plain' });
+          setStatus(count);
         } else {
           const fresh = ids.filter((id) => !seen.current?.has(id));
           for (const id of fresh) {
@@ -120,7 +122,10 @@ export function App(props: AppProps) {
             props.bell?.();
           }
           if (fresh.length > 0) setStatus({ text: `${fresh.length} new request${fresh.length === 1 ? '' : 's'}`, tone: 'warn' });
+          // After a pre-paint (ids already seen) nothing above replaced the start-up line.
+          else if (!loadedRef.current) setStatus(count);
         }
+        loadedRef.current = true;
         const f = fingerprint(s);
         if (f !== print.current) {
           print.current = f;

@@ -165,6 +165,19 @@ describe('approvals app', () => {
     expect(ui.bell).toHaveBeenCalledTimes(later.length);
   });
 
+  it('after a pre-paint showing the whole queue, the status line leaves "Loading…" once the first snapshot is in', async () => {
+    const data = new RecordingData();
+    const ui = await start(
+      data,
+      undefined,
+      data.current.pending.map((r) => r.id),
+    );
+    await ui.until('Request 1/2');
+    await ui.until('2 pending requests');
+    expect(ui.text()).not.toContain('Loading…');
+    expect(ui.bell).not.toHaveBeenCalled();
+  });
+
   it('stays inside a small terminal and follows a size change', async () => {
     const data = new RecordingData();
     const ui = await start(data, { columns: 50, rows: 12 });

@@ -15,6 +15,7 @@ import {
   type ProgressToken,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { PENDING_TTL_MS } from '../approvals/queue.js';
 import type { CallContext, Progress } from '../core/call-context.js';
 import { exceptionResult } from '../core/tool-result.js';
 import { isWassetteError } from '../errors.js';
@@ -157,8 +158,10 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       ...(canElicit
         ? {
             // The form goes with its call: cancelling the call withdraws the form (notifications/cancelled to the client).
+            // A person may take minutes: the form is waited on as long as its request stays answerable, not the
+            // SDK's default 60 s (after which the answer would be dropped and the request left pending).
             elicit: (message: string, requestedSchema: Record<string, unknown>) =>
-              server.elicitInput({ message, requestedSchema: requestedSchema as never }, { signal: extra.signal }),
+              server.elicitInput({ message, requestedSchema: requestedSchema as never }, { signal: extra.signal, timeout: PENDING_TTL_MS }),
           }
         : {}),
       ...(progress ? { progress: progress.report } : {}),

@@ -10,7 +10,7 @@ import { AuditView } from './views/audit-view.js';
 import { StatusLine, TabBar, keyHelp } from './views/chrome.js';
 import { componentDetails, ComponentsView } from './views/components-view.js';
 import { scrollLimit } from './views/list-detail.js';
-import { requestDetails } from './request-details.js';
+import { canTrust, requestDetails } from './request-details.js';
 import { Line } from './views/lines.js';
 import { outcomeLine, PendingView } from './views/pending-view.js';
 import { TrustView } from './views/trust-view.js';
@@ -268,6 +268,7 @@ export function App(props: AppProps) {
         return <AuditView entries={snapshot.audit} filter={state.filter} cursor={state.cursor.audit} width={width} height={bodyHeight} />;
     }
   })();
+  const selected = snapshot.pending[clamp(state.cursor.pending, snapshot.pending.length)];
   return (
     <Box flexDirection="column" width={width} height={size.rows - 1} overflow="hidden">
       <TabBar view={state.view} snapshot={snapshot} width={width} />
@@ -276,12 +277,7 @@ export function App(props: AppProps) {
       </Box>
       <StatusLine text={status.text} tone={status.tone} width={width} />
       <Line
-        text={keyHelp(
-          state.view,
-          state.detail,
-          state.confirmRevoke !== undefined,
-          snapshot.pending[clamp(state.cursor.pending, snapshot.pending.length)]?.kind,
-        )}
+        text={keyHelp(state.view, state.detail, state.confirmRevoke !== undefined, selected?.kind, selected ? canTrust(selected) : true)}
         width={width}
         tone="dim"
       />

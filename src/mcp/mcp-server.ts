@@ -3,6 +3,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   CompleteRequestSchema,
+  ElicitResultSchema,
   ErrorCode as McpErrorCode,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
@@ -159,9 +160,18 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
         ? {
             // The form goes with its call: cancelling the call withdraws the form (notifications/cancelled to the client).
             // A person may take minutes: the form is waited on as long as its request stays answerable, not the
-            // SDK's default 60 s (after which the answer would be dropped and the request left pending).
+            // SDK's default 60 s (after which the answer would be dropped and the request left pending). The answer
+            // is judged by approvals/ask-user.ts, where one the form did not offer denies; the SDK's elicitInput
+            // would throw on it instead, which reads as "no answer" and leaves the request pending.
             elicit: (message: string, requestedSchema: Record<string, unknown>) =>
-              server.elicitInput({ message, requestedSchema: requestedSchema as never }, { signal: extra.signal, timeout: PENDING_TTL_MS }),
+              server.request(
+                { method: 'elicitation/create', params: { mode: 'form', message, requestedSchema: requestedSchema as never } },
+                ElicitResultSchema,
+                {
+                  signal: extra.signal,
+                  timeout: PENDING_TTL_MS,
+                },
+              ),
           }
         : {}),
       ...(progress ? { progress: progress.report } : {}),

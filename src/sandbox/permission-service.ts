@@ -16,7 +16,7 @@ import { policyFromJson, type Policy } from './policy.js';
  */
 export const MAX_PENDING_REQUESTS = 100;
 
-export type GrantOutcome = { status: 'applied'; grant: Grant } | { status: 'pending'; requestId: string };
+export type GrantOutcome = { status: 'applied'; grant: Grant } | { status: 'pending'; requestId: string; reused?: true };
 export type LoadOutcome = { status: 'allowed' } | { status: 'pending'; requestId: string; reused?: true };
 
 export interface PermissionServiceOptions {
@@ -90,7 +90,14 @@ export class PermissionService {
    * Grants a right now (user, or agent in auto mode) or queues an approval request (agent in prompt
    * mode). `grant` comes from `parseGrant(kind, details)`. Throws UnknownComponent before queueing.
    */
-  requestGrant(actor: Actor, componentId: string, grant: Grant, requestedBy: string = actor): GrantOutcome {
+  requestGrant(
+    actor: Actor,
+    componentId: string,
+    grant: Grant,
+    requestedBy: string = actor,
+    /** Answer with a pending request that asks exactly this (same component, grant and session) instead of a new one. */
+    reuseWaiting = false,
+  ): GrantOutcome {
     this.requireComponent(componentId);
     const checked = parseGrant(grant.kind, grant);
     if (decide({ actor, action: 'grant', approvalMode: this.options.approvalMode }) === 'allow') {
@@ -105,6 +112,11 @@ export class PermissionService {
       component_digest: c?.digest ?? null,
       ...(this.options.session ? { session: this.options.session } : {}),
     };
+    if (reuseWaiting) {
+      const same = JSON.stringify(payload);
+      const waiting = this.store.approvals.listPending().find((r) => r.kind === 'grant' && r.componentId === componentId && JSON.stringify(r.payload) === same);
+      if (waiting) return { status: 'pending', requestId: waiting.id, reused: true };
+    }
     this.requireRoomForRequest();
     const req = this.store.approvals.create({ kind: 'grant', componentId, payload, requestedBy, createdAt: this.now() });
     this.audit(componentId, 'pending', checked.kind, grantKey(checked), `${describeGrant(checked)} awaits approval (request ${req.id})`);

@@ -1,6 +1,6 @@
-// An agent that asks for the same tool again while the user has not decided yet (a retry loop, or another server
-// on the same home) is pointed at the request already waiting: one request per artifact, so repeats neither bury
-// the queue nor use up its room (100 pending) for every other agent.
+// An agent that asks for the same tool (or the same grant) again while the user has not decided yet (a retry loop,
+// or another server on the same home) is pointed at the request already waiting: one request per artifact or grant,
+// so repeats neither bury the queue nor use up its room (100 pending) for every other agent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, fixture, runCli, startStdioSession, tempHome, text, type McpSession } from '../helpers/cli.js';
 
@@ -43,5 +43,35 @@ describe('load_tool asked again while its request waits', () => {
     const another = await call(a, 'load_tool', { ref: fixture('text-tools') });
     expect(another.structuredContent?.request_id).not.toBe(next.structuredContent?.request_id);
     expect(await pending()).toHaveLength(2);
+  }, 60_000);
+});
+
+describe('a grant asked again while its request waits', () => {
+  const t = tempHome('wassette-repeat-grant-');
+  let s: McpSession;
+  beforeAll(async () => {
+    const loaded = await runCli(['component', 'load', fixture('wasi-env')], { home: t.home, env: PROMPT });
+    expect(loaded.code, loaded.stderr).toBe(0);
+    s = await startStdioSession({ home: t.home, env: PROMPT });
+  }, 30_000);
+  afterAll(async () => {
+    await s?.close();
+    t.cleanup();
+  });
+
+  it('answers with the waiting request; another grant is a request of its own', async () => {
+    const ask = (key: string) => call(s, 'grant_environment_variable_permission', { component_id: 'wasi-env', details: { key } });
+    const first = await ask('HOME');
+    expect(first.structuredContent?.status, text(first)).toBe('pending');
+    for (let i = 0; i < 110; i++) {
+      const again = await ask('HOME');
+      expect(again.structuredContent, text(again)).toMatchObject({ status: 'pending', request_id: first.structuredContent?.request_id });
+    }
+    const other = await ask('LANG');
+    expect(other.structuredContent?.request_id).not.toBe(first.structuredContent?.request_id);
+    const list = JSON.parse((await runCli(['approvals', 'list', '--json'], { home: t.home, env: PROMPT })).stdout).requests;
+    expect(list).toHaveLength(2);
+    const ok = await runCli(['approvals', 'approve', first.structuredContent?.request_id], { home: t.home, env: PROMPT });
+    expect(ok.code, ok.stderr).toBe(0);
   }, 60_000);
 });

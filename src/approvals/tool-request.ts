@@ -16,6 +16,8 @@ export interface ToolLoadPayload {
   /** Pinned source: what is fetched again if the request is approved from another process. */
   source: string;
   digest: string;
+  /** The component id it loads under (as chosen when asked); the audit log files the decision under it. */
+  component?: string;
   policy: RecordedPolicy;
   reason?: string;
   signature: string;

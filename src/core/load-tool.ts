@@ -112,6 +112,7 @@ export async function loadTool(
     ref,
     source: p.fetched.source,
     digest: p.fetched.digest,
+    component: p.component.id,
     policy: recordPolicy(p.fetched.policyYaml, p.fetched.policyOrigin, p.policy),
     ...(reason ? { reason } : {}),
     signature: signatureLine(p),

@@ -311,7 +311,7 @@ export class Wassette {
     const p = await this.prepare(path, undefined, onStage);
     const recorded = recordPolicy(p.fetched.policyYaml, p.fetched.policyOrigin, p.policy);
     const subject = { source: p.fetched.source, signature: subjectSignature(p.component.verification), permissions: requestedPermissions(p.policy) };
-    const payload = { path, source: p.fetched.source, digest: p.fetched.digest, policy: recorded, subject };
+    const payload = { path, source: p.fetched.source, digest: p.fetched.digest, component: p.component.id, policy: recorded, subject };
     const gate = this.#service.requestLoad('agent', 'load_component', payload);
     if (gate.status === 'allowed') return this.#register(p, p.policy, onStage);
     this.#prepareAhead(p);

@@ -127,6 +127,9 @@ describe('a new digest of a loaded source, approved from the CLI', () => {
       expect(names).not.toContain('hello');
       const list = await components(s);
       expect(list.map((c) => c.id)).toEqual(['tools']);
+      // Both load decisions are filed under the component, so the log filtered by it shows who approved them.
+      const audit = JSON.parse((await runCli(['audit', '--component', 'tools', '--json'], { home: h.home, env: PROMPT })).stdout).entries;
+      expect(audit.filter((e: { outcome: string; capability: string }) => e.outcome === 'approved' && e.capability === 'approval:load_tool')).toHaveLength(2);
     } finally {
       await s.close();
       h.cleanup();

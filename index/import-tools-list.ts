@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ParamInput, SourceInput, ToolInput } from './documents.js';
 
+/** How the refs of imported tools begin (`mcp:<file>#<tool>`): tools of other MCP servers, which nothing here loads. */
+export const MCP_REF_PREFIX = 'mcp:';
+
 export class ToolsListError extends Error {
   constructor(
     readonly file: string,
@@ -77,7 +80,7 @@ export function parseToolsList(text: string, file: string): SourceInput {
     return { name: t.name, description: t.description, params: params(t.inputSchema, where, file) };
   });
   const source = basename(file);
-  return { source, kind: 'mcp', ref: `mcp:${source}`, tools };
+  return { source, kind: 'mcp', ref: `${MCP_REF_PREFIX}${source}`, tools };
 }
 
 /** Reads a tools/list file; the source is its file name, so re-importing it replaces the old copy. */

@@ -10,7 +10,7 @@ import { AuditView } from './views/audit-view.js';
 import { StatusLine, TabBar, keyHelp } from './views/chrome.js';
 import { componentDetails, ComponentsView } from './views/components-view.js';
 import { scrollLimit } from './views/list-detail.js';
-import { requestDetails } from './request-details.js';
+import { canTrust, requestDetails } from './request-details.js';
 import { Line } from './views/lines.js';
 import { outcomeLine, PendingView } from './views/pending-view.js';
 import { TrustView } from './views/trust-view.js';
@@ -92,6 +92,7 @@ export function App(props: AppProps) {
   const snapRef = useRef(snapshot);
   snapRef.current = snapshot;
   const refreshRef = useRef<() => void>(() => {});
+  const loadedRef = useRef(false);
 
   // Polling: one snapshot at a time; a new request id rings the bell once (none for those there at start).
   useEffect(() => {
@@ -110,9 +111,10 @@ export function App(props: AppProps) {
         const s = await data.snapshot(stateRef.current.filter);
         if (stopped) return;
         const ids = s.pending.map((r) => r.id);
+        const count = { text: `${ids.length} pending request${ids.length === 1 ? '' : 's'}`, tone: 'plain' } as const;
         if (seen.current === undefined) {
           seen.current = new Set(ids);
-          setStatus({ text: `${ids.length} pending request${ids.length === 1 ? '' : 's'}`, tone: 'plain' });
+          setStatus(count);
         } else {
           const fresh = ids.filter((id) => !seen.current?.has(id));
           for (const id of fresh) {
@@ -120,7 +122,10 @@ export function App(props: AppProps) {
             props.bell?.();
           }
           if (fresh.length > 0) setStatus({ text: `${fresh.length} new request${fresh.length === 1 ? '' : 's'}`, tone: 'warn' });
+          // After a pre-paint (ids already seen) nothing above replaced the start-up line.
+          else if (!loadedRef.current) setStatus(count);
         }
+        loadedRef.current = true;
         const f = fingerprint(s);
         if (f !== print.current) {
           print.current = f;
@@ -263,6 +268,7 @@ export function App(props: AppProps) {
         return <AuditView entries={snapshot.audit} filter={state.filter} cursor={state.cursor.audit} width={width} height={bodyHeight} />;
     }
   })();
+  const selected = snapshot.pending[clamp(state.cursor.pending, snapshot.pending.length)];
   return (
     <Box flexDirection="column" width={width} height={size.rows - 1} overflow="hidden">
       <TabBar view={state.view} snapshot={snapshot} width={width} />
@@ -271,12 +277,7 @@ export function App(props: AppProps) {
       </Box>
       <StatusLine text={status.text} tone={status.tone} width={width} />
       <Line
-        text={keyHelp(
-          state.view,
-          state.detail,
-          state.confirmRevoke !== undefined,
-          snapshot.pending[clamp(state.cursor.pending, snapshot.pending.length)]?.kind,
-        )}
+        text={keyHelp(state.view, state.detail, state.confirmRevoke !== undefined, selected?.kind, selected ? canTrust(selected) : true)}
         width={width}
         tone="dim"
       />

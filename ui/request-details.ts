@@ -5,6 +5,7 @@ import type { LoadPayload } from '../src/approvals/load-request.js';
 import { describeRecordedPolicy } from '../src/approvals/load-request.js';
 import { describeRequest } from '../src/approvals/queue.js';
 import type { ToolLoadPayload } from '../src/approvals/tool-request.js';
+import { ruleFromLoad, type TrustSubject } from '../src/approvals/trust-rules.js';
 import type { ApprovalRequest } from './types.js';
 
 export type Tone = 'heading' | 'new' | 'held' | 'warn' | 'bad' | 'dim' | 'plain';
@@ -16,7 +17,11 @@ export interface DetailLine {
   indent?: number;
 }
 
-const line = (text: string, tone: Tone = 'plain', indent?: number): DetailLine => (indent === undefined ? { text, tone } : { text, tone, indent });
+/** One fact per line: a line break inside a field (an agent's reason or ref) would start a forged line at column 0. */
+const line = (raw: string, tone: Tone = 'plain', indent?: number): DetailLine => {
+  const text = raw.replace(/[\r\n]+/g, ' ');
+  return indent === undefined ? { text, tone } : { text, tone, indent };
+};
 
 function field(payload: unknown, key: string): string | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
@@ -27,6 +32,14 @@ function field(payload: unknown, key: string): string | undefined {
 function toolPayload(r: ApprovalRequest): ToolLoadPayload | undefined {
   const p = r.payload as ToolLoadPayload | null;
   return p && typeof p.source === 'string' && Array.isArray(p.tools) && Array.isArray(p.permissions) ? p : undefined;
+}
+
+/** Whether "approve and trust" can make a rule from this request (an OCI load whose signature did not fail). */
+export function canTrust(r: ApprovalRequest): boolean {
+  if (r.kind === 'grant') return false;
+  const s = (r.payload as { subject?: TrustSubject } | null)?.subject;
+  if (!s || typeof s.source !== 'string' || !Array.isArray(s.permissions) || typeof s.signature?.status !== 'string') return false;
+  return ruleFromLoad(s, '') !== undefined;
 }
 
 /** The tone a signature line deserves: verified is fine, unsigned is a warning, anything else is bad. */

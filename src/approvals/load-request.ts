@@ -20,6 +20,8 @@ export interface LoadPayload {
   path?: string;
   source?: string;
   digest?: string;
+  /** The component id it loads under (as chosen when asked); the audit log files the decision under it. */
+  component?: string;
   policy?: RecordedPolicy;
   /** What a trust rule judges (requests made before trust rules have none). */
   subject?: TrustSubject;

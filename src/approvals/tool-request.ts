@@ -16,6 +16,8 @@ export interface ToolLoadPayload {
   /** Pinned source: what is fetched again if the request is approved from another process. */
   source: string;
   digest: string;
+  /** The component id it loads under (as chosen when asked); the audit log files the decision under it. */
+  component?: string;
   policy: RecordedPolicy;
   reason?: string;
   signature: string;
@@ -25,7 +27,14 @@ export interface ToolLoadPayload {
   /** What a trust rule judges: source, signature, the permissions asked for ("approve and trust" makes its rule from it). */
   subject: TrustSubject;
   /** Against the loaded version of the same source, when one is loaded. */
-  changes?: { from: string; toolsAdded: string[]; toolsRemoved: string[]; permissionsAdded: string[] };
+  changes?: {
+    from: string;
+    toolsAdded: string[];
+    toolsRemoved: string[];
+    permissionsAdded: string[];
+    /** The loaded component this load replaces (same id); absent when the two are loaded side by side. */
+    component?: string;
+  };
 }
 
 const PUBLISHER_KEYS: Record<string, string> = {

@@ -67,11 +67,19 @@ export function validateRule(r: NewTrustRule): NewTrustRule {
   return { ...r, registry: place.registry, repositoryPrefix: place.repository, signer: r.signer === null ? null : r.signer.trim() };
 }
 
-/** Parses `oci://host[:port]/prefix` (or `host[:port]/prefix`) into a rule's place. */
+/** Parses `oci://host[:port]/prefix` into a rule's place. */
 export function parsePlace(text: string): { registry: string; repositoryPrefix: string } {
-  const rest = text.trim().replace(/^oci:\/\//, '');
+  const trimmed = text.trim();
+  const rest = trimmed.replace(/^oci:\/\//, '');
   const slash = rest.indexOf('/');
   if (slash <= 0) throw new WassetteError(ErrorCode.InvalidArgument, `"${text}" must be oci://host[:port]/repository-prefix`);
+  // Without the scheme, `acme/tools` (how a repository is often written) would silently name the registry "acme".
+  if (rest === trimmed) {
+    throw new WassetteError(
+      ErrorCode.InvalidArgument,
+      `"${text}" must be oci://host[:port]/repository-prefix (a registry and a repository, never a bare name: write oci://<registry host>/${rest})`,
+    );
+  }
   const prefix = rest.slice(slash + 1);
   // A tag or digest would read as "this version", but a rule covers everything under the repository: refuse it
   // rather than store a broader rule than the user wrote.

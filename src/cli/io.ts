@@ -47,14 +47,18 @@ export function printLine(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Renders rows as left-aligned columns. */
+/** Renders rows as left-aligned columns; a cell of several lines continues under itself, in its column. */
 export function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const split = rows.map((r) => r.map((c) => c.split('\n')));
+  const widths = headers.map((h, i) => Math.max(h.length, ...split.flatMap((r) => (r[i] ?? ['']).map((l) => l.length))));
   const fmt = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
   printLine(fmt(headers));
-  for (const r of rows) printLine(fmt(r));
+  for (const r of split) {
+    const height = Math.max(1, ...r.map((c) => c.length));
+    for (let k = 0; k < height; k++) printLine(fmt(r.map((c) => c[k] ?? '')));
+  }
 }

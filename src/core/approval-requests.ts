@@ -2,17 +2,19 @@
 // decision out here, exactly once across processes, through the one flow in approvals/).
 import { type DecideOptions, decideRequest, type DecideResult } from '../approvals/decide.js';
 import { approvedPolicy, type LoadPayload } from '../approvals/load-request.js';
+import type { ToolLoadPayload } from '../approvals/tool-request.js';
 import { PENDING_TTL_MS, describeRequest, expireStale } from '../approvals/queue.js';
 import { ErrorCode, WassetteError } from '../errors.js';
 import type { Policy } from '../sandbox/policy.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
-import type { ComponentSummary, Prepared } from './summary.js';
+import type { ComponentSummary, Prepared, Replacing } from './summary.js';
 import type { TrustRules } from './trust.js';
 
 export interface ApprovalRequestsDeps {
   approvals: ApprovalsTable;
   trust: TrustRules;
-  fetch(ref: string): Promise<Prepared>;
+  /** Fetches and describes `ref`; with `replacing`, under that loaded version's id (an upgrade in place). */
+  fetch(ref: string, replacing?: Replacing): Promise<Prepared>;
   register(p: Prepared, policy: Policy | undefined): Promise<ComponentSummary>;
   applyGrant(requestId: string): void;
 }
@@ -73,7 +75,10 @@ export class ApprovalRequests {
     const payload = (request.payload ?? {}) as LoadPayload;
     const ref = payload.source ?? payload.path;
     if (typeof ref !== 'string' || ref.length === 0) throw new WassetteError(ErrorCode.InvalidArgument, `request ${request.id} does not say what to load`);
-    const p = await this.#d.fetch(ref);
+    // A load_tool request for a new version of a loaded source replaces that version, as the user was told.
+    const changes = request.kind === 'load_tool' ? (payload as Partial<ToolLoadPayload>).changes : undefined;
+    const replacing = typeof changes?.component === 'string' && typeof changes.from === 'string' ? { id: changes.component, digest: changes.from } : undefined;
+    const p = await this.#d.fetch(ref, replacing);
     if (payload.digest !== undefined && p.fetched.digest !== payload.digest) {
       throw new WassetteError(
         ErrorCode.DigestMismatch,

@@ -1,17 +1,19 @@
 // `load_tool`: the agent's request to add a found tool. One request covers fetching, verification, loading and the
 // permissions the starting policy asks for; the user sees everything the decision is about (approvals/tool-request.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { seekApproval } from '../approvals/flow.js';
+import { MCP_REF_PREFIX } from '../../index/import-tools-list.js';
+import { type FlowOutcome, seekApproval } from '../approvals/flow.js';
 import { waitForDecision } from '../approvals/queue.js';
 import { recordPolicy } from '../approvals/load-request.js';
 import { changesFrom, describeToolLoad, permissionAsks, publisherOf, type ToolLoadPayload } from '../approvals/tool-request.js';
+import { ErrorCode, WassetteError } from '../errors.js';
 import type { PermissionService } from '../sandbox/permission-service.js';
 import type { Policy } from '../sandbox/policy.js';
 import { requestedPermissions } from '../sandbox/requested-permissions.js';
 import type { ApprovalRequest, ApprovalsTable } from '../store/approvals.js';
 import type { CallContext } from './call-context.js';
 import { LOAD_STAGES } from './load-progress.js';
-import type { ComponentSummary, Prepared } from './summary.js';
+import type { ComponentSummary, Prepared, Replacing } from './summary.js';
 import { loadQuestion, subjectSignature, type TrustRules } from './trust.js';
 
 export type LoadToolResult =
@@ -20,6 +22,8 @@ export type LoadToolResult =
 
 export interface LoadToolDeps {
   prepare(ref: string): Promise<Prepared>;
+  /** `p` described as the upgrade of `previous` (under its id), or `p` itself when `previous` no longer holds that digest. */
+  upgrading(p: Prepared, previous: Replacing): Prepared;
   register(p: Prepared, policy: Policy | undefined): Promise<ComponentSummary>;
   /** Loaded components: summary plus what their effective policy allows now. */
   loaded(): Array<ComponentSummary & { permissions: string[] }>;
@@ -48,6 +52,29 @@ export function sourceKey(source: string): string {
   return colon < 0 ? name : name.slice(0, colon);
 }
 
+/**
+ * The same artifact named two ways: an OCI source is its repository plus its manifest digest (`repo:1@sha256:m` is
+ * `repo@sha256:m`), whatever tag it was asked by; any other source is itself.
+ */
+export function samePublication(a: string, b: string): boolean {
+  if (!a.startsWith('oci://') || !b.startsWith('oci://')) return a === b;
+  const pin = (s: string): string | undefined => (s.includes('@') ? s.slice(s.indexOf('@') + 1) : undefined);
+  return sourceKey(a) === sourceKey(b) && pin(a) !== undefined && pin(a) === pin(b);
+}
+
+/** Whether a recorded load_tool payload asks for the same artifact (source, digest, policy, version replaced) as `p`. */
+function isSameLoad(recorded: unknown, p: ToolLoadPayload): boolean {
+  const r = recorded as Partial<ToolLoadPayload> | null;
+  return (
+    typeof r?.source === 'string' &&
+    r.digest === p.digest &&
+    samePublication(r.source, p.source) &&
+    JSON.stringify(r.policy ?? null) === JSON.stringify(p.policy) &&
+    (r.changes?.from ?? null) === (p.changes?.from ?? null) &&
+    (r.changes?.component ?? null) === (p.changes?.component ?? null)
+  );
+}
+
 function signatureLine(p: Prepared): string {
   const v = p.component.verification;
   if (v?.status === 'verified') return `signed (${v.method}) by ${v.signer}`;
@@ -62,18 +89,30 @@ export async function loadTool(
   ctx: Pick<CallContext, 'elicit' | 'progress' | 'signal'> = {},
 ): Promise<LoadToolResult> {
   const { elicit } = ctx;
-  const p = await d.prepare(ref);
+  if (ref.startsWith(MCP_REF_PREFIX)) {
+    const [file, tool] = ref.slice(MCP_REF_PREFIX.length).split('#');
+    throw new WassetteError(
+      ErrorCode.InvalidArgument,
+      `${ref} is the tool ${tool ?? '?'} of another MCP server (imported from ${file}); ` +
+        'Wassette loads only WebAssembly components: add that server to the MCP client to use it',
+    );
+  }
+  const fetched = await d.prepare(ref);
   const loaded = d.loaded();
-  const same = loaded.find((c) => c.digest === p.fetched.digest && c.source === p.fetched.source);
+  const same = loaded.find((c) => c.digest === fetched.fetched.digest && samePublication(c.source, fetched.fetched.source));
   if (same) return { status: 'loaded', component_id: same.id, tools: same.tools, already_loaded: true };
 
-  const asked = requestedPermissions(p.policy);
-  const previous = loaded.find((c) => sourceKey(c.source) === sourceKey(p.fetched.source));
+  const asked = requestedPermissions(fetched.policy);
+  // Another version of the same source: this load replaces it (same id), and the request says what changes.
+  const previous = loaded.find((c) => sourceKey(c.source) === sourceKey(fetched.fetched.source));
+  const p = previous ? d.upgrading(fetched, { id: previous.id, digest: previous.digest }) : fetched;
+  const replaces = previous && p.component.id === previous.id ? previous : undefined;
   const toolNames = p.tools.map((t) => t.name);
   const payload: ToolLoadPayload = {
     ref,
     source: p.fetched.source,
     digest: p.fetched.digest,
+    component: p.component.id,
     policy: recordPolicy(p.fetched.policyYaml, p.fetched.policyOrigin, p.policy),
     ...(reason ? { reason } : {}),
     signature: signatureLine(p),
@@ -83,32 +122,41 @@ export async function loadTool(
     subject: { source: p.fetched.source, signature: subjectSignature(p.component.verification), permissions: asked },
     ...(previous
       ? {
-          changes: changesFrom({ digest: previous.digest, tools: previous.tools, permissions: previous.permissions }, { tools: toolNames, permissions: asked }),
+          changes: {
+            ...changesFrom({ digest: previous.digest, tools: previous.tools, permissions: previous.permissions }, { tools: toolNames, permissions: asked }),
+            ...(replaces ? { component: replaces.id } : {}),
+          },
         }
       : {}),
   };
   const done = (s: ComponentSummary): LoadToolResult => ({ status: 'loaded', component_id: s.id, tools: s.tools });
-  const gate = d.service.requestLoad('agent', 'load_tool', payload);
-  if (gate.status === 'allowed') return done(await d.register(p, p.policy));
   const question = loadQuestion(d.trust, payload.subject);
-  if (question.trustedBy === undefined) d.prepareAhead(p);
-  const flow = await seekApproval({
-    approvals: d.approvals,
-    requestId: gate.requestId,
-    message: describeToolLoad(payload),
-    elicit,
-    ...question,
-    trust: (r) => d.trust.trustRequest(r, 'user (elicitation)'),
-    apply: async () => (d.approvals.markApplied(gate.requestId) ? d.register(p, p.policy) : undefined),
-    onBackgroundError: d.warn,
-  });
+  // Asked again before the user decided (a retry, another server on this home): the request already waiting
+  // answers, so repeats neither bury the queue nor use up its room. A client that can ask the user still asks.
+  const sameAs = elicit || question.trustedBy !== undefined ? undefined : (r: ApprovalRequest) => isSameLoad(r.payload, payload);
+  const gate = d.service.requestLoad('agent', 'load_tool', payload, 'agent', sameAs);
+  if (gate.status === 'allowed') return done(await d.register(p, p.policy));
+  if (question.trustedBy === undefined && !gate.reused) d.prepareAhead(p);
+  const flow: FlowOutcome<ComponentSummary | undefined> = gate.reused
+    ? { status: 'pending', requestId: gate.requestId }
+    : await seekApproval({
+        approvals: d.approvals,
+        requestId: gate.requestId,
+        message: describeToolLoad(payload),
+        elicit,
+        ...question,
+        trust: (r) => d.trust.trustRequest(r, 'user (elicitation)'),
+        apply: async () => (d.approvals.markApplied(gate.requestId) ? d.register(p, p.policy) : undefined),
+        onBackgroundError: d.warn,
+      });
+  const isThis = (c: { digest: string; source: string }): boolean => c.digest === p.fetched.digest && c.source === p.fetched.source;
   if (flow.status === 'approved') {
-    const s = flow.value ?? d.loaded().find((c) => c.digest === p.fetched.digest);
+    const s = flow.value ?? d.loaded().find(isThis);
     return s ? done(s) : { status: 'pending', request_id: gate.requestId, message: 'approved; loading in another process' };
   }
   if (flow.status === 'denied') return { status: 'denied', request_id: flow.requestId, message: 'the user denied loading this tool' };
   if (ctx.progress && d.waitMs > 0) {
-    const waited = await waitForUser(d, flow.requestId, p.fetched.digest, ctx as WaitContext);
+    const waited = await waitForUser(d, flow.requestId, isThis, ctx as WaitContext);
     if (waited) return waited;
   }
   return {
@@ -127,7 +175,12 @@ type WaitContext = Pick<CallContext, 'signal'> & Required<Pick<CallContext, 'pro
  * while the approved load completes. Undefined when the wait ran out or the client went away: the caller answers
  * `pending` as usual and the request stays answerable.
  */
-async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, ctx: WaitContext): Promise<LoadToolResult | undefined> {
+async function waitForUser(
+  d: LoadToolDeps,
+  requestId: string,
+  isThis: (c: { digest: string; source: string }) => boolean,
+  ctx: WaitContext,
+): Promise<LoadToolResult | undefined> {
   if (ctx.signal?.aborted) return undefined;
   const stop = new AbortController();
   const abort = (): void => stop.abort();
@@ -152,7 +205,7 @@ async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, c
     const until = Date.now() + LOADING_WAIT_MS;
     while (Date.now() < until && !ctx.signal?.aborted) {
       await d.sync();
-      const s = d.loaded().find((c) => c.digest === digest);
+      const s = d.loaded().find(isThis);
       if (s) return { status: 'loaded', component_id: s.id, tools: s.tools };
       const failed = d.approvals.get(requestId)?.applyError;
       if (failed) throw new Error(`request ${requestId} was approved, but the component could not be loaded: ${failed}`);
@@ -167,9 +220,17 @@ async function waitForUser(d: LoadToolDeps, requestId: string, digest: string, c
 }
 
 /** What `approval_status` answers. */
-export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<{ id: string; digest: string; tools: readonly string[] }>): Record<string, unknown> {
+export function approvalStatus(
+  r: ApprovalRequest,
+  loaded: ReadonlyArray<{ id: string; digest: string; tools: readonly string[] }>,
+  now = Date.now(),
+): Record<string, unknown> {
   const digest = (r.payload as { digest?: unknown } | null)?.digest;
   const component = r.kind !== 'grant' && r.appliedAt !== null ? loaded.find((c) => c.digest === digest) : undefined;
+  // Claimed but not loaded: still fetching and transpiling within the time an approved load is waited for, else
+  // it was loaded and has been unloaded or replaced since (it must not read as loading for ever).
+  const missing = r.kind !== 'grant' && r.appliedAt !== null && !component && r.applyError === null;
+  const stillLoading = missing && now - (r.appliedAt ?? 0) < LOADING_WAIT_MS;
   return {
     request_id: r.id,
     kind: r.kind,
@@ -179,7 +240,7 @@ export function approvalStatus(r: ApprovalRequest, loaded: ReadonlyArray<{ id: s
     ...(r.componentId ? { component_id: r.componentId } : {}),
     ...(component ? { component_id: component.id, tools: component.tools } : {}),
     ...(r.applyError !== null ? { error: `approved, but it could not be carried out: ${r.applyError}` } : {}),
-    // Claimed by a process that is still fetching and transpiling it.
-    ...(r.kind !== 'grant' && r.appliedAt !== null && !component && r.applyError === null ? { loading: true } : {}),
+    ...(stillLoading ? { loading: true } : {}),
+    ...(missing && !stillLoading ? { loaded: false, message: 'it was loaded, and has been unloaded or replaced by another version since' } : {}),
   };
 }

@@ -54,11 +54,13 @@ export class Permissions {
   async request(componentId: string, kind: GrantKind, details: unknown, elicit?: Elicit): Promise<GrantRequestResult> {
     this.#d.requireLoaded(componentId);
     const wanted = parseGrant(kind, details);
-    const out = this.#d.service.requestGrant('agent', componentId, wanted);
+    // Without a form, asking again while the same grant waits answers with that request (its watcher applies it).
+    const out = this.#d.service.requestGrant('agent', componentId, wanted, 'agent', elicit === undefined);
     if (out.status === 'applied') {
       this.#d.invalidate(componentId);
       return { status: 'granted', component_id: componentId, grant: out.grant };
     }
+    if (out.reused) return { status: 'pending', request_id: out.requestId, message: pendingMessage(out.requestId) };
     const req = this.#d.approvals.get(out.requestId);
     const flow = await seekApproval({
       approvals: this.#d.approvals,

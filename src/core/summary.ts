@@ -18,6 +18,12 @@ export interface ComponentSummary {
 }
 
 /** A fetched, verified and described component that is not registered (inspect, publish, approval prompts). */
+/** The loaded version a load replaces: its id and the digest it must still hold for the load to be an upgrade in place. */
+export interface Replacing {
+  id: string;
+  digest: string;
+}
+
 export interface Prepared {
   fetched: FetchedComponent;
   component: LoadedComponent;

@@ -26,7 +26,7 @@ import type { ControlPlaneEndpoint, SandboxSpec } from '../sandbox/spec.js';
 import type { AuditEntry, AuditQuery } from '../store/audit.js';
 import { openStore, type Store } from '../store/db.js';
 import { ApprovalRequests } from './approval-requests.js';
-import type { ComponentSummary, Prepared } from './summary.js';
+import type { ComponentSummary, Prepared, Replacing } from './summary.js';
 import { AuditQueue, DEFAULT_AUDIT_RETENTION } from './audit-queue.js';
 import { pruneCaches, type PruneReport } from './cache-prune.js';
 import type { CallContext } from './call-context.js';
@@ -159,7 +159,7 @@ export class Wassette {
     this.approvals = new ApprovalRequests({
       approvals: store.approvals,
       trust: this.trust,
-      fetch: (ref) => this.prepare(ref),
+      fetch: (ref, replacing) => this.prepare(ref, undefined, undefined, replacing),
       register: (p, policy) => this.#register(p, policy),
       applyGrant: (id) => void this.permissions.applyApproved(id),
     });
@@ -247,8 +247,12 @@ export class Wassette {
     return this.#registryClient;
   }
 
-  /** Fetches, verifies and describes a component without registering it. */
-  async prepare(path: string, policyFile?: string, onStage?: OnLoadStage): Promise<Prepared> {
+  /**
+   * Fetches, verifies and describes a component without registering it. With `replacing` (a loaded version of the
+   * same source that this one is to replace), it is described under that version's id, so loading it is an upgrade
+   * in place; ignored when that id no longer holds that digest.
+   */
+  async prepare(path: string, policyFile?: string, onStage?: OnLoadStage, replacing?: Replacing): Promise<Prepared> {
     const source = parseSource(path);
     const fetched = await fetchComponent(source, {
       blobs: this.#blobs,
@@ -269,7 +273,13 @@ export class Wassette {
     }
     const existing = this.#store.components.list().find((c) => c.source === fetched.source);
     onStage?.('describe', `decoding the WIT interface of ${fetched.source}`);
-    const id = existing?.id ?? chooseId(baseIdFor(source), (x) => this.#catalog.has(x) || this.#store.components.get(x) !== undefined);
+    const upgrade = replacing && this.#store.components.get(replacing.id)?.digest === replacing.digest ? replacing.id : undefined;
+    const id = existing?.id ?? upgrade ?? chooseId(baseIdFor(source), (x) => this.#catalog.has(x) || this.#store.components.get(x) !== undefined);
+    return this.#described(id, fetched);
+  }
+
+  /** A fetched component described under `id`, with its tools named as they would be if it were loaded now. */
+  #described(id: string, fetched: Prepared['fetched']): Prepared {
     const d = describeFetched(id, fetched);
     const names = this.#catalog.previewNames(d.component);
     const tools = d.component.tools.map((t, i) => ({
@@ -301,7 +311,7 @@ export class Wassette {
     const p = await this.prepare(path, undefined, onStage);
     const recorded = recordPolicy(p.fetched.policyYaml, p.fetched.policyOrigin, p.policy);
     const subject = { source: p.fetched.source, signature: subjectSignature(p.component.verification), permissions: requestedPermissions(p.policy) };
-    const payload = { path, source: p.fetched.source, digest: p.fetched.digest, policy: recorded, subject };
+    const payload = { path, source: p.fetched.source, digest: p.fetched.digest, component: p.component.id, policy: recorded, subject };
     const gate = this.#service.requestLoad('agent', 'load_component', payload);
     if (gate.status === 'allowed') return this.#register(p, p.policy, onStage);
     this.#prepareAhead(p);
@@ -383,14 +393,21 @@ export class Wassette {
     await transpile(this.#runtime, fetched.digest, bytes, this.#blobs.path(fetched.digest));
     const names = this.#catalog.previewNames(component);
     const previous = this.#catalog.get(component.id);
-    this.#store.components.upsert({
-      id: component.id,
-      source: component.source,
-      digest: component.digest,
-      policy: policy ? policyToJson(policy) : null,
-      verification: component.verification ?? null,
-      tools: names,
-    });
+    const recorded = this.#store.components.get(component.id);
+    this.#store.db
+      .transaction(() => {
+        this.#store.components.upsert({
+          id: component.id,
+          source: component.source,
+          digest: component.digest,
+          policy: policy ? policyToJson(policy) : null,
+          verification: component.verification ?? null,
+          tools: names,
+        });
+        // Other code now answers to this id (an upgrade): grant requests asked for the code it replaces end here.
+        if (recorded && recorded.digest !== component.digest) this.#store.approvals.expireForComponent(component.id);
+      })
+      .immediate();
     // Rights given to other code under this id (an earlier load, or before an unload) do not carry over.
     const dropped = dropForeignRights(this.#store, this.#secretFiles, component.id, { source: component.source, digest: component.digest });
     if (dropped) warnings = [...warnings, dropped];
@@ -506,6 +523,8 @@ export class Wassette {
     return loadTool(
       {
         prepare: (r) => this.prepare(r, undefined, onStage),
+        upgrading: (p, previous) =>
+          p.component.id === previous.id || this.#store.components.get(previous.id)?.digest !== previous.digest ? p : this.#described(previous.id, p.fetched),
         register: (p, policy) => this.#register(p, policy, onStage),
         loaded: () => this.#catalog.list().map((c) => ({ ...this.#summary(c), permissions: requestedPermissions(this.#service.effectivePolicy(c.id)) })),
         service: this.#service,

@@ -3,6 +3,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   CompleteRequestSchema,
+  ElicitResultSchema,
   ErrorCode as McpErrorCode,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
@@ -15,6 +16,7 @@ import {
   type ProgressToken,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { PENDING_TTL_MS } from '../approvals/queue.js';
 import type { CallContext, Progress } from '../core/call-context.js';
 import { exceptionResult } from '../core/tool-result.js';
 import { isWassetteError } from '../errors.js';
@@ -157,8 +159,19 @@ export function createMcpServer(backend: McpBackend, log: (msg: string) => void)
       ...(canElicit
         ? {
             // The form goes with its call: cancelling the call withdraws the form (notifications/cancelled to the client).
+            // A person may take minutes: the form is waited on as long as its request stays answerable, not the
+            // SDK's default 60 s (after which the answer would be dropped and the request left pending). The answer
+            // is judged by approvals/ask-user.ts, where one the form did not offer denies; the SDK's elicitInput
+            // would throw on it instead, which reads as "no answer" and leaves the request pending.
             elicit: (message: string, requestedSchema: Record<string, unknown>) =>
-              server.elicitInput({ message, requestedSchema: requestedSchema as never }, { signal: extra.signal }),
+              server.request(
+                { method: 'elicitation/create', params: { mode: 'form', message, requestedSchema: requestedSchema as never } },
+                ElicitResultSchema,
+                {
+                  signal: extra.signal,
+                  timeout: PENDING_TTL_MS,
+                },
+              ),
           }
         : {}),
       ...(progress ? { progress: progress.report } : {}),

@@ -17,8 +17,8 @@ import { policyFromJson, type Policy } from './policy.js';
  */
 export const MAX_PENDING_REQUESTS = 1000;
 
-export type GrantOutcome = { status: 'applied'; grant: Grant } | { status: 'pending'; requestId: string };
-export type LoadOutcome = { status: 'allowed' } | { status: 'pending'; requestId: string };
+export type GrantOutcome = { status: 'applied'; grant: Grant } | { status: 'pending'; requestId: string; reused?: true };
+export type LoadOutcome = { status: 'allowed' } | { status: 'pending'; requestId: string; reused?: true };
 
 export interface PermissionServiceOptions {
   approvalMode: ApprovalMode;
@@ -91,7 +91,14 @@ export class PermissionService {
    * Grants a right now (user, or agent in auto mode) or queues an approval request (agent in prompt
    * mode). `grant` comes from `parseGrant(kind, details)`. Throws UnknownComponent before queueing.
    */
-  requestGrant(actor: Actor, componentId: string, grant: Grant, requestedBy: string = actor): GrantOutcome {
+  requestGrant(
+    actor: Actor,
+    componentId: string,
+    grant: Grant,
+    requestedBy: string = actor,
+    /** Answer with a pending request that asks exactly this (same component, grant and session) instead of a new one. */
+    reuseWaiting = false,
+  ): GrantOutcome {
     this.requireComponent(componentId);
     const checked = parseGrant(grant.kind, grant);
     if (decide({ actor, action: 'grant', approvalMode: this.options.approvalMode }) === 'allow') {
@@ -106,6 +113,11 @@ export class PermissionService {
       component_digest: c?.digest ?? null,
       ...(this.options.session ? { session: this.options.session } : {}),
     };
+    if (reuseWaiting) {
+      const same = JSON.stringify(payload);
+      const waiting = this.store.approvals.listPending().find((r) => r.kind === 'grant' && r.componentId === componentId && JSON.stringify(r.payload) === same);
+      if (waiting) return { status: 'pending', requestId: waiting.id, reused: true };
+    }
     this.requireRoomForRequest();
     const req = this.store.approvals.create({ kind: 'grant', componentId, payload, requestedBy, createdAt: this.now() });
     this.audit(componentId, 'pending', checked.kind, grantKey(checked), `${describeGrant(checked)} awaits approval (request ${req.id})`);
@@ -177,8 +189,17 @@ export class PermissionService {
    * Gate for agent-initiated loads: 'allowed' to go ahead now, or 'pending' with an approvals row
    * whose payload is what to load (e.g. `{ref}`); the caller loads once the request is approved.
    */
-  requestLoad(actor: Actor, kind: Extract<ApprovalKind, 'load_component' | 'load_tool'>, payload: unknown, requestedBy: string = actor): LoadOutcome {
+  requestLoad(
+    actor: Actor,
+    kind: Extract<ApprovalKind, 'load_component' | 'load_tool'>,
+    payload: unknown,
+    requestedBy: string = actor,
+    /** A pending request of this kind that already asks the same: answered with it instead of a new one. */
+    sameAs?: (pending: ApprovalRequest) => boolean,
+  ): LoadOutcome {
     if (decide({ actor, action: kind, approvalMode: this.options.approvalMode }) === 'allow') return { status: 'allowed' };
+    const waiting = sameAs && this.store.approvals.listPending().find((r) => r.kind === kind && sameAs(r));
+    if (waiting) return { status: 'pending', requestId: waiting.id, reused: true };
     this.requireRoomForRequest();
     const req: ApprovalRequest = this.store.approvals.create({ kind, payload, requestedBy, createdAt: this.now() });
     return { status: 'pending', requestId: req.id };

@@ -94,12 +94,15 @@ export class ApprovalsTable {
   }
 
   private audited(r: Pick<Row, 'id' | 'kind' | 'component_id' | 'payload_json'>, decision: ApprovalDecision, decidedBy: string, at: number): void {
+    const payload = parseJsonColumn(r.payload_json, null, 'approvals.payload_json');
+    // A load names the id it loads under (`payload.component`), so the log filtered by component shows its approval.
+    const loads = r.kind !== 'grant' ? (payload as { component?: unknown } | null)?.component : undefined;
     this.audit?.append({
       ts: at,
-      componentId: r.component_id,
+      componentId: r.component_id ?? (typeof loads === 'string' ? loads : null),
       outcome: decision,
       capability: `approval:${r.kind}`,
-      target: auditTarget(r.kind, parseJsonColumn(r.payload_json, null, 'approvals.payload_json')),
+      target: auditTarget(r.kind, payload),
       detail: `request ${r.id} ${decision} by ${decidedBy}`,
     });
   }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { changesFrom, describeToolLoad, permissionAsks, publisherOf, type ToolLoadPayload } from '../../src/approvals/tool-request.js';
 import { UNPRINTABLE } from '../../src/approvals/one-line.js';
-import { sourceKey } from '../../src/core/load-tool.js';
+import { samePublication, sourceKey } from '../../src/core/load-tool.js';
 import { parsePolicy } from '../../src/sandbox/policy.js';
 
 const base: ToolLoadPayload = {
@@ -80,6 +80,20 @@ describe('tool load request', () => {
     ['/home/u/tool.wasm', '/home/u/tool.wasm'],
   ])('sourceKey(%s) = %s', (source, key) => {
     expect(sourceKey(source)).toBe(key);
+  });
+
+  const M = `sha256:${'a'.repeat(64)}`;
+  const N = `sha256:${'b'.repeat(64)}`;
+  it.each([
+    [`oci://r.io/acme/weather:1@${M}`, `oci://r.io/acme/weather@${M}`, true],
+    [`oci://r.io/acme/weather:1@${M}`, `oci://r.io/acme/weather:latest@${M}`, true],
+    [`oci://r.io/acme/weather:1@${M}`, `oci://r.io/acme/weather:1@${N}`, false],
+    [`oci://r.io/acme/weather@${M}`, `oci://r.io/acme/other@${M}`, false],
+    [`oci://r.io/acme/weather@${M}`, `oci://s.io/acme/weather@${M}`, false],
+    ['/home/u/tool.wasm', '/home/u/tool.wasm', true],
+    ['/home/u/tool.wasm', '/home/u/other.wasm', false],
+  ])('samePublication(%s, %s) = %s', (a, b, same) => {
+    expect(samePublication(a, b)).toBe(same);
   });
 });
 

@@ -96,6 +96,9 @@ describe('rules from loads and from text', () => {
     expect(() => parsePlace('oci://r.example:5000/acme/tools:1.0')).toThrow(/names a version/);
     expect(() => parsePlace(`oci://r.example/acme/tools@sha256:${'a'.repeat(64)}`)).toThrow(/names a version/);
     expect(() => parsePlace('acme')).toThrow(/oci:\/\/host/);
+    // A repository written without its registry (`acme/tools`, Docker Hub style) must not become registry "acme".
+    expect(() => parsePlace('acme/tools')).toThrow(/never a bare name: write oci:\/\/<registry host>\/acme\/tools/);
+    expect(() => parsePlace('r.example:5000/acme')).toThrow(/oci:\/\/<registry host>/);
   });
 
   it('refuses prefixes the OCI grammar refuses, so a rule cannot cover a path a load could never have', () => {

@@ -114,6 +114,15 @@ describe('approvals', () => {
     expect(s.approvals.get(b.id)?.status).toBe('pending');
   });
 
+  it('audits a load decision under the component it loads (payload.component), so filtering the log by component finds it', () => {
+    const a = s.approvals.create({ kind: 'load_tool', payload: { source: 'oci://r/acme/tools:1@sha256:m', component: 'tools' }, requestedBy: 'agent' });
+    const b = s.approvals.create({ kind: 'load_component', payload: { path: '/x.wasm' }, requestedBy: 'agent' });
+    s.approvals.decide(a.id, 'approved', 'user (cli)', 10, 'once');
+    s.approvals.decide(b.id, 'denied', 'user (cli)', 11);
+    expect(s.audit.query({ componentId: 'tools' })).toMatchObject([{ outcome: 'approved', capability: 'approval:load_tool' }]);
+    expect(s.audit.query({ outcome: 'denied' }).find((e) => e.capability === 'approval:load_component')?.componentId).toBeNull();
+  });
+
   it("expires only the given component's pending requests", () => {
     const mine = s.approvals.create({ kind: 'grant', componentId: 'c1', payload: {}, requestedBy: 'agent' });
     const decided = s.approvals.create({ kind: 'grant', componentId: 'c1', payload: {}, requestedBy: 'agent' });

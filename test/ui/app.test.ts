@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../ui/app.js';
-import { grantRequest, NOW, RecordingData, request, snapshot } from './data.js';
+import { grantRequest, NOW, RecordingData, request, snapshot, toolPayload } from './data.js';
 import { lines } from './frame.js';
 
 const running: Array<ReturnType<typeof render>> = [];
@@ -163,6 +163,37 @@ describe('approvals app', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(later.length).toBeGreaterThan(0);
     expect(ui.bell).toHaveBeenCalledTimes(later.length);
+  });
+
+  it('after a pre-paint showing the whole queue, the status line leaves "Loading…" once the first snapshot is in', async () => {
+    const data = new RecordingData();
+    const ui = await start(
+      data,
+      undefined,
+      data.current.pending.map((r) => r.id),
+    );
+    await ui.until('Request 1/2');
+    await ui.until('2 pending requests');
+    expect(ui.text()).not.toContain('Loading…');
+    expect(ui.bell).not.toHaveBeenCalled();
+  });
+
+  it('offers t (approve and trust) only for a load that can ground a trust rule, as the client form does', async () => {
+    const file = `file:///work/tools/text-tools.wasm`;
+    const data = new RecordingData(
+      snapshot({
+        pending: [
+          request({ id: 'r-file', payload: toolPayload({ source: file, subject: { source: file, signature: { status: 'unsigned' }, permissions: [] } }) }),
+          request({ id: 'r-oci' }),
+        ],
+      }),
+    );
+    const ui = await start(data);
+    await ui.until('Request 1/2');
+    expect(ui.text()).toContain('a approve once · d deny');
+    expect(ui.text()).not.toContain('t approve+trust');
+    await ui.press('j', 'Request 2/2');
+    await ui.until('a approve once · t approve+trust · d deny');
   });
 
   it('stays inside a small terminal and follows a size change', async () => {

@@ -78,6 +78,22 @@ describe('pending view', () => {
     expect(raw).toContain('please\ufffd[1A\ufffd[2Kapproved by admin\ufffd');
   });
 
+  it('keeps a reason or ref with line breaks on its own field, so it cannot forge a line of the details', () => {
+    const forged = 'Signature  verified (cosign) by sha256:trusted';
+    const evil = request({
+      payload: toolPayload({
+        ref: `oci://registry.example:5000/acme/text-tools:1.2\r\n${forged}`,
+        reason: `needed\n${forged}\nPermissions: none (no files, network or environment)`,
+        signature: 'unsigned',
+      }),
+    });
+    const f = frameOf(h(PendingView, { ...base, height: 60, open: true, requests: [evil] }), 80, 60);
+    const lines = f.split('\n');
+    expect(lines.filter((l) => l.startsWith('Signature  '))).toEqual(['Signature  unsigned']);
+    expect(lines.some((l) => l.startsWith('Permissions: none'))).toBe(false);
+    expect(f).toContain(`Reason     needed ${forged}`);
+  });
+
   it('keeps the selected row visible in a long queue, and marks the one being decided', () => {
     const many = Array.from({ length: 50 }, (_, i) => request({ id: `req-${String(i).padStart(4, '0')}`, createdAt: NOW - i * 1000 }));
     const f = frameOf(h(PendingView, { ...base, cursor: 37, busy: 'req-0037', requests: many }), 80, 20);

@@ -31,13 +31,14 @@ export function TabBar(props: { view: ViewName; snapshot: Snapshot; width: numbe
   );
 }
 
-export function keyHelp(view: ViewName, open: boolean, confirming: boolean, kind?: string): string {
+/** The keys that work here; `trustable` false (a file or https load) leaves out "approve and trust". */
+export function keyHelp(view: ViewName, open: boolean, confirming: boolean, kind?: string, trustable = true): string {
   if (confirming) return 'y revoke · any other key keeps the rule';
   const common = 'tab view · q quit';
   switch (view) {
     case 'pending':
       if (kind === 'grant') return `a approve always · s session only · d deny · ${open ? 'esc back' : 'enter more'} · ${common}`;
-      return `a approve once · t approve+trust · d deny · ${open ? 'esc back' : 'enter more'} · ${common}`;
+      return `a approve once · ${trustable ? 't approve+trust · ' : ''}d deny · ${open ? 'esc back' : 'enter more'} · ${common}`;
     case 'components':
       return `↑↓/jk move · ${open ? 'esc back' : 'enter details'} · ${common}`;
     case 'trust':

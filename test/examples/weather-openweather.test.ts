@@ -6,6 +6,7 @@ import {
   DEFAULT_BASE,
   forecastFromJson,
   forecastSteps,
+  grantHost,
   httpError,
   locationQuery,
   requestUrl,
@@ -89,6 +90,14 @@ describe('locations and steps', () => {
     expect(forecastSteps(1)).toBe(8);
     expect(forecastSteps(5)).toBe(40);
     for (const bad of [0, 6, 1.5]) expect(() => forecastSteps(bad)).toThrow(/days must be a whole number from 1 to 5/);
+  });
+
+  it.each([
+    ['https://api.openweathermap.org/data/2.5/weather?appid=k', 'api.openweathermap.org:443'],
+    ['http://127.0.0.1:9000/data/2.5/weather', '127.0.0.1:9000'],
+    ['http://weather.example/x', 'weather.example:80'],
+  ])('a network grant for %s names %s', (url, host) => {
+    expect(grantHost(url)).toBe(host);
   });
 
   it('builds the URL with the key, and a shown form without the query', () => {

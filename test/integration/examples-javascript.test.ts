@@ -218,9 +218,22 @@ describe('JavaScript examples through discovery', () => {
     await grantApproved(w, 'grant_environment_variable_permission', { key: 'OPENWEATHER_API_KEY' }, id);
     await vi.waitFor(
       async () => {
-        const denied = await errorOf('current_weather', { location: 'Lyon' });
-        expect(denied).toMatch(/host api\.openweathermap\.org is not in the network allow list/);
-        expect(denied).toMatch(/grant_network_permission \{.*"?host"?: '?"?api\.openweathermap\.org:443/);
+        const r = await call(w.session, 'current_weather', { location: 'Lyon' });
+        expect(r.isError, text(r)).toBe(true);
+        expect(JSON.stringify(r)).not.toContain(API_KEY);
+        // The component's message and the sandbox's denial name the same grant, port included.
+        expect(r.structuredContent?.error).toMatch(
+          /^could not reach https:\/\/api\.openweathermap\.org\/data\/2\.5\/weather: .*ask for grant_network_permission \{"host": "api\.openweathermap\.org:443"\}\)$/s,
+        );
+        expect(r.structuredContent?.denials).toEqual([
+          expect.objectContaining({
+            capability: 'network',
+            target: 'api.openweathermap.org:443',
+            reason: expect.stringMatching(/^host api\.openweathermap\.org is not in the network allow list/),
+            allow: { tool: 'grant_network_permission', arguments: { component_id: id, details: { host: 'api.openweathermap.org:443' } } },
+          }),
+        ]);
+        expect(text(r)).toContain(`to allow it, call grant_network_permission {"component_id":"${id}","details":{"host":"api.openweathermap.org:443"}}`);
       },
       { timeout: 20_000, interval: 500 },
     );

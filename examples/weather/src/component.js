@@ -1,6 +1,6 @@
 // The weather example's exports: current weather and a forecast from OpenWeather, the key read from a granted env var.
 import { getEnvironment } from 'wasi:cli/environment@0.2.10';
-import { currentFromJson, forecastFromJson, forecastSteps, httpError, locationQuery, requestUrl, settings } from './openweather.js';
+import { currentFromJson, forecastFromJson, forecastSteps, grantHost, httpError, locationQuery, requestUrl, settings } from './openweather.js';
 
 /** Answers larger than this are not read (OpenWeather's 5-day forecast is about 16 KB). */
 const MAX_BYTES = 256 * 1024;
@@ -21,8 +21,8 @@ async function call(path, location, extra) {
   try {
     res = await fetch(url, { headers: { accept: 'application/json' } });
   } catch (e) {
-    const host = new URL(url).host;
-    throw `could not reach ${shown}: ${reason(e)} (if ${host} is not granted, ask for grant_network_permission {"host": "${host}"})`;
+    const host = grantHost(url);
+    throw `could not reach ${shown}: ${reason(e).trim()} (if ${host} is not granted, ask for grant_network_permission {"host": "${host}"})`;
   }
   const declared = Number(res.headers.get('content-length') ?? '');
   if (Number.isFinite(declared) && declared > MAX_BYTES) throw `${shown} answered ${declared} bytes, over the ${MAX_BYTES}-byte limit`;

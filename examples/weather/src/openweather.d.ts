@@ -35,6 +35,7 @@ export function settings(environment: Array<[string, string]>): { key: string; b
 export function locationQuery(location: string): { q: string } | { lat: string; lon: string };
 export function forecastSteps(days: number): number;
 export function requestUrl(base: string, path: string, params: Record<string, string>): { url: string; shown: string };
+export function grantHost(url: string): string;
 export function httpError(status: number, body: string, shown: string, location: string): string;
 export function currentFromJson(doc: unknown): CurrentWeather;
 export function forecastFromJson(doc: unknown): Forecast;

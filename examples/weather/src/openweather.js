@@ -59,6 +59,12 @@ export function requestUrl(base, path, params) {
   return { url: url.href, shown: `${url.origin}${url.pathname}` };
 }
 
+/** The host:port a network grant for `url` names (the port written out, as the sandbox's own hint does). */
+export function grantHost(url) {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+}
+
 /** The error for a non-2xx answer: OpenWeather's own message plus what to do about the usual ones. */
 export function httpError(status, body, shown, location) {
   let message = '';

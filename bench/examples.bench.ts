@@ -21,6 +21,8 @@ interface CallSpec {
   grantNetwork?: boolean;
   /** Grant read access to a directory first (a fresh temporary one holding notes.txt); `base` is then that directory. */
   grantDirectory?: boolean;
+  /** Variables the server is started with, each granted to the component first (given the loopback server's URL). */
+  grantEnvironment?: (base: string) => Record<string, string>;
 }
 
 /** What the first call of each example is; an example not listed here gets its first tool without required arguments. */
@@ -31,7 +33,26 @@ const FIRST_CALLS: Record<string, CallSpec> = {
   'csv-stats': { tool: 'describe_csv', args: () => ({ text: 'region,amount\nnorth,10\nsouth,2.5\n', delimiter: '' }) },
   gomod: { tool: 'compare_versions', args: () => ({ a: 'v1.10.0', b: 'v1.9.9' }) },
   filesystem: { tool: 'read_file', args: (dir) => ({ path: join(dir, 'notes.txt') }), grantDirectory: true },
+  weather: {
+    tool: 'current_weather',
+    args: () => ({ location: 'Lyon' }),
+    grantNetwork: true,
+    grantEnvironment: (base) => ({ OPENWEATHER_API_KEY: 'bench-key', WEATHER_API_BASE: base }),
+  },
 };
+
+/** What the loopback server answers for OpenWeather's current-weather path (the weather example's first call). */
+const OPENWEATHER_CURRENT = JSON.stringify({
+  coord: { lon: 4.8467, lat: 45.7485 },
+  weather: [{ description: 'light rain' }],
+  main: { temp: 7.25, feels_like: 4.9, pressure: 1012, humidity: 87 },
+  wind: { speed: 3.6, deg: 200 },
+  clouds: { all: 75 },
+  dt: 1796306400,
+  sys: { country: 'FR' },
+  name: 'Lyon',
+  cod: 200,
+});
 
 interface Sample {
   loadMs: number;
@@ -55,7 +76,8 @@ function coldBuild(example: Example): { ms: number; bytes: number } {
 
 async function measure(wasm: string, spec: CallSpec | undefined, url: string, host: string): Promise<Sample | string> {
   const h = tempHome('wassette-bench-examples-');
-  const s = await startStdioSession({ home: h.home });
+  const env = spec?.grantEnvironment?.(url) ?? {};
+  const s = await startStdioSession({ home: h.home, env });
   const dir = mkdtempSync(join(tmpdir(), 'wassette-bench-granted-'));
   writeFileSync(join(dir, 'notes.txt'), 'hello from the granted directory\n');
   const base = spec?.grantDirectory ? dir : url;
@@ -73,6 +95,10 @@ async function measure(wasm: string, spec: CallSpec | undefined, url: string, ho
       chosen = { tool: mine.name, args: () => ({}) };
     }
     if (chosen.grantNetwork) await call(s, 'grant_network_permission', { component_id: id, details: { host } });
+    for (const key of Object.keys(env)) {
+      const g = await call(s, 'grant_environment_variable_permission', { component_id: id, details: { key } });
+      if (g.isError) throw new Error(`grant_environment_variable_permission ${key}: ${text(g)}`);
+    }
     if (chosen.grantDirectory) {
       const g = await call(s, 'grant_storage_permission', { component_id: id, details: { uri: `fs://${dir}`, access: ['read'] } });
       if (g.isError) throw new Error(`grant_storage_permission: ${text(g)}`);
@@ -93,15 +119,16 @@ async function measure(wasm: string, spec: CallSpec | undefined, url: string, ho
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
-export async function run(): Promise<string> {
-  const http = createServer((_req, res) => res.end('hello from the bench server\n'));
+/** `only` limits the run to the examples named (`BENCH_EXAMPLES=weather npx tsx bench/examples.bench.ts`). */
+export async function run(only = (process.env.BENCH_EXAMPLES ?? '').split(',').filter(Boolean)): Promise<string> {
+  const http = createServer((req, res) => res.end(req.url?.startsWith('/data/2.5/weather') ? OPENWEATHER_CURRENT : 'hello from the bench server\n'));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const port = (http.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
   const rows: string[] = [];
   const notes: string[] = [];
   try {
-    for (const example of listExamples(ROOT)) {
+    for (const example of listExamples(ROOT).filter((e) => only.length === 0 || only.includes(e.name))) {
       if (!example.works) {
         notes.push(`- ${example.name} (${example.language}): not built, ${example.why}`);
         continue;
@@ -140,6 +167,7 @@ export async function run(): Promise<string> {
     `Each working example: size of examples/build/<name>.wasm, one cold build with its build.sh (target < 60 s), and the`,
     `median of ${RUNS} fresh \`wassette serve\` homes for load_component of the file (fetch, transpile, instantiate),`,
     'the first tool call after it and a second (warm) call. fetch calls a loopback server after a network grant;',
+    'weather too, after granting the API key and base URL variables (the server is started with both);',
     'filesystem reads a file in a temporary directory after a storage grant. "Cold" means not in examples/build:',
     "Go's own build cache (go-build) stays warm, so gomod's build is mostly linking.",
     '',

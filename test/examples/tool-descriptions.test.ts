@@ -30,4 +30,26 @@ describe('example tool descriptions', () => {
     const info = tools.find((x) => x.name === 'get_file_info');
     expect(info?.description).toMatch(/`modified` is in seconds\s+since 1970-01-01 UTC/);
   }, 120_000);
+
+  it('current_weather and forecast say the unit of every number they return, and where the API key comes from', async () => {
+    const built = await buildExamples(['--only', 'weather'], t.home);
+    expect(built.code, built.stderr).toBe(0);
+    const r = await runCli(['inspect', join(ROOT, 'examples', 'build', 'weather.wasm'), '--json'], { home: t.home });
+    expect(r.code, r.stderr).toBe(0);
+    const info = JSON.parse(r.stdout) as { tools: Array<{ name: string; description: string }>; description?: string };
+    const doc = (name: string) => (info.tools.find((x) => x.name === name)?.description ?? '').replace(/\s+/g, ' ');
+    for (const phrase of [
+      'degrees Celsius',
+      'humidity and cloud cover in percent',
+      'pressure in hPa',
+      'wind speed in metres per second',
+      'degrees from north',
+      'in UTC',
+    ]) {
+      expect(doc('current_weather')).toContain(phrase);
+    }
+    for (const phrase of ['degrees Celsius', 'chance of precipitation in percent', 'metres per second', '1 to 5', 'UTC time'])
+      expect(doc('forecast')).toContain(phrase);
+    expect(r.stdout).toContain('OPENWEATHER_API_KEY');
+  }, 120_000);
 });

@@ -1,17 +1,72 @@
 // The JavaScript examples end to end: built (cached), published signed, crawled, found by a user's words with
-// search_tools, loaded with load_tool after the user approves, every tool called; fetch is denied until granted.
-import { createServer, type Server } from 'node:http';
+// search_tools, loaded with load_tool after the user approves, every tool called; fetch is denied until granted, and
+// weather until its API key variable and then its host are granted (a loopback stand-in answers as OpenWeather does).
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { call, text } from '../helpers/cli.js';
-import { examplesWorld, findExample, grantApproved, loadExample } from '../helpers/examples.js';
+import { call, runCli, text } from '../helpers/cli.js';
+import { EXAMPLES_ENV, examplesWorld, findExample, grantApproved, loadExample } from '../helpers/examples.js';
 
-const ctx = examplesWorld(['time', 'fetch']);
+const NAMES = ['time', 'fetch', 'weather'];
+const ctx = examplesWorld(NAMES);
+const API_KEY = 'test-key-5d1c0e';
+/** The query strings the stand-in weather API received, in order. */
+const weatherRequests: URLSearchParams[] = [];
+
+/** OpenWeather's /data/2.5/weather and /forecast (units=metric), for Lyon and for coordinates; any other city is 404. */
+function openWeather(url: URL, res: ServerResponse) {
+  const q = url.searchParams;
+  weatherRequests.push(q);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  const reply = (status: number, doc: unknown) => {
+    res.statusCode = status;
+    res.end(JSON.stringify(doc));
+  };
+  if (q.get('appid') !== API_KEY)
+    return reply(401, { cod: 401, message: 'Invalid API key. Please see https://openweathermap.org/faq#error401 for more info.' });
+  if (q.get('units') !== 'metric') return reply(400, { cod: '400', message: 'this stand-in only answers units=metric' });
+  const byCoords = q.has('lat') && q.has('lon');
+  if (!byCoords && q.get('q') !== 'Lyon') return reply(404, { cod: '404', message: 'city not found' });
+  const coord = byCoords ? { lat: Number(q.get('lat')), lon: Number(q.get('lon')) } : { lat: 45.7485, lon: 4.8467 };
+  const name = byCoords ? 'Vénissieux' : 'Lyon';
+  if (url.pathname === '/data/2.5/weather') {
+    return reply(200, {
+      coord: { lon: coord.lon, lat: coord.lat },
+      weather: [{ id: 500, main: 'Rain', description: 'light rain', icon: '10d' }],
+      base: 'stations',
+      main: { temp: 7.25, feels_like: 4.9, temp_min: 6.1, temp_max: 8.3, pressure: 1012, humidity: 87, sea_level: 1012, grnd_level: 990 },
+      visibility: 10000,
+      wind: { speed: 3.6, deg: 200 },
+      clouds: { all: 75 },
+      dt: 1796306400,
+      sys: { country: 'FR', sunrise: 1796281200, sunset: 1796313600 },
+      timezone: 3600,
+      id: 2996944,
+      name,
+      cod: 200,
+    });
+  }
+  if (url.pathname === '/data/2.5/forecast') {
+    const cnt = Number(q.get('cnt') ?? 40);
+    const list = Array.from({ length: cnt }, (_, i) => ({
+      dt: 1796310000 + i * 10800,
+      main: { temp: 6 + i / 2, humidity: 80 + (i % 3) },
+      weather: [{ description: i % 2 === 0 ? 'moderate rain' : 'overcast clouds' }],
+      wind: { speed: 4 },
+      pop: i % 2 === 0 ? 0.8 : 0.1,
+      dt_txt: new Date((1796310000 + i * 10800) * 1000).toISOString().slice(0, 19).replace('T', ' '),
+    }));
+    return reply(200, { cod: '200', message: 0, cnt, list, city: { id: 2996944, name, coord, country: 'FR', timezone: 3600 } });
+  }
+  reply(404, { cod: '404', message: 'Internal error' });
+}
 
 let http: Server;
 let port = 0;
 beforeAll(async () => {
   http = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    if (url.pathname.startsWith('/data/2.5/')) return openWeather(url, res);
     if (req.url === '/notes.txt') return res.end('buy milk\ncall the plumber\n');
     if (req.url === '/weather.json') {
       res.setHeader('content-type', 'application/json');
@@ -34,15 +89,15 @@ afterAll(async () => {
 });
 
 describe('JavaScript examples through discovery', () => {
-  it('publishes both, signed, and the crawl describes them from their description layers', () => {
+  it('publishes all three, signed, and the crawl describes them from their description layers', () => {
     const { examples, crawl } = ctx.world;
-    for (const name of ['time', 'fetch']) {
+    for (const name of NAMES) {
       expect(examples[name], name).toMatchObject({ status: expect.stringMatching(/^(built|cached)$/), signed: true });
       expect(examples[name]!.reference).toMatch(new RegExp(`/examples/${name}@sha256:[0-9a-f]{64}$`));
       expect(examples[name]!.bytes).toBeGreaterThan(1_000_000);
     }
-    expect(crawl).toMatchObject({ components: 2, added: 2 });
-    expect(crawl.described).toMatchObject({ layer: 2, decoded: 0 });
+    expect(crawl).toMatchObject({ components: 3, added: 3 });
+    expect(crawl.described).toMatchObject({ layer: 3, decoded: 0 });
     expect(crawl.failed).toEqual([]);
   });
 
@@ -130,4 +185,136 @@ describe('JavaScript examples through discovery', () => {
     expect(other.isError).toBe(true);
     expect(text(other)).toMatch(/not in the network allow list|grant_network_permission/);
   }, 180_000);
+
+  it('weather: found from "do I need an umbrella", refused until its key variable and then its host are granted', async () => {
+    const w = ctx.world;
+    const hit = await findExample(w, 'weather', 'do I need an umbrella in Lyon today?');
+    expect(hit.signature).toMatchObject({ status: 'verified' });
+    expect(hit.description).toContain('degrees Celsius');
+    const { id, tools } = await loadExample(w, hit.ref, 'the user asked about the weather in Lyon');
+    expect(tools.sort()).toEqual(['current_weather', 'forecast']);
+    const base = `http://127.0.0.1:${port}`;
+    const errorOf = async (tool: string, args: Record<string, unknown>) => {
+      const r = await call(w.session, tool, args);
+      expect(r.isError, text(r)).toBe(true);
+      // The key travels in the request's query: no answer may show it.
+      expect(JSON.stringify(r)).not.toContain(API_KEY);
+      // The component's own message first (unescaped), then what the server added to the text content.
+      return `${r.structuredContent?.error}\n${text(r)}`;
+    };
+
+    // Nothing granted: the component sees no key, says which grant and which secret, and sends nothing.
+    const noKey = await errorOf('current_weather', { location: 'Lyon' });
+    expect(noKey).toMatch(/OPENWEATHER_API_KEY is not visible to this component/);
+    expect(noKey).toContain('grant_environment_variable_permission {"key": "OPENWEATHER_API_KEY"}');
+    expect(noKey).toContain('wassette secret set <component-id> OPENWEATHER_API_KEY=<key>');
+    // The user stores the key as a secret: still invisible without the environment grant.
+    const secret = await runCli(['secret', 'set', id, `OPENWEATHER_API_KEY=${API_KEY}`, `WEATHER_API_BASE=${base}`], { home: w.home, env: EXAMPLES_ENV });
+    expect(secret.code, secret.stderr).toBe(0);
+    expect(secret.stderr).toContain(`wassette permission grant environment ${id} OPENWEATHER_API_KEY`);
+    expect(await errorOf('forecast', { location: 'Lyon', days: 1 })).toMatch(/OPENWEATHER_API_KEY is not visible/);
+
+    // The key granted, not the base override: the request heads for OpenWeather itself and the sandbox refuses it.
+    await grantApproved(w, 'grant_environment_variable_permission', { key: 'OPENWEATHER_API_KEY' }, id);
+    await vi.waitFor(
+      async () => {
+        const r = await call(w.session, 'current_weather', { location: 'Lyon' });
+        expect(r.isError, text(r)).toBe(true);
+        expect(JSON.stringify(r)).not.toContain(API_KEY);
+        // The component's message and the sandbox's denial name the same grant, port included.
+        expect(r.structuredContent?.error).toMatch(
+          /^could not reach https:\/\/api\.openweathermap\.org\/data\/2\.5\/weather: .*ask for grant_network_permission \{"host": "api\.openweathermap\.org:443"\}\)$/s,
+        );
+        expect(r.structuredContent?.denials).toEqual([
+          expect.objectContaining({
+            capability: 'network',
+            target: 'api.openweathermap.org:443',
+            reason: expect.stringMatching(/^host api\.openweathermap\.org is not in the network allow list/),
+            allow: { tool: 'grant_network_permission', arguments: { component_id: id, details: { host: 'api.openweathermap.org:443' } } },
+          }),
+        ]);
+        expect(text(r)).toContain(`to allow it, call grant_network_permission {"component_id":"${id}","details":{"host":"api.openweathermap.org:443"}}`);
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+    // With the override granted too it heads for the stand-in, still refused until that host is granted.
+    await grantApproved(w, 'grant_environment_variable_permission', { key: 'WEATHER_API_BASE' }, id);
+    await vi.waitFor(
+      async () => {
+        const denied = await errorOf('current_weather', { location: 'Lyon' });
+        expect(denied).toMatch(new RegExp(`host 127\\.0\\.0\\.1 is not in the network allow list.*grant_network_permission.*127\\.0\\.0\\.1:${port}`, 's'));
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+    expect(weatherRequests).toHaveLength(0);
+
+    await grantApproved(w, 'grant_network_permission', { host: `127.0.0.1:${port}` }, id);
+    let now: Record<string, unknown> | undefined;
+    await vi.waitFor(
+      async () => {
+        const r = await call(w.session, 'current_weather', { location: 'Lyon' });
+        expect(r.isError, text(r)).toBeFalsy();
+        now = r.structuredContent?.result;
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+    expect(now).toEqual({
+      city: 'Lyon',
+      country: 'FR',
+      latitude: 45.7485,
+      longitude: 4.8467,
+      'observed-at': '2026-12-03T14:00:00Z',
+      description: 'light rain',
+      'temperature-celsius': 7.25,
+      'feels-like-celsius': 4.9,
+      'humidity-percent': 87,
+      'pressure-hpa': 1012,
+      'wind-speed-mps': 3.6,
+      'wind-direction-degrees': 200,
+      'cloud-cover-percent': 75,
+    });
+    const sent = weatherRequests.at(-1)!;
+    expect(Object.fromEntries(sent)).toEqual({ q: 'Lyon', units: 'metric', appid: API_KEY });
+
+    const coords = await call(w.session, 'current_weather', { location: '45.70, 4.89' });
+    expect(coords.structuredContent?.result, text(coords)).toMatchObject({ city: 'Vénissieux', latitude: 45.7, longitude: 4.89 });
+    expect(Object.fromEntries(weatherRequests.at(-1)!)).toMatchObject({ lat: '45.7', lon: '4.89' });
+
+    const fc = await call(w.session, 'forecast', { location: 'Lyon', days: 1 });
+    expect(fc.isError, text(fc)).toBeFalsy();
+    const steps = fc.structuredContent?.result.steps as Array<Record<string, unknown>>;
+    expect(steps).toHaveLength(8);
+    expect(steps[0]).toEqual({
+      time: '2026-12-03T15:00:00Z',
+      description: 'moderate rain',
+      'temperature-celsius': 6,
+      'humidity-percent': 80,
+      'wind-speed-mps': 4,
+      'precipitation-chance-percent': 80,
+    });
+    expect(steps[7]).toMatchObject({ time: '2026-12-04T12:00:00Z', 'temperature-celsius': 9.5, 'precipitation-chance-percent': 10 });
+    expect(weatherRequests.at(-1)!.get('cnt')).toBe('8');
+
+    // The API's own 404 for an unknown city, as an error the agent can act on; bad arguments never reach the API.
+    const count = weatherRequests.length;
+    expect(await errorOf('current_weather', { location: 'Atlantis' })).toMatch(
+      /^no place called "Atlantis" found \(the weather service answered HTTP 404: city not found\); check the spelling/,
+    );
+    expect(weatherRequests).toHaveLength(count + 1);
+    expect(await errorOf('forecast', { location: 'Lyon', days: 9 })).toMatch(/days must be a whole number from 1 to 5, not 9/);
+    expect(await errorOf('current_weather', { location: '95,10' })).toMatch(/latitude 95 is out of range/);
+    expect(weatherRequests).toHaveLength(count + 1);
+
+    // A wrong key is the API's 401, named as a key problem.
+    const wrong = await runCli(['secret', 'set', id, 'OPENWEATHER_API_KEY=not-the-key'], { home: w.home, env: EXAMPLES_ENV });
+    expect(wrong.code, wrong.stderr).toBe(0);
+    await vi.waitFor(
+      async () => {
+        const r = await call(w.session, 'current_weather', { location: 'Lyon' });
+        expect(r.isError, text(r)).toBe(true);
+        expect(text(r)).toMatch(/refused the API key in OPENWEATHER_API_KEY \(HTTP 401: Invalid API key/);
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+  }, 240_000);
 });

@@ -29,9 +29,9 @@ const EXAMPLES = [
   },
 ] as const;
 
-// The JavaScript examples are published too (from the same cache, never rebuilt), so each search has all six to
+// The JavaScript examples are published too (from the same cache, never rebuilt), so each search has all seven to
 // choose from; they are only loaded in their own test.
-const OTHERS = ['time', 'fetch'];
+const OTHERS = ['time', 'fetch', 'weather'];
 const ctx = examplesWorld([...EXAMPLES.map((e) => e.name), ...OTHERS]);
 const SENTINEL = 'SENTINEL-OUTSIDE-7f3a9c';
 /** Component ids as load_tool reported them. */
@@ -73,14 +73,14 @@ async function fails(name: string, args: Record<string, unknown>): Promise<{ err
 const wasmOf = (name: string): string => ctx.world.examples[name]!.wasm!;
 
 describe('found through discovery and loaded after approval', () => {
-  it('publishes all six, signed, and the crawl describes them from their description layers', () => {
+  it('publishes all seven, signed, and the crawl describes them from their description layers', () => {
     const { examples, crawl } = ctx.world;
     for (const name of [...EXAMPLES.map((e) => e.name), ...OTHERS]) {
       expect(examples[name], name).toMatchObject({ status: expect.stringMatching(/^(built|cached)$/), signed: true });
       expect(examples[name]!.reference).toMatch(new RegExp(`/examples/${name}@sha256:[0-9a-f]{64}$`));
     }
-    expect(crawl).toMatchObject({ components: 6, added: 6 });
-    expect(crawl.described).toMatchObject({ layer: 6, decoded: 0 });
+    expect(crawl).toMatchObject({ components: 7, added: 7 });
+    expect(crawl.described).toMatchObject({ layer: 7, decoded: 0 });
     expect(crawl.failed).toEqual([]);
   });
 
@@ -96,6 +96,12 @@ describe('found through discovery and loaded after approval', () => {
     },
     180_000,
   );
+
+  // Loaded and called in the JavaScript test; here only whether a user's words find it among all seven.
+  it.each(['do I need an umbrella in Lyon today?', 'how cold will it be in Oslo tomorrow morning?'])('weather: "%s" finds it in the top 3', async (query) => {
+    const hit = await findExample(ctx.world, 'weather', query);
+    expect(hit.name).toMatch(/(current_weather|forecast)$/);
+  });
 });
 
 describe('the WIT doc comments are the tool descriptions', () => {

@@ -1,9 +1,9 @@
 // The time example's generated zone table against Node's ICU (Intl.DateTimeFormat with timeZone), every zone, 1970-2050.
 import { describe, expect, it } from 'vitest';
 import { convertTime, currentTime, listTimeZones, zonedTime } from '../../examples/time/src/component.js';
-import { ALIASES, TABLE_END, ZONES, localToUtc, offsetAt, resolveZone } from '../../examples/time/src/tz.js';
+import { ALIASES, ZONES, localToUtc, offsetAt, resolveZone } from '../../examples/time/src/tz.js';
 import { TABLES, TZ_VERSION } from '../../examples/time/src/zone-data.js';
-import { END, START, icuOffsetFn } from '../../scripts/examples/time-zone-data.js';
+import { START, icuOffsetFn } from '../../scripts/examples/time-zone-data.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -52,7 +52,6 @@ describe('time example zone table', () => {
   });
 
   it('agrees with ICU on every zone: every 9 days (at varying hours) 1970-2050, and a second either side of each change', () => {
-    expect(TABLE_END * 1000).toBe(END * 1000);
     const mismatches: string[] = [];
     for (const zone of Object.keys(ZONES)) {
       const icu = icuOffsetFn(zone);

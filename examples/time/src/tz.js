@@ -1,10 +1,11 @@
-// Offset arithmetic on the generated zone table (zone-data.js): binary search in transitions, a yearly rule beyond.
+// Offset arithmetic on the generated zone table (zone-data.js): binary search in transitions, then a yearly rule.
 //
 // A component gets the wall clock from WASI but no zone database, so the zones travel inside it. zone-data.js is
 // made from Node's ICU by scripts/examples/time-zone-data.ts: every offset change of every zone from 1970 to the end
 // of 2037, and, for zones whose last years repeat a yearly daylight-saving pattern, that pattern as a tzdb-style rule
-// (month, "lastSun" / "Sun>=8", local wall-clock time) that continues it after 2037. A zone without such a pattern
-// keeps its last offset. Instants before 1970 use the 1970 offset.
+// (month, "lastSun" / "Sun>=8", local wall-clock time). The rule takes over from the first transition it reproduces
+// (the table stores none after that) and continues after 2037. A zone without such a pattern keeps its last offset.
+// Instants before 1970 use the 1970 offset.
 import { ALIASES, TABLE_END, TABLES, ZONES } from './zone-data.js';
 
 export { ALIASES, TABLE_END, ZONES };
@@ -90,12 +91,13 @@ function table(zone) {
   });
   let rule;
   if (ruleText) {
-    const [std, dst, sm, sd, sa, em, ed, ea] = ruleText.split(',');
+    const [std, dst, sm, sd, sa, em, ed, ea, from] = ruleText.split(',');
     rule = {
       std: periods[Number(std)],
       dst: periods[Number(dst)],
       start: { month: Number(sm), day: sd, at: Number.parseInt(sa, 36) },
       end: { month: Number(em), day: ed, at: Number.parseInt(ea, 36) },
+      from: Number.parseInt(from, 36),
     };
   }
   t = { periods, at, to, rule };
@@ -103,7 +105,7 @@ function table(zone) {
   return t;
 }
 
-/** The period of a zone's rule at UTC second `s` (after the table ends). */
+/** The period of a zone's rule at UTC second `s` (once the rule has taken over from the table). */
 function rulePeriod(rule, s) {
   const y = civilFromDays(Math.floor((s + rule.std.offset) / DAY_S)).year;
   const start = ruleTransition(y, rule.start.month, rule.start.day, rule.start.at, rule.std.offset);
@@ -116,7 +118,7 @@ function rulePeriod(rule, s) {
 export function offsetAt(zone, ms) {
   const { periods, at, to, rule } = table(zone);
   const s = Math.floor(ms / 1000);
-  if (rule !== undefined && s >= TABLE_END) return rulePeriod(rule, s);
+  if (rule !== undefined && s >= rule.from) return rulePeriod(rule, s);
   // The last transition at or before s.
   let lo = 0;
   let hi = at.length;

@@ -154,7 +154,7 @@ function ruleFrom(rule: Rule, periods: Period[], transitions: { at: number; to: 
 }
 
 /** One zone's table text: "periods;transitions;rule" (see tz.js for the reading side). */
-function encode(zone: string, end = END): string {
+export function encode(zone: string, end = END): string {
   const { first, changes } = scan(zone, end);
   const dst = flags(zone, first, changes);
   const all = [first, ...changes.map((c) => c.offset)].map((offset, i) => ({ offset, dst: dst[i] as boolean }));

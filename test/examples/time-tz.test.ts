@@ -84,6 +84,20 @@ describe('time example zone table', () => {
     expect(at('America/New_York', '2045-01-01T00:00Z')).toMatchObject({ offset: '-05:00', daylightSaving: false });
   });
 
+  it('flags daylight saving wherever ICU names the time summer or daylight time, in January and July 2026', () => {
+    const missed: string[] = [];
+    for (const zone of Object.keys(ZONES)) {
+      const names = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'long' });
+      for (const t of [Date.UTC(2026, 0, 15), Date.UTC(2026, 6, 15)]) {
+        const says = /summer|daylight/i.test(names.format(t));
+        if (says && !offsetAt(zone, t).dst) missed.push(`${zone} ${new Date(t).toISOString()}`);
+      }
+    }
+    expect(missed).toEqual([]);
+    expect(offsetAt('Europe/Berlin', Date.UTC(2026, 0, 15)).dst).toBe(false);
+    expect(offsetAt('Asia/Tokyo', Date.UTC(2026, 6, 15)).dst).toBe(false);
+  });
+
   it('is what the generator makes from this ICU now (for a sample of zones; the full run takes 15 s)', () => {
     for (const zone of [
       'Europe/Berlin',

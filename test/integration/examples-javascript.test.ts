@@ -139,9 +139,24 @@ describe('JavaScript examples through discovery', () => {
     expect(bad.isError).toBe(true);
     expect(bad.structuredContent?.error).toMatch(/^unknown time zone "Mars\/Base"; use an IANA name/);
 
+    // Zones with odd rules (Ramadan, half-hour DST) and old aliases answer from inside the component too.
+    const ramadan = await call(w.session, 'convert_time', { time: '2026-03-01T12:00:00Z', to_zone: 'Africa/Casablanca' });
+    expect(ramadan.structuredContent?.result).toMatchObject({ local: '2026-03-01T12:00:00', offset: '+00:00' });
+    const howe = await call(w.session, 'convert_time', { time: '2026-01-15T00:00:00Z', to_zone: 'Australia/Lord_Howe' });
+    expect(howe.structuredContent?.result).toMatchObject({ offset: '+11:00', 'daylight-saving': true });
+    expect((await call(w.session, 'current_time', { zone: 'Asia/Calcutta' })).structuredContent?.result).toMatchObject({
+      zone: 'Asia/Kolkata',
+      offset: '+05:30',
+    });
+    // A time without a date is that time today in from_zone.
+    const today = await call(w.session, 'convert_time', { time: '15:00', from_zone: 'Asia/Tokyo', to_zone: 'UTC' });
+    expect(today.isError, text(today)).toBeFalsy();
+    expect(today.structuredContent?.result.local).toMatch(/T06:00:00$/);
+
     const zones = (await call(w.session, 'list_time_zones')).structuredContent?.result as string[];
-    expect(zones.length).toBeGreaterThanOrEqual(70);
+    expect(zones.length).toBeGreaterThanOrEqual(Intl.supportedValuesOf('timeZone').length);
     expect(zones).toContain('Australia/Sydney');
+    expect(zones).toContain('Africa/Casablanca');
   }, 180_000);
 
   it('fetch: found from "download a web page", denied until the loopback host is granted, then text and JSON', async () => {

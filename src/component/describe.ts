@@ -33,11 +33,12 @@ export function witTypeToString(t: WitType): string {
   }
 }
 
-function truncate(text: string): string {
-  if (text.length <= MAX_DESCRIPTION) return text;
-  const cut = text.slice(0, MAX_DESCRIPTION - 3);
+/** `text` when it fits in `max` characters, else cut at a sentence or word boundary with `...` appended. */
+export function truncate(text: string, max = MAX_DESCRIPTION): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 3);
   const sentence = cut.lastIndexOf('. ');
-  const at = sentence > MAX_DESCRIPTION / 2 ? sentence + 1 : cut.lastIndexOf(' ');
+  const at = sentence > max / 2 ? sentence + 1 : cut.lastIndexOf(' ');
   return `${cut.slice(0, at > 0 ? at : cut.length).trimEnd()}...`;
 }
 

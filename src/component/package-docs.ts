@@ -1,5 +1,6 @@
 // Reads wit-component's `package-docs` custom section (a version byte, then JSON) and attaches its doc comments.
-import type { ComponentDescription, WitFunction, WitInterface } from './wit-types.js';
+import { type DocsBudget, type TypeDocsMap, newDocsBudget, withTypeDocs } from './type-docs.js';
+import type { ComponentDescription, TypeDocs, WitFunction, WitInterface } from './wit-types.js';
 
 export const PACKAGE_DOCS_SECTION = 'package-docs';
 
@@ -9,12 +10,14 @@ type FuncDocs = string | null | { docs?: string | null };
 export interface InterfaceDocs {
   docs?: string;
   funcs: Record<string, string>;
+  /** Docs of the named types declared here (records, variants, enums, flags), when any has some. */
+  types?: TypeDocsMap;
 }
 
 export interface PackageDocs {
   docs?: string;
   /** World docs and docs of world-level functions, by world name. */
-  worlds: Record<string, { docs?: string; funcs: Record<string, string>; interfaces: Record<string, InterfaceDocs> }>;
+  worlds: Record<string, { docs?: string; funcs: Record<string, string>; interfaces: Record<string, InterfaceDocs>; types?: TypeDocsMap }>;
   /** Interface docs by bare interface name (`math`, not `local:demo/math@0.1.0`). */
   interfaces: Record<string, InterfaceDocs>;
 }
@@ -36,11 +39,28 @@ function funcDocs(v: unknown): Record<string, string> {
   return out;
 }
 
+/** `{name: {docs, stability, items: {field: docs}}}`; types with neither docs nor item docs are left out. */
+function typeDocs(v: unknown): TypeDocsMap | undefined {
+  const out: Record<string, TypeDocs> = {};
+  for (const [name, t] of Object.entries(obj(v))) {
+    const o = obj(t);
+    const entry: TypeDocs = {};
+    const docs = str(o.docs);
+    if (docs !== undefined) entry.docs = docs;
+    const items = Object.entries(obj(o.items)).filter((e): e is [string, string] => typeof e[1] === 'string');
+    if (items.length > 0) entry.items = Object.fromEntries(items);
+    if (entry.docs !== undefined || entry.items !== undefined) out[name] = entry;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 function interfaceDocs(v: unknown): InterfaceDocs {
   const o = obj(v);
   const out: InterfaceDocs = { funcs: funcDocs(o.funcs) };
   const docs = str(o.docs);
   if (docs !== undefined) out.docs = docs;
+  const types = typeDocs(o.types);
+  if (types !== undefined) out.types = types;
   return out;
 }
 
@@ -70,6 +90,8 @@ export function parsePackageDocs(data: Uint8Array): PackageDocs | undefined {
       };
       const docs = str(wo.docs);
       if (docs !== undefined) world.docs = docs;
+      const types = typeDocs(wo.types);
+      if (types !== undefined) world.types = types;
       return world;
     }),
     interfaces: mapValues(o.interfaces, interfaceDocs),
@@ -94,16 +116,17 @@ export function docsKey(f: WitFunction): string {
   return f.name;
 }
 
-function withFuncDocs(fns: WitFunction[], docs: Record<string, string>): WitFunction[] {
+function withFuncDocs(fns: WitFunction[], docs: Record<string, string>, types: TypeDocsMap | undefined, budget: DocsBudget): WitFunction[] {
   return fns.map((f) => {
     const d = docs[docsKey(f)];
-    return d === undefined ? f : { ...f, docs: d };
+    const typed = types === undefined ? f : withTypeDocs(f, types, budget);
+    return d === undefined ? typed : { ...typed, docs: d };
   });
 }
 
-function withInterfaceDocs(i: WitInterface, docs: InterfaceDocs | undefined): WitInterface {
+function withInterfaceDocs(i: WitInterface, docs: InterfaceDocs | undefined, budget: DocsBudget): WitInterface {
   if (!docs) return i;
-  const out: WitInterface = { ...i, functions: withFuncDocs(i.functions, docs.funcs) };
+  const out: WitInterface = { ...i, functions: withFuncDocs(i.functions, docs.funcs, docs.types, budget) };
   if (docs.docs !== undefined) out.docs = docs.docs;
   return out;
 }
@@ -111,15 +134,18 @@ function withInterfaceDocs(i: WitInterface, docs: InterfaceDocs | undefined): Wi
 /**
  * Returns a copy of `desc` with docs filled in. Package interfaces match by bare name; kebab-named world
  * exports (`export calc: interface {...}`) match the world's own interface docs. The world is the only one in the
- * package, or else the first one listing docs for an exported function.
+ * package, or else the first one listing docs for an exported function. Type docs (record fields, variant and
+ * enum cases, flags) match named types by name within the function's own scope: the world's types for world-level
+ * functions, the interface's for an interface's; they are cut to size on the way (type-docs.ts).
  */
 export function applyPackageDocs<T extends Omit<ComponentDescription, 'wit'>>(desc: T, docs: PackageDocs): T {
   const worlds = Object.values(docs.worlds);
   const world = worlds.length === 1 ? worlds[0] : worlds.find((w) => desc.functions.some((f) => docsKey(f) in w.funcs));
+  const budget = newDocsBudget();
   const out: T = {
     ...desc,
-    functions: withFuncDocs(desc.functions, world?.funcs ?? {}),
-    interfaces: desc.interfaces.map((i) => withInterfaceDocs(i, world?.interfaces[i.name] ?? docs.interfaces[bareInterfaceName(i.name)])),
+    functions: withFuncDocs(desc.functions, world?.funcs ?? {}, world?.types, budget),
+    interfaces: desc.interfaces.map((i) => withInterfaceDocs(i, world?.interfaces[i.name] ?? docs.interfaces[bareInterfaceName(i.name)], budget)),
   };
   const worldDocs = world?.docs;
   if (worldDocs !== undefined) out.docs = worldDocs;

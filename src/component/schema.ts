@@ -1,5 +1,5 @@
 // WIT types -> JSON Schema (draft 2020-12), following the JSON value mapping in architecture.md.
-import type { WitFunction, WitType } from './wit-types.js';
+import type { TypeDocs, WitFunction, WitType } from './wit-types.js';
 
 /** A JSON Schema document (2020-12). Kept loose: schemas are generated and handed to MCP clients as data. */
 export type JSONSchema = Record<string, unknown>;
@@ -59,8 +59,29 @@ export function isOptional(t: WitType): boolean {
   return t.kind === 'option';
 }
 
+/** `schema` described by a doc comment; a description it already has (a value-mapping note) follows in brackets. */
+function described(schema: JSONSchema, doc: string | undefined): JSONSchema {
+  if (doc === undefined) return schema;
+  return { ...schema, description: typeof schema.description === 'string' ? `${doc} (${schema.description})` : doc };
+}
+
 function titled(t: WitType, schema: JSONSchema): JSONSchema {
-  return 'name' in t && t.name !== undefined ? { title: t.name, ...schema } : schema;
+  const docs = 'docs' in t ? t.docs?.docs : undefined;
+  return 'name' in t && t.name !== undefined ? described({ title: t.name, ...schema }, docs) : described(schema, docs);
+}
+
+/** The doc of one field, case or flag (own keys only: a field may be called `constructor`). */
+function itemDoc(docs: TypeDocs | undefined, name: string): string | undefined {
+  return docs?.items && Object.hasOwn(docs.items, name) ? docs.items[name] : undefined;
+}
+
+/** Enum case docs have no schema slot of their own (the cases are plain strings), so they join the description. */
+function enumDescription(cases: string[], docs: TypeDocs | undefined): JSONSchema {
+  const lines = cases.flatMap((c) => {
+    const doc = itemDoc(docs, c);
+    return doc === undefined ? [] : [`${c}: ${doc}`];
+  });
+  return lines.length > 0 ? { description: lines.join('\n') } : {};
 }
 
 function integerSchema(kind: string, dir: SchemaDirection): JSONSchema {
@@ -102,14 +123,14 @@ function nullable(inner: JSONSchema): JSONSchema {
   return { anyOf: [inner, { type: 'null' }] };
 }
 
-function caseSchema(tag: string, payload: WitType | undefined, dir: SchemaDirection): JSONSchema {
+function caseSchema(tag: string, payload: WitType | undefined, dir: SchemaDirection, doc?: string): JSONSchema {
   const properties: JSONSchema = { tag: { const: tag } };
   const required = ['tag'];
   if (payload) {
     properties.val = witTypeToSchema(payload, dir);
     if (dir === 'output' || !isOptional(payload)) required.push('val');
   }
-  return { type: 'object', properties, required, additionalProperties: false };
+  return described({ type: 'object', properties, required, additionalProperties: false }, doc);
 }
 
 /** JSON Schema for one WIT type. Pure; never throws for a well-formed type. */
@@ -144,19 +165,19 @@ export function witTypeToSchema(t: WitType, dir: SchemaDirection = 'input'): JSO
       });
     case 'record': {
       const properties: JSONSchema = {};
-      for (const f of t.fields) properties[f.name] = witTypeToSchema(f.type, dir);
+      for (const f of t.fields) properties[f.name] = described(witTypeToSchema(f.type, dir), itemDoc(t.docs, f.name));
       const required = t.fields.filter((f) => dir === 'output' || !isOptional(f.type)).map((f) => f.name);
       return titled(t, { type: 'object', properties, required, additionalProperties: false });
     }
     case 'variant':
-      return titled(t, { oneOf: t.cases.map((c) => caseSchema(c.name, c.type, dir)) });
+      return titled(t, { oneOf: t.cases.map((c) => caseSchema(c.name, c.type, dir, itemDoc(t.docs, c.name))) });
     case 'result':
       return titled(t, { oneOf: [caseSchema('ok', t.ok, dir), caseSchema('err', t.err, dir)] });
     case 'enum':
-      return titled(t, { type: 'string', enum: [...t.cases] });
+      return titled(t, { type: 'string', enum: [...t.cases], ...enumDescription(t.cases, t.docs) });
     case 'flags': {
       const properties: JSONSchema = {};
-      for (const f of t.flags) properties[f] = { type: 'boolean' };
+      for (const f of t.flags) properties[f] = described({ type: 'boolean' }, itemDoc(t.docs, f));
       return titled(t, {
         type: 'object',
         properties,

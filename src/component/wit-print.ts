@@ -125,16 +125,22 @@ function namedTypes(fns: WitFunction[]): WitType[] {
 
 function typeDef(t: WitType, indent: string): string {
   const name = witIdent((t as { name: string }).name);
-  const body = (items: string[]): string => (items.length === 0 ? '{}' : `{\n${items.map((i) => `${indent}  ${i},`).join('\n')}\n${indent}}`);
+  const docs = 'docs' in t ? t.docs : undefined;
+  const item = (n: string): string | undefined => (docs?.items && Object.hasOwn(docs.items, n) ? docs.items[n] : undefined);
+  const body = (items: Array<[text: string, doc: string | undefined]>): string =>
+    items.length === 0 ? '{}' : `{\n${items.flatMap(([text, doc]) => [...docLines(doc, `${indent}  `), `${indent}  ${text},`]).join('\n')}\n${indent}}`;
+  const head = docLines(docs?.docs, indent)
+    .map((l) => `${l}\n`)
+    .join('');
   switch (t.kind) {
     case 'record':
-      return `${indent}record ${name} ${body(t.fields.map((f) => `${witIdent(f.name)}: ${typeRef(f.type)}`))}`;
+      return `${head}${indent}record ${name} ${body(t.fields.map((f) => [`${witIdent(f.name)}: ${typeRef(f.type)}`, item(f.name)]))}`;
     case 'variant':
-      return `${indent}variant ${name} ${body(t.cases.map(caseText))}`;
+      return `${head}${indent}variant ${name} ${body(t.cases.map((c) => [caseText(c), item(c.name)]))}`;
     case 'enum':
-      return `${indent}enum ${name} ${body(t.cases.map(witIdent))}`;
+      return `${head}${indent}enum ${name} ${body(t.cases.map((c) => [witIdent(c), item(c)]))}`;
     case 'flags':
-      return `${indent}flags ${name} ${body(t.flags.map(witIdent))}`;
+      return `${head}${indent}flags ${name} ${body(t.flags.map((f) => [witIdent(f), item(f)]))}`;
     default:
       return `${indent}type ${name} = ${typeRef({ ...t, name: undefined } as WitType)};`;
   }

@@ -12,15 +12,24 @@ export interface VariantCase {
   type?: WitType;
 }
 
+/**
+ * Doc comments of a named record, variant, enum or flags type, from package-docs: `docs` for the type, `items` by
+ * field, case or flag name. Already cut to size (see type-docs.ts), so schemas can show them as they are.
+ */
+export interface TypeDocs {
+  docs?: string;
+  items?: Readonly<Record<string, string>>;
+}
+
 /** `name` on aggregate types is the WIT type name (kebab-case) when the type was declared with one. */
 export type WitType =
   | { kind: PrimitiveKind }
   | { kind: 'list'; element: WitType; name?: string }
-  | { kind: 'record'; fields: NamedField[]; name?: string }
+  | { kind: 'record'; fields: NamedField[]; name?: string; docs?: TypeDocs }
   | { kind: 'tuple'; elements: WitType[]; name?: string }
-  | { kind: 'variant'; cases: VariantCase[]; name?: string }
-  | { kind: 'enum'; cases: string[]; name?: string }
-  | { kind: 'flags'; flags: string[]; name?: string }
+  | { kind: 'variant'; cases: VariantCase[]; name?: string; docs?: TypeDocs }
+  | { kind: 'enum'; cases: string[]; name?: string; docs?: TypeDocs }
+  | { kind: 'flags'; flags: string[]; name?: string; docs?: TypeDocs }
   | { kind: 'option'; inner: WitType; name?: string }
   | { kind: 'result'; ok?: WitType; err?: WitType; name?: string }
   | { kind: 'own'; resource: string }

@@ -24,7 +24,7 @@ describe('parsePackageDocs', () => {
       }),
       {
         worlds: { w: { funcs: { f: 'exported f' }, interfaces: { api: { docs: 'api docs', funcs: {} } } } },
-        interfaces: { math: { docs: 'math', funcs: { add: 'adds' } } },
+        interfaces: { math: { docs: 'math', funcs: { add: 'adds' }, types: { point: { docs: 'a point' } } } },
       },
     ],
     ['an unknown version', enc(2, {}), undefined],

@@ -3,7 +3,9 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collectWitDocs, componentPackageDocs, encodePackageDocs, type PackageDocsJson } from './wit-docs.js';
+import { decodeComponent } from '../../src/component/decode-component.js';
+import type { WitFunction, WitType } from '../../src/component/wit-types.js';
+import { collectWitDocs, componentPackageDocs, encodePackageDocs, keepPresentTypes, type PackageDocsJson, type TypeItems } from './wit-docs.js';
 
 const SECTION = 'package-docs';
 const PREAMBLE = 8; // magic + version/layer
@@ -69,6 +71,30 @@ export function witDirDocs(witDir: string): PackageDocsJson {
   return out;
 }
 
+/** The records, variants, enums and flags `fns` use, by name, with their item names. */
+export function typeItems(fns: WitFunction[]): TypeItems {
+  const out: Record<string, string[]> = {};
+  const visit = (t: WitType): void => {
+    if ('name' in t && t.name !== undefined) {
+      if (t.kind === 'record') out[t.name] = t.fields.map((f) => f.name);
+      else if (t.kind === 'variant') out[t.name] = t.cases.map((c) => c.name);
+      else if (t.kind === 'enum') out[t.name] = [...t.cases];
+      else if (t.kind === 'flags') out[t.name] = [...t.flags];
+    }
+    if (t.kind === 'list') visit(t.element);
+    else if (t.kind === 'option') visit(t.inner);
+    else if (t.kind === 'tuple') t.elements.forEach(visit);
+    else if (t.kind === 'record') t.fields.forEach((f) => visit(f.type));
+    else if (t.kind === 'variant') t.cases.forEach((c) => c.type && visit(c.type));
+    else if (t.kind === 'result') [t.ok, t.err].forEach((x) => x && visit(x));
+  };
+  for (const f of fns) {
+    f.params.forEach((p) => visit(p.type));
+    if (f.result) visit(f.result);
+  }
+  return out;
+}
+
 /**
  * The component with the docs of `world` (the only world when absent) attached; unchanged when it already carries a
  * package-docs section. `warn` hears about docs that cannot travel in a runtime component.
@@ -77,6 +103,9 @@ export function addPackageDocs(bytes: Uint8Array, witDir: string, world?: string
   if (customSectionNames(bytes).includes(SECTION)) return bytes;
   const { docs, dropped } = componentPackageDocs(witDirDocs(witDir), world);
   if (dropped.length > 0) warn(`package-docs: no docs for ${dropped.join(', ')} (only the world's own functions and inline interfaces keep docs)`);
+  const desc = decodeComponent(bytes);
+  const unused = keepPresentTypes(docs, typeItems(desc.functions), Object.fromEntries(desc.interfaces.map((i) => [i.name, typeItems(i.functions)])));
+  if (unused.length > 0) warn(`package-docs: no docs for type ${unused.join(', ')} (the component's exports do not use it)`);
   return appendCustomSection(bytes, SECTION, encodePackageDocs(docs));
 }
 

@@ -24,18 +24,18 @@ function withSection(bytes: Uint8Array, name: string, data: Uint8Array): Uint8Ar
   return new Uint8Array([...bytes, 0x00, ...leb(payload.length), ...payload]);
 }
 
-/** World-level `go(at: point, d: dir, perm: perms, pick: choice) -> u32` with the four types exported by name. */
+/** World-level `go(at: point, d: dir, perm: perms, pick: choice) -> u32` with the four types imported by name, as wit-component writes world-level types. */
 const WAT = `(component
   (core module $m (func (export "f") (param i32 i32 i32 i32 i32 i32) (result i32) unreachable))
   (core instance $i (instantiate $m))
   (type $p0 (record (field "x" u32) (field "y" u32)))
-  (export $p "point" (type $p0))
+  (import "point" (type $p (eq $p0)))
   (type $d0 (enum "north" "south"))
-  (export $d "dir" (type $d0))
+  (import "dir" (type $d (eq $d0)))
   (type $f0 (flags "read" "write"))
-  (export $fl "perms" (type $f0))
+  (import "perms" (type $fl (eq $f0)))
   (type $c0 (variant (case "none") (case "some" u32)))
-  (export $c "choice" (type $c0))
+  (import "choice" (type $c (eq $c0)))
   (func $f (param "at" $p) (param "d" $d) (param "perm" $fl) (param "pick" $c) (result u32) (canon lift (core func $i "f")))
   (export "go" (func $f)))`;
 

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeComponent } from '../../../src/component/decode-component.js';
 import { parsePackageDocs } from '../../../src/component/package-docs.js';
+import { componentTools } from '../../../src/component/tools.js';
 import { addPackageDocs, appendCustomSection, customSectionNames } from '../../../scripts/examples/add-package-docs.js';
-import { collectWitDocs, componentPackageDocs, encodePackageDocs } from '../../../scripts/examples/wit-docs.js';
+import { collectWitDocs, componentPackageDocs, encodePackageDocs, keepPresentTypes } from '../../../scripts/examples/wit-docs.js';
 
 const WIT = `
 /// The package.
@@ -62,6 +63,7 @@ describe('collectWitDocs', () => {
       interfaces: {
         math: {
           docs: 'Math helpers.',
+          types: { pair: { docs: 'A pair.' } },
           funcs: {
             add: 'Adds two numbers.\nWraps on overflow.',
             '[constructor]counter': 'Makes one.',
@@ -71,6 +73,75 @@ describe('collectWitDocs', () => {
         },
       },
     });
+  });
+
+  it('attaches /// comments to record fields, variant and enum cases and flags, as wit-parser names them', () => {
+    const wit = `package demo:t;
+world w {
+  /// A point.
+  record point {
+    /// Across.
+    x: u32,
+    y: u32, // not a doc
+    /// Up.
+    %y2: u32,
+  }
+  variant shape {
+    /// Nothing.
+    none,
+    /// Round.
+    circle(f64),
+  }
+  enum dir { north, south }
+  flags perms {
+    /// May read.
+    read,
+  }
+  export f: func(p: point) -> shape;
+}
+interface i {
+  enum e {
+    /// First.
+    a,
+  }
+}`;
+    const docs = collectWitDocs(wit);
+    expect(docs.worlds.w?.types).toEqual({
+      point: { docs: 'A point.', items: { x: 'Across.', y2: 'Up.' } },
+      shape: { items: { none: 'Nothing.', circle: 'Round.' } },
+      perms: { items: { read: 'May read.' } },
+    });
+    expect(docs.interfaces.i?.types).toEqual({ e: { items: { a: 'First.' } } });
+    expect(docs.worlds.w?.funcs).toEqual({});
+  });
+
+  it('keeps only type docs naming types and items the component has', () => {
+    const docs = componentPackageDocs(
+      collectWitDocs(`world w {
+  /// Used.
+  record used {
+    /// Kept.
+    a: u32,
+    /// Not in the component.
+    gone: u32,
+  }
+  /// Not used by any export.
+  record unused { b: u32 }
+  export calc: interface {
+    /// Inline.
+    enum mode {
+      /// Fast.
+      fast,
+    }
+  }
+}`),
+    ).docs;
+    const dropped = keepPresentTypes(docs, { used: ['a'] }, { calc: { mode: ['fast', 'slow'] } });
+    expect(dropped).toEqual(['unused']);
+    expect(docs.worlds.root?.types).toEqual({ used: { docs: 'Used.', items: { a: 'Kept.' } } });
+    expect(docs.worlds.root?.interfaces.calc?.types).toEqual({ mode: { docs: 'Inline.', items: { fast: 'Fast.' } } });
+    expect(keepPresentTypes(docs, {}, {})).toEqual(['used', 'calc.mode']);
+    expect(docs.worlds.root?.types).toBeUndefined();
   });
 
   it('encodes what the product parses', () => {
@@ -126,6 +197,49 @@ describe('addPackageDocs', () => {
       const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
       await expect(transpileBytes(withDocs, { name: 'c', instantiation: 'async' } as never)).resolves.toBeDefined();
       expect(addPackageDocs(withDocs, dir)).toBe(withDocs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('attaches record field docs the product shows in the input schema, leaves out an unused type, and jco still transpiles', async () => {
+    const { parse } = await import('@bytecodealliance/jco-transpile/wasm-tools');
+    const bytes = await parse(`(component
+      (core module $m (func (export "f") (param i32 i32) (result i32) unreachable))
+      (core instance $i (instantiate $m))
+      (type $p0 (record (field "x" u32) (field "y" u32)))
+      (import "point" (type $p (eq $p0)))
+      (func $f (param "at" $p) (result u32) (canon lift (core func $i "f")))
+      (export "norm" (func $f)))`);
+    const dir = mkdtempSync(join(tmpdir(), 'wassette-witdocs-'));
+    try {
+      writeFileSync(
+        join(dir, 'world.wit'),
+        `package demo:p;
+world geo {
+  /// A point on the map.
+  record point {
+    /// Metres east.
+    x: u32,
+    /// Metres north.
+    y: u32,
+  }
+  /// Declared, never used by an export.
+  record spare { z: u32 }
+  /// Length of a vector.
+  export norm: func(at: point) -> u32;
+}
+`,
+      );
+      const warnings: string[] = [];
+      const withDocs = addPackageDocs(bytes, dir, undefined, (m) => warnings.push(m));
+      expect(warnings).toEqual([expect.stringContaining('type spare')]);
+      const [tool] = componentTools(decodeComponent(withDocs));
+      expect(tool?.inputSchema.properties).toMatchObject({
+        at: { description: 'A point on the map.', properties: { x: { description: 'Metres east.' }, y: { description: 'Metres north.' } } },
+      });
+      const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
+      await expect(transpileBytes(withDocs, { name: 'c', instantiation: 'async' } as never)).resolves.toBeDefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
-// What an agent reads about the examples' tools (`wassette inspect --json` of examples/build): every field whose
-// meaning is not in its name is explained in the tool's own description, since record-field docs do not reach it.
+// What an agent reads about the examples' tools (`wassette inspect --json` of examples/build): their descriptions, and
+// the record-field docs their schemas carry (function parameters have no docs in package-docs, so descriptions say those).
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildExamples } from '../helpers/examples.js';
 import { ROOT, runCli, tempHome } from '../helpers/cli.js';
@@ -51,5 +51,19 @@ describe('example tool descriptions', () => {
     for (const phrase of ['degrees Celsius', 'chance of precipitation in percent', 'metres per second', '1 to 5', 'UTC time'])
       expect(doc('forecast')).toContain(phrase);
     expect(r.stdout).toContain('OPENWEATHER_API_KEY');
+  }, 120_000);
+
+  it('current_time and convert_time describe the fields of the zoned-time they return', async () => {
+    const built = await buildExamples(['--only', 'time'], t.home);
+    expect(built.code, built.stderr).toBe(0);
+    const r = await runCli(['inspect', join(ROOT, 'examples', 'build', 'time.wasm'), '--json'], { home: t.home });
+    expect(r.code, r.stderr).toBe(0);
+    type Props = Record<string, { description?: string }>;
+    const tools = (JSON.parse(r.stdout) as { tools: Array<{ name: string; outputSchema: { properties: { result: { properties: Props } } } }> }).tools;
+    for (const name of ['current_time', 'convert_time']) {
+      const fields = tools.find((x) => x.name === name)?.outputSchema.properties.result.properties;
+      expect(fields?.zone?.description, name).toMatch(/^IANA time zone name/);
+      expect(fields?.['daylight-saving']?.description, name).toMatch(/daylight-saving \(summer\) time is in effect/);
+    }
   }, 120_000);
 });

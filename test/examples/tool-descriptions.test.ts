@@ -66,4 +66,16 @@ describe('example tool descriptions', () => {
       expect(fields?.['daylight-saving']?.description, name).toMatch(/daylight-saving \(summer\) time is in effect/);
     }
   }, 120_000);
+
+  it('describe_column describes column-summary fields from the WIT of a componentize-py build', async () => {
+    const built = await buildExamples(['--only', 'csv-stats'], t.home);
+    expect(built.code, built.stderr).toBe(0);
+    const r = await runCli(['inspect', join(ROOT, 'examples', 'build', 'csv-stats.wasm'), '--json'], { home: t.home });
+    expect(r.code, r.stderr).toBe(0);
+    type Props = Record<string, { description?: string }>;
+    const tools = (JSON.parse(r.stdout) as { tools: Array<{ name: string; outputSchema: { properties: { result: { properties: Props } } } }> }).tools;
+    const fields = tools.find((x) => x.name === 'describe_column')?.outputSchema.properties.result.properties;
+    expect(fields?.missing?.description).toBe('Rows where this column is empty or missing.');
+    expect(fields?.stddev?.description).toBe('Sample standard deviation (n - 1); none with fewer than two values.');
+  }, 180_000);
 });

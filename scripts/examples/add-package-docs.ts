@@ -81,15 +81,24 @@ export function typeItems(fns: WitFunction[]): TypeItems {
       else if (t.kind === 'enum') out[t.name] = [...t.cases];
       else if (t.kind === 'flags') out[t.name] = [...t.flags];
     }
-    if (t.kind === 'list') visit(t.element);
-    else if (t.kind === 'option') visit(t.inner);
-    else if (t.kind === 'tuple') t.elements.forEach(visit);
-    else if (t.kind === 'record') t.fields.forEach((f) => visit(f.type));
-    else if (t.kind === 'variant') t.cases.forEach((c) => c.type && visit(c.type));
-    else if (t.kind === 'result') [t.ok, t.err].forEach((x) => x && visit(x));
+    const children: Array<WitType | undefined> =
+      t.kind === 'list'
+        ? [t.element]
+        : t.kind === 'option'
+          ? [t.inner]
+          : t.kind === 'tuple'
+            ? t.elements
+            : t.kind === 'record'
+              ? t.fields.map((f) => f.type)
+              : t.kind === 'variant'
+                ? t.cases.map((c) => c.type)
+                : t.kind === 'result'
+                  ? [t.ok, t.err]
+                  : [];
+    for (const c of children) if (c) visit(c);
   };
   for (const f of fns) {
-    f.params.forEach((p) => visit(p.type));
+    for (const p of f.params) visit(p.type);
     if (f.result) visit(f.result);
   }
   return out;

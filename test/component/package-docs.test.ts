@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeComponent } from '../../src/component/decode-component.js';
 import { applyPackageDocs, bareInterfaceName, parsePackageDocs } from '../../src/component/package-docs.js';
 import type { ComponentDescription } from '../../src/component/wit-types.js';
+import { appendCustomSection } from '../../scripts/examples/add-package-docs.js';
 
 const enc = (version: number, json: unknown): Uint8Array => new Uint8Array([version, ...new TextEncoder().encode(JSON.stringify(json))]);
 
@@ -80,21 +81,6 @@ describe('applyPackageDocs', () => {
   });
 });
 
-/** Appends a component-level custom section (id 0) to component bytes. */
-function withCustomSection(bytes: Uint8Array, name: string, data: Uint8Array): Uint8Array {
-  const leb = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-      n >>>= 7;
-    } while (n > 0);
-    return out;
-  };
-  const nameBytes = new TextEncoder().encode(name);
-  const payload = [...leb(nameBytes.length), ...nameBytes, ...data];
-  return new Uint8Array([...bytes, 0x00, ...leb(payload.length), ...payload]);
-}
-
 describe('decodeComponent with a package-docs section', () => {
   it('attaches docs from an appended section and prints them as /// comments', async () => {
     const bytes = await parse(`(component
@@ -108,7 +94,7 @@ describe('decodeComponent with a package-docs section', () => {
       worlds: { demo: { docs: 'Demo world.\nTwo lines.', funcs: { twice: 'Doubles twice.' } } },
       interfaces: { math: { docs: 'Math.', funcs: { double: 'Doubles a number.' } } },
     });
-    const desc = decodeComponent(withCustomSection(bytes, 'package-docs', section));
+    const desc = decodeComponent(appendCustomSection(bytes, 'package-docs', section));
     expect(desc.docs).toBe('Demo world.\nTwo lines.');
     expect(desc.functions[0]?.docs).toBe('Doubles twice.');
     expect(desc.interfaces[0]?.docs).toBe('Math.');
@@ -119,7 +105,7 @@ describe('decodeComponent with a package-docs section', () => {
 
   it('ignores a malformed package-docs section instead of failing the component', async () => {
     const bytes = await parse('(component)');
-    const desc = decodeComponent(withCustomSection(bytes, 'package-docs', new Uint8Array([9, 1, 2])));
+    const desc = decodeComponent(appendCustomSection(bytes, 'package-docs', new Uint8Array([9, 1, 2])));
     expect(desc.docs).toBeUndefined();
     expect(desc.wit).toBe('world component {\n}\n');
   });

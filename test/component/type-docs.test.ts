@@ -6,23 +6,9 @@ import { parsePackageDocs } from '../../src/component/package-docs.js';
 import { componentTools } from '../../src/component/tools.js';
 import { MAX_COMPONENT_TYPE_DOCS, MAX_FUNCTION_TYPE_DOCS, MAX_TYPE_DOC, newDocsBudget, withTypeDocs } from '../../src/component/type-docs.js';
 import type { WitFunction, WitType } from '../../src/component/wit-types.js';
+import { appendCustomSection } from '../../scripts/examples/add-package-docs.js';
 
 const enc = (json: unknown): Uint8Array => new Uint8Array([0, ...new TextEncoder().encode(JSON.stringify(json))]);
-
-/** Appends a component-level custom section (id 0). */
-function withSection(bytes: Uint8Array, name: string, data: Uint8Array): Uint8Array {
-  const leb = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
-      n >>>= 7;
-    } while (n > 0);
-    return out;
-  };
-  const nameBytes = new TextEncoder().encode(name);
-  const payload = [...leb(nameBytes.length), ...nameBytes, ...data];
-  return new Uint8Array([...bytes, 0x00, ...leb(payload.length), ...payload]);
-}
 
 /** World-level `go(at: point, d: dir, perm: perms, pick: choice) -> u32` with the four types imported by name, as wit-component writes world-level types. */
 const WAT = `(component
@@ -54,7 +40,7 @@ const DOCS = {
 };
 
 async function goTool(docs: unknown) {
-  const desc = decodeComponent(withSection(await parse(WAT), 'package-docs', enc(docs)));
+  const desc = decodeComponent(appendCustomSection(await parse(WAT), 'package-docs', enc(docs)));
   const [tool] = componentTools(desc);
   return tool!;
 }
@@ -92,7 +78,7 @@ describe('type docs in tool schemas', () => {
   });
 
   it('prints type and item docs as /// comments in the WIT text', async () => {
-    const desc = decodeComponent(withSection(await parse(WAT), 'package-docs', enc(DOCS)));
+    const desc = decodeComponent(appendCustomSection(await parse(WAT), 'package-docs', enc(DOCS)));
     expect(desc.wit).toContain('  /// A point.\n  record point {\n    /// Across.\n    x: u32,\n    /// Up.\n    y: u32,\n  }');
     expect(desc.wit).toContain('  enum dir {\n    /// Up the map.\n    north,\n    south,\n  }');
   });

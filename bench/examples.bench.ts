@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listExamples, type Example } from '../scripts/examples/catalog.js';
 import { call, ROOT, startStdioSession, tempHome, text } from '../test/helpers/cli.js';
+import { answerOpenWeather } from '../test/helpers/openweather.js';
 import { median } from './spine-calls.bench.js';
 import { runStandalone } from './standalone.js';
 
@@ -25,6 +26,8 @@ interface CallSpec {
   grantEnvironment?: (base: string) => Record<string, string>;
 }
 
+const BENCH_API_KEY = 'bench-key';
+
 /** What the first call of each example is; an example not listed here gets its first tool without required arguments. */
 const FIRST_CALLS: Record<string, CallSpec> = {
   time: { tool: 'current_time', args: () => ({ zone: 'Europe/Paris' }) },
@@ -37,22 +40,9 @@ const FIRST_CALLS: Record<string, CallSpec> = {
     tool: 'current_weather',
     args: () => ({ location: 'Lyon' }),
     grantNetwork: true,
-    grantEnvironment: (base) => ({ OPENWEATHER_API_KEY: 'bench-key', WEATHER_API_BASE: base }),
+    grantEnvironment: (base) => ({ OPENWEATHER_API_KEY: BENCH_API_KEY, WEATHER_API_BASE: base }),
   },
 };
-
-/** What the loopback server answers for OpenWeather's current-weather path (the weather example's first call). */
-const OPENWEATHER_CURRENT = JSON.stringify({
-  coord: { lon: 4.8467, lat: 45.7485 },
-  weather: [{ description: 'light rain' }],
-  main: { temp: 7.25, feels_like: 4.9, pressure: 1012, humidity: 87 },
-  wind: { speed: 3.6, deg: 200 },
-  clouds: { all: 75 },
-  dt: 1796306400,
-  sys: { country: 'FR' },
-  name: 'Lyon',
-  cod: 200,
-});
 
 interface Sample {
   loadMs: number;
@@ -121,7 +111,11 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 /** `only` limits the run to the examples named (`BENCH_EXAMPLES=weather npx tsx bench/examples.bench.ts`). */
 export async function run(only = (process.env.BENCH_EXAMPLES ?? '').split(',').filter(Boolean)): Promise<string> {
-  const http = createServer((req, res) => res.end(req.url?.startsWith('/data/2.5/weather') ? OPENWEATHER_CURRENT : 'hello from the bench server\n'));
+  const http = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://bench');
+    if (url.pathname.startsWith('/data/2.5/')) return answerOpenWeather(url, res, BENCH_API_KEY);
+    res.end('hello from the bench server\n');
+  });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const port = (http.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;

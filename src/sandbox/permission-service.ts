@@ -17,6 +17,13 @@ import { policyFromJson, type Policy } from './policy.js';
  */
 export const MAX_PENDING_REQUESTS = 1000;
 
+/**
+ * Payload bytes agents may have waiting at once (all servers on this home). A load request carries what the user is
+ * shown (tools with descriptions, permissions, the policy): ~4 KB for the examples, up to ~300 KB for a component at
+ * the export caps, so the count alone would let 1,000 of them take ~300 MB of the database.
+ */
+export const MAX_PENDING_BYTES = 16 * 2 ** 20;
+
 export type GrantOutcome = { status: 'applied'; grant: Grant } | { status: 'pending'; requestId: string; reused?: true };
 export type LoadOutcome = { status: 'allowed' } | { status: 'pending'; requestId: string; reused?: true };
 
@@ -42,16 +49,18 @@ export class PermissionService {
     this.now = options.now ?? Date.now;
   }
 
-  private requireRoomForRequest(): void {
-    if (this.store.approvals.countPending() < MAX_PENDING_REQUESTS) return;
+  private requireRoomForRequest(payload: unknown): void {
+    const bytes = Buffer.byteLength(JSON.stringify(payload ?? null));
+    const room = () => this.store.approvals.countPending() < MAX_PENDING_REQUESTS && this.store.approvals.pendingPayloadBytes() + bytes <= MAX_PENDING_BYTES;
+    if (room()) return;
     // Requests left by a server that stopped are watched by nobody: expire them before refusing.
     expireStale(this.store.approvals, PENDING_TTL_MS, this.now());
+    if (room()) return;
     const pending = this.store.approvals.countPending();
-    if (pending < MAX_PENDING_REQUESTS) return;
     throw new WassetteError(
       ErrorCode.Busy,
-      `${pending} requests already wait for the user's decision (at most ${MAX_PENDING_REQUESTS}); ask the user to decide them (wassette approvals) or wait until they expire`,
-      { data: { pending, max: MAX_PENDING_REQUESTS } },
+      `${pending} requests already wait for the user's decision (at most ${MAX_PENDING_REQUESTS}, ${MAX_PENDING_BYTES / 2 ** 20} MiB of details); ask the user to decide them (wassette approvals) or wait until they expire`,
+      { data: { pending, max: MAX_PENDING_REQUESTS, maxBytes: MAX_PENDING_BYTES } },
     );
   }
 
@@ -118,7 +127,7 @@ export class PermissionService {
       const waiting = this.store.approvals.listPending().find((r) => r.kind === 'grant' && r.componentId === componentId && JSON.stringify(r.payload) === same);
       if (waiting) return { status: 'pending', requestId: waiting.id, reused: true };
     }
-    this.requireRoomForRequest();
+    this.requireRoomForRequest(payload);
     const req = this.store.approvals.create({ kind: 'grant', componentId, payload, requestedBy, createdAt: this.now() });
     this.audit(componentId, 'pending', checked.kind, grantKey(checked), `${describeGrant(checked)} awaits approval (request ${req.id})`);
     return { status: 'pending', requestId: req.id };
@@ -200,7 +209,7 @@ export class PermissionService {
     if (decide({ actor, action: kind, approvalMode: this.options.approvalMode }) === 'allow') return { status: 'allowed' };
     const waiting = sameAs && this.store.approvals.listPending().find((r) => r.kind === kind && sameAs(r));
     if (waiting) return { status: 'pending', requestId: waiting.id, reused: true };
-    this.requireRoomForRequest();
+    this.requireRoomForRequest(payload);
     const req: ApprovalRequest = this.store.approvals.create({ kind, payload, requestedBy, createdAt: this.now() });
     return { status: 'pending', requestId: req.id };
   }

@@ -158,6 +158,11 @@ export class ApprovalsTable {
     return (this.sql("SELECT COUNT(*) AS n FROM approvals WHERE status = 'pending'").get() as { n: number }).n;
   }
 
+  /** Bytes of the payloads of pending requests (what the agents' queue holds on disk). */
+  pendingPayloadBytes(): number {
+    return (this.sql("SELECT COALESCE(SUM(length(CAST(payload_json AS BLOB))), 0) AS n FROM approvals WHERE status = 'pending'").get() as { n: number }).n;
+  }
+
   listPending(): ApprovalRequest[] {
     return this.list({ status: 'pending' });
   }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWassetteError } from '../../src/errors.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { parseGrant } from '../../src/sandbox/grants.js';
-import { MAX_PENDING_REQUESTS, PermissionService } from '../../src/sandbox/permission-service.js';
+import { MAX_PENDING_BYTES, MAX_PENDING_REQUESTS, PermissionService } from '../../src/sandbox/permission-service.js';
 import { parsePolicy, policyToJson } from '../../src/sandbox/policy.js';
 
 let home: string;
@@ -157,6 +157,25 @@ describe('pending requests are bounded', () => {
     expect(svc.requestGrant('user', 'c1', parseGrant('network', { host: 'by-user.example' })).status).toBe('applied');
     store.approvals.decide(store.approvals.listPending()[0]!.id, 'denied', 'user');
     expect(svc.requestGrant('agent', 'c1', parseGrant('network', { host: 'room.example' })).status).toBe('pending');
+  });
+
+  it('an agent cannot queue more than MAX_PENDING_BYTES of request details, however few requests that is', () => {
+    const svc = service('prompt');
+    // A load at the export caps: 256 tools with 1 KiB descriptions, ~300 KB of what the user is shown.
+    const big = (i: number) => ({
+      ref: `oci://r.example/a/b${i}:1`,
+      tools: Array.from({ length: 256 }, (_, t) => ({ name: `t${t}`, description: 'd'.repeat(1024) })),
+    });
+    const each = Buffer.byteLength(JSON.stringify(big(0)));
+    const fits = Math.floor(MAX_PENDING_BYTES / each);
+    expect(fits).toBeLessThan(MAX_PENDING_REQUESTS);
+    for (let i = 0; i < fits; i++) expect(svc.requestLoad('agent', 'load_tool', big(i)).status).toBe('pending');
+    expect(codeOf(() => svc.requestLoad('agent', 'load_tool', big(fits)))).toBe('busy');
+    expect(store.approvals.pendingPayloadBytes()).toBeLessThanOrEqual(MAX_PENDING_BYTES);
+    // A small request still fits beside them; deciding one makes room for a big one again.
+    expect(svc.requestGrant('agent', 'c1', parseGrant('network', { host: 'small.example' })).status).toBe('pending');
+    store.approvals.decide(store.approvals.listPending()[0]!.id, 'denied', 'user');
+    expect(svc.requestLoad('agent', 'load_tool', big(fits + 1)).status).toBe('pending');
   });
 
   it('requests older than their lifetime (left by a stopped server) do not count', () => {
